@@ -1,0 +1,67 @@
+package io.mysqlha.domain;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterSpecValidatorTest {
+
+    private static NodeSpec node(String id, int port) {
+        return new NodeSpec(id, "127.0.0.1", port, null, null, null, null);
+    }
+
+    private static ClusterSpec spec(List<NodeSpec> nodes) {
+        return new ClusterSpec("local", ClusterKind.SEMI_SYNC, nodes, null, null,
+                List.of(new ListenerSpec(null, null, 6033, null, null)), null, null, null);
+    }
+
+    @Test
+    void shouldAcceptAMinimalSpecAndFillDefaults() {
+        ClusterSpec spec = spec(List.of(node("node1", 3307), node("node2", 3308)));
+        assertEquals(List.of(), ClusterSpecValidator.validate(spec));
+        assertEquals(1, spec.routing().maxWriters());
+        assertEquals(1, spec.nodes().get(0).weight());
+        assertEquals(500, spec.probe().intervalMs());
+        assertEquals("read_write-6033", spec.listeners().get(0).name());
+        assertEquals(ListenerSpec.DEFAULT_MAX_CONNECTIONS, spec.listeners().get(0).maxConnections());
+    }
+
+    @Test
+    void shouldNameEveryBadField() {
+        ClusterSpec bad = new ClusterSpec("Bad Id", null,
+                List.of(node("node1", 70000), node("node1", 3308), new NodeSpec("n3", "", 3308, null, -1, null, -5L)),
+                new RoutingPolicy(0, 3, -1L, -1L, null),
+                new ProbePolicy(500, 600, null),
+                List.of(new ListenerSpec("rw", null, 6033, null, 0), new ListenerSpec("rw", null, 6033, null, null)),
+                new BackupSchedule("0 25 * * *", 0, "lz4", null),
+                new CredentialRefs("a password with spaces", null, null, null), null);
+        List<String> fields = ClusterSpecValidator.validate(bad).stream().map(SpecError::field).toList();
+        assertEquals(List.of("cluster_id", "kind", "nodes[0].port", "nodes[1].id", "nodes[2].host",
+                "nodes[2].weight", "nodes[2].max_replication_lag_ms", "routing.max_writers",
+                "routing.writer_is_also_reader", "routing.max_transactions_behind", "routing.max_replication_lag_ms",
+                "probe.timeout_ms", "listeners[0].max_connections", "listeners[1].port", "listeners[1].name",
+                "backup.cron", "backup.retain", "backup.compression", "credentials.monitor"), fields);
+    }
+
+    @Test
+    void shouldNotEchoWhatLooksLikeASecretInAnError() {
+        ClusterSpec leaky = new ClusterSpec("local", ClusterKind.ASYNC, List.of(node("node1", 3307)), null, null,
+                null, null, new CredentialRefs("hunter2 hunter2", null, null, null), null);
+        InvalidSpecException e = assertThrows(InvalidSpecException.class,
+                () -> ClusterSpecValidator.requireValid(leaky, "spec.yaml"));
+        assertTrue(e.getMessage().contains("credentials.monitor"), e.getMessage());
+        assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+        assertTrue(e.getMessage().contains("spec.yaml"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAClusterWhereNoNodeMayBePromoted() {
+        ClusterSpec spec = spec(List.of(new NodeSpec("a", "h", 1, null, null, true, null),
+                new NodeSpec("b", "h", 2, null, null, true, null)));
+        assertEquals(List.of("nodes"), ClusterSpecValidator.validate(spec).stream().map(SpecError::field).toList());
+    }
+}
