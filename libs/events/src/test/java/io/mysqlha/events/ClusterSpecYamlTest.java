@@ -1,0 +1,85 @@
+package io.mysqlha.events;
+
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.InvalidSpecException;
+import io.mysqlha.domain.ListenerRole;
+import io.mysqlha.events.spec.ClusterSpecYaml;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClusterSpecYamlTest {
+
+    private static final String MINIMAL = """
+            cluster_id: orders
+            kind: galera
+            nodes:
+              - { id: g1, host: db1.internal, port: 3306 }
+              - { id: g2, host: db2.internal, port: 3306, weight: 3 }
+            routing: { max_writers: 1, writer_is_also_reader: 2, max_transactions_behind: 50 }
+            """;
+
+    @Test
+    void shouldLoadTheLocalLaunchersSpec() {
+        Path root = Path.of(System.getProperty("mysqlha.project.root", "../.."));
+        ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
+        assertEquals("local", spec.clusterId());
+        assertEquals(ClusterKind.SEMI_SYNC, spec.kind());
+        assertEquals(3, spec.nodes().size());
+        assertEquals(ListenerRole.READ_ONLY, spec.listeners().get(1).role());
+        assertEquals("mysqlha-monitor", spec.credentials().monitor());
+    }
+
+    @Test
+    void shouldReadSnakeCaseKnobsAndFillDefaults() {
+        ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL, "orders.yaml");
+        assertEquals(2, spec.routing().writerIsAlsoReader());
+        assertEquals(50L, spec.routing().maxTransactionsBehind());
+        assertEquals(3, spec.nodes().get(1).weight());
+        assertEquals(500, spec.probe().intervalMs());
+        assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
+    }
+
+    @Test
+    void shouldNameAnUnknownFieldAndListTheAllowedOnes() {
+        String message = refused(MINIMAL.replace("max_writers", "max_writer"));
+        assertTrue(message.contains("routing.max_writer: unknown field; allowed here: max_replication_lag_ms,"
+                + " max_transactions_behind, max_writers, read_write_split, writer_is_also_reader"), message);
+        assertTrue(message.contains("orders.yaml"), message);
+    }
+
+    @Test
+    void shouldListTheAllowedKinds() {
+        String message = refused(MINIMAL.replace("kind: galera", "kind: ndb"));
+        assertTrue(message.contains("kind: 'ndb' is not allowed; one of [async, semi_sync, galera,"
+                + " group_replication, aurora]"), message);
+    }
+
+    @Test
+    void shouldNameAFieldOfTheWrongType() {
+        String message = refused(MINIMAL.replace("port: 3306, weight", "port: three, weight"));
+        assertTrue(message.contains("nodes[1].port: 'three' is not a valid integer"), message);
+    }
+
+    @Test
+    void shouldPointAtYamlSyntaxErrors() {
+        String message = refused("cluster_id: x\nnodes: [ {id: a\n");
+        assertTrue(message.contains("YAML syntax error at line"), message);
+    }
+
+    @Test
+    void shouldReportSemanticProblemsFromTheValidator() {
+        String message = refused(MINIMAL.replace("port: 3306, weight", "port: 0, weight"));
+        assertTrue(message.contains("nodes[1].port: required; 1..65535; got 0"), message);
+        assertTrue(refused("").contains("empty spec"));
+    }
+
+    private static String refused(String yaml) {
+        return assertThrows(InvalidSpecException.class, () -> ClusterSpecYaml.parse(yaml, "orders.yaml")).getMessage();
+    }
+}
