@@ -1,0 +1,222 @@
+package io.mysqlha.testsupport.mariadb;
+
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.testsupport.FreePorts;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.process.ManagedProcess;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One MariaDB primary and N replicas with GTID replication and semi-sync. Every node starts read-only from its
+ * config file (so a restarted old primary never comes back writable); the primary is made writable at run time.
+ * Semi-sync: the replica side is ON in config, the primary side is switched ON at run time once the replicas are
+ * connected (ON in a config file stalls every commit of a replica with log_slave_updates).
+ */
+public final class ReplicationTopology implements AutoCloseable {
+    public static final long SEMI_SYNC_TIMEOUT_MS = 2_000;
+
+    private final List<MariaDbNode> nodes;
+    private final DbUsers users;
+
+    private ReplicationTopology(List<MariaDbNode> nodes, DbUsers users) {
+        this.nodes = List.copyOf(nodes);
+        this.users = users;
+    }
+
+    /** A primary and {@code replicas} replicas on free ports under {@code dir}, killed when the JVM exits. */
+    public static ReplicationTopology startForTests(Path dir, int replicas) {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i <= replicas; i++) {
+            ports.add(FreePorts.next());
+        }
+        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.TEST);
+        t.bootstrap();
+        return t;
+    }
+
+    /** The launcher's nodes on fixed ports; starts what is not running, bootstraps only a fresh set. */
+    public static ReplicationTopology startDetached(Path dir, List<Integer> ports) {
+        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.DETACHED);
+        boolean fresh = t.nodes.stream().noneMatch(MariaDbNode::isInitialised);
+        if (fresh) {
+            t.bootstrap();
+        } else {
+            t.resume();
+        }
+        return t;
+    }
+
+    private static ReplicationTopology create(Path dir, List<Integer> ports, ManagedProcess.Ownership ownership) {
+        List<MariaDbNode> nodes = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String name = "node" + (i + 1);
+            nodes.add(new MariaDbNode(name, ports.get(i), i + 1, dir.resolve(name), replicationConfig(name), ownership));
+        }
+        return new ReplicationTopology(nodes, DbUsers.LOCAL);
+    }
+
+    private static Map<String, String> replicationConfig(String name) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("log-bin", "mysql-bin");
+        // no log-basename: it silently overrides the log-error path set before it
+        c.put("relay-log", "relay-bin");
+        c.put("binlog-format", "ROW");
+        c.put("log-slave-updates", "ON");
+        c.put("gtid-strict-mode", "ON");
+        c.put("gtid-domain-id", "0");
+        c.put("sync-binlog", "1");
+        c.put("innodb-flush-log-at-trx-commit", "1");
+        c.put("read-only", "ON");
+        c.put("relay-log-recovery", "ON");
+        c.put("rpl-semi-sync-slave-enabled", "ON");
+        c.put("rpl-semi-sync-master-enabled", "OFF");
+        c.put("rpl-semi-sync-master-timeout", Long.toString(SEMI_SYNC_TIMEOUT_MS));
+        c.put("slave-net-timeout", "10");
+        return c;
+    }
+
+    private void bootstrap() {
+        parallel(MariaDbNode::initialise);
+        parallel(n -> n.start());
+        // The accounts exist on every node from the start, outside the binlog, so no node has a GTID of its own.
+        List<String> accounts = new ArrayList<>(List.of("SET SESSION sql_log_bin=0"));
+        accounts.addAll(users.createStatements());
+        parallel(n -> n.runAsRoot(accounts));
+        try (Connection p = primary().connect(users.admin())) {
+            Sql.execute(p, "SET GLOBAL read_only=OFF");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot make " + primary() + " writable: " + e.getMessage(), e);
+        }
+        for (MariaDbNode replica : replicas()) {
+            pointAt(replica, primary());
+        }
+        enableSemiSyncOnPrimary();
+    }
+
+    /** Restarts the nodes of an existing set; a node with no replication configured was the primary. */
+    private void resume() {
+        parallel(n -> {
+            if (!n.adoptIfRunning()) {
+                n.start();
+            }
+        });
+        // Every node restarts read-only (config). Until failover runs, the node that replicates from nobody is the
+        // primary; after a failover the old primary replicates from the new one, so this still finds the right one.
+        for (MariaDbNode n : nodes) {
+            try (Connection c = n.connect(users.admin())) {
+                if (Sql.rows(c, "SHOW SLAVE STATUS").isEmpty()) {
+                    Sql.execute(c, "SET GLOBAL read_only=OFF", "SET GLOBAL rpl_semi_sync_master_enabled=ON");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot check " + n + " after restart: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Makes {@code replica} replicate from {@code source} by GTID and waits until both threads run. */
+    public void pointAt(MariaDbNode replica, MariaDbNode source) {
+        try (Connection c = replica.connect(users.admin())) {
+            Sql.execute(c, "STOP SLAVE", "CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT="
+                    + source.port() + ", MASTER_USER='" + users.replication().name() + "', MASTER_PASSWORD='"
+                    + users.replication().password().reveal() + "', MASTER_USE_GTID=slave_pos,"
+                    + " MASTER_CONNECT_RETRY=1", "START SLAVE");
+            Waits.until(replica + " replicating from " + source, Duration.ofSeconds(30), () -> {
+                Map<String, String> s = Sql.rows(c, "SHOW SLAVE STATUS").getFirst();
+                if (!s.get("Last_IO_Error").isEmpty() || !s.get("Last_SQL_Error").isEmpty()) {
+                    throw new IllegalStateException("IO: " + s.get("Last_IO_Error") + " SQL: " + s.get("Last_SQL_Error"));
+                }
+                return "Yes".equals(s.get("Slave_IO_Running")) && "Yes".equals(s.get("Slave_SQL_Running"));
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot point " + replica + " at " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void enableSemiSyncOnPrimary() {
+        try (Connection c = primary().connect(users.admin())) {
+            Sql.execute(c, "SET GLOBAL rpl_semi_sync_master_enabled=ON");
+            Waits.until("semi-sync clients on " + primary(), Duration.ofSeconds(30),
+                    () -> Integer.parseInt(Sql.status(c, "Rpl_semi_sync_master_clients")) == replicas().size());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot enable semi-sync on " + primary() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until every running replica has applied everything the primary has in its binlog. */
+    public void awaitReplicated(Duration timeout) {
+        try (Connection p = primary().connect(users.admin())) {
+            MariaDbGtidPosition target = MariaDbGtidPosition.parse(Sql.value(p, "SELECT @@gtid_binlog_pos").orElse(""));
+            for (MariaDbNode r : replicas()) {
+                if (!r.isRunning()) {
+                    continue;
+                }
+                try (Connection c = r.connect(users.admin())) {
+                    Waits.until(r + " to reach " + target, timeout, () -> {
+                        String pos = Sql.value(c, "SELECT @@gtid_current_pos").orElse("");
+                        if (MariaDbGtidPosition.parse(pos).contains(target)) {
+                            return true;
+                        }
+                        throw new IllegalStateException("at " + pos + "; " + replicationState(c));
+                    });
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot compare GTID positions: " + e.getMessage(), e);
+        }
+    }
+
+    private static String replicationState(Connection c) throws SQLException {
+        return Sql.rows(c, "SHOW SLAVE STATUS").stream().findFirst().map(s -> "IO " + s.get("Slave_IO_Running")
+                + " SQL " + s.get("Slave_SQL_Running") + " " + s.get("Last_IO_Error") + " " + s.get("Last_SQL_Error"))
+                .orElse("no replication configured");
+    }
+
+    public MariaDbNode primary() {
+        return nodes.getFirst();
+    }
+
+    public List<MariaDbNode> replicas() {
+        return nodes.subList(1, nodes.size());
+    }
+
+    public List<MariaDbNode> nodes() {
+        return nodes;
+    }
+
+    public MariaDbNode node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name));
+    }
+
+    public DbUsers users() {
+        return users;
+    }
+
+    /** The cluster spec describing these nodes. */
+    public ClusterSpec spec(String clusterId) {
+        List<NodeSpec> specNodes = nodes.stream()
+                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList();
+        return new ClusterSpec(clusterId, ClusterKind.SEMI_SYNC, specNodes, null, null, null, null, null, null);
+    }
+
+    private void parallel(java.util.function.Consumer<MariaDbNode> action) {
+        Parallel.forEach(nodes, action);
+    }
+
+    /** Stops every node (kill -9 for frozen ones is handled by the process layer). */
+    @Override
+    public void close() {
+        parallel(MariaDbNode::stop);
+    }
+}
