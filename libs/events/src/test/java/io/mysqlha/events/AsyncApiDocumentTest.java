@@ -17,7 +17,7 @@ class AsyncApiDocumentTest {
 
     @Test
     void shouldMatchTheCheckedInDocument() throws IOException {
-        Path root = Path.of(System.getProperty("mysqlha.project.root", "../.."));
+        Path root = Path.of(System.getProperty("build.project.root", "../.."));
         Path doc = root.resolve("docs/asyncapi.yaml");
         String generated = AsyncApiDocument.generate(Topics.defaults());
         if (Boolean.getBoolean("asyncapi.write")) {

@@ -26,7 +26,7 @@ class ClusterSpecYamlTest {
 
     @Test
     void shouldLoadTheLocalLaunchersSpec() {
-        Path root = Path.of(System.getProperty("mysqlha.project.root", "../.."));
+        Path root = Path.of(System.getProperty("build.project.root", "../.."));
         ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
         assertEquals("local", spec.clusterId());
         assertEquals(ClusterKind.SEMI_SYNC, spec.kind());

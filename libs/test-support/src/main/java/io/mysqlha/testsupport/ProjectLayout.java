@@ -9,7 +9,7 @@ public final class ProjectLayout {
     }
 
     public static Path root() {
-        String configured = System.getProperty("mysqlha.project.root");
+        String configured = System.getProperty("build.project.root");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath().normalize();
         }
@@ -20,7 +20,7 @@ public final class ProjectLayout {
             }
         }
         throw new IllegalStateException("cannot find the mysqlha project root above " + dir
-                + "; set -Dmysqlha.project.root");
+                + "; set -Dbuild.project.root");
     }
 
     /** The broker's class path, built by {@code ./mvnw -pl infra/kafka-dist package}. */

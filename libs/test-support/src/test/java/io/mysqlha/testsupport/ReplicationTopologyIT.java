@@ -65,13 +65,13 @@ class ReplicationTopologyIT {
                 assertFalse(replica.isRunning());
                 assertThrows(SQLException.class, () -> replica.connect(t.users().admin()).close());
                 Sql.execute(p, "INSERT INTO app.f VALUES (1)");
-                replica.start();
+                t.restart(replica);
                 t.awaitReplicated(REPLICATED); // restarted after kill -9, it resumes from its own GTID position
 
                 replica.stop();
                 assertFalse(replica.isRunning());
                 Sql.execute(p, "INSERT INTO app.f VALUES (2)");
-                replica.start();
+                t.restart(replica);
                 t.awaitReplicated(REPLICATED);
 
                 replica.freeze();

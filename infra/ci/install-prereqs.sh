@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and the launcher run: MariaDB 10.11 server, client, backup,
+# Galera 4, rsync (Galera SST), curl and procps. Does nothing when they are present.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+ensure_packages "${MYSQLHA_PACKAGES[@]}"

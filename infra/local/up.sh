@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Starts the embedded default: Kafka on 127.0.0.1:9092, the MariaDB cluster 'local' (node1..node3 on
+# 3307..3309, semi-sync GTID replication), its cluster spec, and all five services; then waits until every
+# /q/health is UP and prints what to connect to. Safe to run again. Stop everything with infra/local/down.sh.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+ROOT=$(project_root)
+VAR=${MYSQLHA_VAR:-$ROOT/var}
+cd "$ROOT"
+
+find_jdk
+JAVA="$JAVA_HOME/bin/java"
+ensure_packages "${MYSQLHA_PACKAGES[@]}"
+mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups"
+
+# Build when nothing is built yet or a source changed since the last build (unit tests only: the README's
+# test command runs the integration tests).
+stamp="$VAR/.built"
+if [ ! -f services/proxy-gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f "$stamp" ] \
+   || [ -n "$(find pom.xml libs services infra/kafka-dist -newer "$stamp" \( -name '*.java' -o -name 'pom.xml' \
+        -o -name '*.properties' -o -name '*.xml' \) -not -path '*/target/*' -print -quit)" ]; then
+  echo "building (./mvnw -Dquick install)..."
+  ./mvnw -B -q -Dquick install > "$VAR/log/build.log" 2>&1 || { tail -40 "$VAR/log/build.log"; die "build failed; full log: $VAR/log/build.log"; }
+  touch "$stamp"
+fi
+
+echo "infrastructure:"
+setsid "$JAVA" -cp "libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)" \
+  io.mysqlha.testsupport.local.LocalStack up "$ROOT" "$VAR" < /dev/null
+
+# name http-port extra-options...
+SERVICES=(
+  "health-probe 8081"
+  "topology 8082"
+  "failover 8083"
+  "proxy-gateway 8084 -Dmysqlha.gateway.static-writer=127.0.0.1:3307 -Dmysqlha.gateway.static-reader=127.0.0.1:3308"
+  "backup 8085 -Dmysqlha.backup.repository=$VAR/backups"
+)
+
+alive() { # pid-file marker
+  local pid; pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$2"
+}
+
+echo "services:"
+for entry in "${SERVICES[@]}"; do
+  read -r name port extra <<<"$entry"
+  jar="$ROOT/services/$name/target/quarkus-app/quarkus-run.jar"
+  if alive "$VAR/run/$name.pid" "$jar"; then echo "  $name already running (pid $(cat "$VAR/run/$name.pid"))"; continue; fi
+  # shellcheck disable=SC2086
+  setsid "$JAVA" -Xms64m -Xmx256m -Dquarkus.http.port="$port" -Dmysqlha.kafka.bootstrap-servers=127.0.0.1:9092 \
+    -Dmysqlha.secrets-dir="$VAR/secrets" -Dmysqlha.instance-id="$name-local" $extra \
+    -jar "$jar" >> "$VAR/log/$name.log" 2>&1 < /dev/null &
+  echo $! > "$VAR/run/$name.pid"
+  echo "  $name started (pid $!, http://127.0.0.1:$port, log var/log/$name.log)"
+done
+
+for entry in "${SERVICES[@]}"; do
+  read -r name port _ <<<"$entry"
+  deadline=$((SECONDS + 120))
+  until curl -sf "http://127.0.0.1:$port/q/health" > /dev/null; do
+    if ! alive "$VAR/run/$name.pid" "quarkus-run.jar"; then tail -30 "$VAR/log/$name.log"; die "$name exited; log: $VAR/log/$name.log"; fi
+    [ $SECONDS -lt $deadline ] || { curl -s "http://127.0.0.1:$port/q/health"; tail -30 "$VAR/log/$name.log"; die "$name not healthy after 120 s"; }
+    sleep 0.5
+  done
+done
+
+cat <<MSG
+
+mysqlha is up: every /q/health is UP.
+  gateway read/write   mariadb -h127.0.0.1 -P6033 -uapp -papp
+  gateway read-only    mariadb -h127.0.0.1 -P6034 -uapp -papp
+  MariaDB nodes        node1 127.0.0.1:3307 (primary), node2 :3308, node3 :3309 (users app/app, admin/admin)
+  Kafka                127.0.0.1:9092 (topics mysqlha.*)
+  services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
+                       (/q/health, /q/metrics on each)
+  status               infra/local/status.sh        stop: infra/local/down.sh
+MSG

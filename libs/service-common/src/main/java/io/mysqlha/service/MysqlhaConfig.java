@@ -1,0 +1,45 @@
+package io.mysqlha.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Pattern;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Configuration every service shares, checked at start-up: a bad value stops the service with a message naming
+ * the key. Set in application.properties, or as environment variables (MYSQLHA_KAFKA_BOOTSTRAP_SERVERS...).
+ */
+@ConfigMapping(prefix = "mysqlha")
+public interface MysqlhaConfig {
+
+    Kafka kafka();
+
+    /** Prefix of every topic name; lets several suites share one Kafka. */
+    @WithDefault("mysqlha.")
+    @Pattern(regexp = "[a-zA-Z0-9._-]{0,200}", message = "letters, digits, '.', '_' and '-' only, at most 200")
+    String topicPrefix();
+
+    /** This instance's name in events; defaults to the host name. */
+    Optional<@Pattern(regexp = "[a-zA-Z0-9._-]{1,100}", message = "letters, digits, '.', '_' and '-', 1..100")
+            String> instanceId();
+
+    /** Where secret files live (a Kubernetes Secret volume, or the launcher's var/secrets). */
+    @WithDefault("/run/secrets/mysqlha")
+    Path secretsDir();
+
+    interface Kafka {
+        @WithDefault("127.0.0.1:9092")
+        @Pattern(regexp = "[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*",
+                message = "host:port[,host:port...], e.g. 127.0.0.1:9092")
+        String bootstrapServers();
+
+        /**
+         * Whether readiness fails while Kafka is unreachable. The gateway sets false: it fails static, routing on
+         * its last topology, and reports Kafka's state without leaving the load balancer.
+         */
+        @WithDefault("true")
+        boolean requiredForReadiness();
+    }
+}

@@ -1,0 +1,168 @@
+package io.mysqlha.testsupport.local;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.ClusterSpecApplier;
+import io.mysqlha.events.spec.ClusterSpecYaml;
+import io.mysqlha.testsupport.kafka.KafkaBroker;
+import io.mysqlha.testsupport.mariadb.DbUser;
+import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
+import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The infrastructure half of infra/local/up.sh: a Kafka broker on 127.0.0.1:9092 and the {@code local} cluster
+ * (MariaDB node1..node3 on 3307..3309, semi-sync GTID replication), started detached so they outlive this JVM,
+ * their pids in var/run for down.sh; then topics, secrets and the cluster spec. Safe to run again: what runs is
+ * kept, what is stopped is restarted with its data.
+ */
+public final class LocalStack {
+    static final int KAFKA_PORT = 9092;
+    static final int KAFKA_CONTROLLER_PORT = 9093;
+    static final List<Integer> NODE_PORTS = List.of(3307, 3308, 3309);
+
+    private final Path root;
+    private final Path var;
+
+    private LocalStack(Path root, Path var) {
+        this.root = root;
+        this.var = var;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 3 || !args[0].equals("up")) {
+            System.err.println("usage: LocalStack up <project root> <var dir>");
+            System.exit(2);
+        }
+        System.setProperty("build.project.root", args[1]);
+        try {
+            new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up();
+        } catch (RuntimeException e) {
+            System.err.println("local stack: " + e.getMessage());
+            System.exit(1);
+        }
+    }
+
+    private void up() throws Exception {
+        Files.createDirectories(var.resolve("run"));
+        KafkaBroker kafka = KafkaBroker.detached(var.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
+        if (alive("kafka", "kafka.Kafka")) {
+            say("kafka      already running on " + kafka.bootstrapServers());
+        } else {
+            requireFree("Kafka", KAFKA_PORT, KAFKA_CONTROLLER_PORT);
+            kafka.start();
+            Files.writeString(pidFile("kafka"), Long.toString(kafka.process().pid()));
+            say("kafka      started on " + kafka.bootstrapServers() + " (pid " + kafka.process().pid() + ")");
+        }
+        Topics topics = Topics.defaults();
+        kafka.provisionTopics(topics);
+
+        Path mariadb = var.resolve("mariadb");
+        boolean anyRunning = java.util.stream.IntStream.range(0, NODE_PORTS.size())
+                .anyMatch(i -> alive("node" + (i + 1), "mariadbd"));
+        if (!anyRunning && !Files.isDirectory(mariadb.resolve("node1/data/mysql"))) {
+            requireFree("MariaDB", NODE_PORTS.stream().mapToInt(Integer::intValue).toArray());
+        }
+        ReplicationTopology topology = ReplicationTopology.startDetached(mariadb, NODE_PORTS);
+        for (MariaDbNode n : topology.nodes()) {
+            Files.writeString(pidFile(n.name()), Long.toString(n.process().pid()));
+            say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
+        }
+        writeSecrets(topology.users());
+
+        ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
+        var applier = new ClusterSpecApplier(topics, new EventSource("local-launcher", hostName()), Clock.systemUTC());
+        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "local-launcher-" + UUID.randomUUID()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             var producer = new KafkaProducer<>(Map.<String, Object>of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            var applied = applier.apply(spec, consumer, producer, Duration.ofSeconds(30));
+            say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()
+                    + (applied.changed() ? " applied" : " unchanged"));
+        }
+    }
+
+    /**
+     * Secrets as services read them (SecretResolver): one file per name, mode 0600. Database credentials are
+     * {@code user=} and {@code password=} lines; the application users file has one {@code user:password} per line.
+     */
+    private void writeSecrets(DbUsers users) throws IOException {
+        Path dir = Files.createDirectories(var.resolve("secrets"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        secret(dir, "mysqlha-monitor", credentials(users.monitor()));
+        secret(dir, "mysqlha-replication", credentials(users.replication()));
+        secret(dir, "mysqlha-admin", credentials(users.admin()));
+        secret(dir, "mysqlha-app-users", users.app().name() + ":" + users.app().password().reveal() + "\n");
+    }
+
+    private static String credentials(DbUser user) {
+        return "user=" + user.name() + "\npassword=" + user.password().reveal() + "\n";
+    }
+
+    private static void secret(Path dir, String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private Path pidFile(String name) {
+        return var.resolve("run/" + name + ".pid");
+    }
+
+    /** True when the pid file names a live process whose command line contains {@code marker}. */
+    private boolean alive(String name, String marker) {
+        try {
+            long pid = Long.parseLong(Files.readString(pidFile(name)).strip());
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .map(h -> h.info().commandLine().orElse("").contains(marker)).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static void requireFree(String what, int... ports) {
+        for (int port : ports) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                throw new IllegalStateException("port " + port + " (for " + what + ") is taken by a process this"
+                        + " launcher did not start; stop it (ss -ltnp 'sport = :" + port + "' shows which) and rerun");
+            } catch (IOException free) {
+                // nobody listens: good
+            }
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("  " + line);
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.mysqlha.testsupport.quarkus;
+
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+/**
+ * What every service promises operators: liveness and readiness under /q/health (readiness includes Kafka),
+ * Prometheus metrics under /q/metrics. Each service's *ServiceIT extends this with @QuarkusTest and a real broker.
+ */
+public abstract class ServiceContract {
+
+    @Test
+    void shouldBeLive() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void shouldBeReadyWithKafkaReachable() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("kafka"));
+    }
+
+    @Test
+    void shouldExposePrometheusMetrics() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("# TYPE jvm_memory_used_bytes gauge"));
+    }
+}

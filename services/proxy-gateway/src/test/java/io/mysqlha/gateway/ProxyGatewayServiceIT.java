@@ -1,0 +1,11 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.testsupport.quarkus.RealKafkaResource;
+import io.mysqlha.testsupport.quarkus.ServiceContract;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(RealKafkaResource.class)
+class ProxyGatewayServiceIT extends ServiceContract {
+}
