@@ -17,7 +17,7 @@ find_jdk() {
     if [ "${major:-0}" -ge 21 ]; then export JAVA_HOME; return 0; fi
     echo "note: JAVA_HOME=$JAVA_HOME is Java ${major:-?}; looking for 21 or newer in /usr/lib/jvm" >&2
   fi
-  for candidate in /usr/lib/jvm/*; do
+  for candidate in "${MYSQLHA_JVM_DIR:-/usr/lib/jvm}"/*; do
     [ -x "$candidate/bin/javac" ] || continue
     major=$(java_major "$candidate/bin/java")
     if [ "${major:-0}" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$candidate; best_major=$major; fi

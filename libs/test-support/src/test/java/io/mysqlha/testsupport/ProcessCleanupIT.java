@@ -29,7 +29,7 @@ class ProcessCleanupIT {
     @Test
     void shouldReapAChildWhoseOwnerJvmWasKilled() throws Exception {
         Path log = SharedInfra.dir("reap").resolve("sleeper.log");
-        Process owner = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+        Process owner = new ProcessBuilder(ProjectLayout.java(), "-cp", System.getProperty("java.class.path"),
                 DyingOwner.class.getName(), log.toString()).redirectErrorStream(true).start();
         String out = new String(owner.getInputStream().readAllBytes()).strip();
         assertTrue(owner.waitFor(60, TimeUnit.SECONDS));
@@ -60,9 +60,5 @@ class ProcessCleanupIT {
     private static char state(long pid) throws Exception {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         return stat.charAt(stat.lastIndexOf(')') + 2);
-    }
-
-    private static String javaBinary() {
-        return ProjectLayout.java();
     }
 }

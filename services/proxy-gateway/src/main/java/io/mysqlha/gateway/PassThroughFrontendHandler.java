@@ -52,13 +52,7 @@ final class PassThroughFrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        backend.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                ctx.channel().read();
-            } else {
-                f.channel().close();
-            }
-        });
+        relay(msg, backend, ctx.channel());
     }
 
     @Override
@@ -76,6 +70,17 @@ final class PassThroughFrontendHandler extends ChannelInboundHandlerAdapter {
 
     private static void refuse(Channel client, InitialErrPacket err) {
         client.writeAndFlush(err.encode(client.alloc())).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Writes to one side and reads more from the other only once the write went out: the backpressure step. */
+    static void relay(Object msg, Channel to, Channel from) {
+        to.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                from.read();
+            } else {
+                f.channel().close();
+            }
+        });
     }
 
     /** Closes after everything queued was written, so a final error or result reaches the peer. */

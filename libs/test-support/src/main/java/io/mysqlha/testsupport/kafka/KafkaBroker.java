@@ -83,7 +83,7 @@ public final class KafkaBroker implements AutoCloseable {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("broker exited:\n" + process.tail(30));
                         }
-                        return logSince(logOffset).contains(READY_LINE);
+                        return ManagedProcess.since(log(), logOffset).contains(READY_LINE);
                     });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start Kafka in " + dir, e);
@@ -125,12 +125,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     private Path log() {
         return dir.resolve("broker.log");
-    }
-
-    private String logSince(long offset) throws IOException {
-        byte[] all = Files.readAllBytes(log());
-        return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
-                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Path writeConfig() throws IOException {

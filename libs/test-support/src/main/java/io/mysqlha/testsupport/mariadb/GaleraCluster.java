@@ -115,18 +115,14 @@ public final class GaleraCluster implements AutoCloseable {
     private String recoverPosition(MariaDbNode node) {
         try {
             long offset = Files.exists(node.errorLog()) ? Files.size(node.errorLog()) : 0;
-            List<String> cmd = new ArrayList<>(List.of(MariaDbBinaries.server().toString(),
-                    "--defaults-file=" + node.dir().resolve("my.cnf"), "--wsrep-recover"));
-            if (MariaDbBinaries.runningAsRoot()) {
-                cmd.add("--user=mysql");
-            }
-            ManagedProcess recover = ManagedProcess.start("wsrep-recover " + node.name(), cmd, node.dir(),
-                    node.dir().resolve("recover.log"), ManagedProcess.Ownership.TEST);
+            ManagedProcess recover = ManagedProcess.start("wsrep-recover " + node.name(),
+                    node.serverCommand("--wsrep-recover"), node.dir(), node.dir().resolve("recover.log"),
+                    ManagedProcess.Ownership.TEST);
             if (!recover.awaitExit(Duration.ofSeconds(120))) {
                 recover.kill();
                 throw new IllegalStateException("--wsrep-recover on " + node + " did not finish");
             }
-            String log = Files.readString(node.errorLog()).substring((int) offset);
+            String log = ManagedProcess.since(node.errorLog(), offset);
             Matcher m = RECOVERED.matcher(log);
             String found = null;
             while (m.find()) {

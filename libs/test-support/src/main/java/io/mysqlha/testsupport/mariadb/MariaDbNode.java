@@ -5,7 +5,6 @@ import io.mysqlha.testsupport.process.ManagedProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -141,18 +140,23 @@ public final class MariaDbNode {
             writeConfig();
             chownToMysql();
             long logOffset = Files.exists(errorLog()) ? Files.size(errorLog()) : 0;
-            List<String> cmd = new ArrayList<>(List.of(MariaDbBinaries.server().toString(),
-                    "--defaults-file=" + dir.resolve("my.cnf")));
-            if (MariaDbBinaries.runningAsRoot()) {
-                cmd.add("--user=mysql");
-            }
-            cmd.addAll(List.of(extraArgs));
-            process = ManagedProcess.start("mariadbd " + name + " :" + port, cmd, dir, dir.resolve("stdout.log"),
-                    ownership);
+            process = ManagedProcess.start("mariadbd " + name + " :" + port, serverCommand(extraArgs), dir,
+                    dir.resolve("stdout.log"), ownership);
             awaitReady(logOffset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+    }
+
+    /** mariadbd with this node's config file (as the mysql user when we are root) and {@code extraArgs}. */
+    public List<String> serverCommand(String... extraArgs) {
+        List<String> cmd = new ArrayList<>(List.of(MariaDbBinaries.server().toString(),
+                "--defaults-file=" + dir.resolve("my.cnf")));
+        if (MariaDbBinaries.runningAsRoot()) {
+            cmd.add("--user=mysql");
+        }
+        cmd.addAll(List.of(extraArgs));
+        return cmd;
     }
 
     /** Adopts a server an earlier launcher run left running (its pid file names a live mariadbd). */
@@ -180,13 +184,8 @@ public final class MariaDbNode {
                 throw new IllegalStateException("mariadbd " + name + " exited:\n"
                         + ManagedProcess.tailOf(errorLog(), 25));
             }
-            return logSince(logOffset).contains(READY);
+            return ManagedProcess.since(errorLog(), logOffset).contains(READY);
         });
-    }
-
-    private String logSince(long offset) throws IOException {
-        byte[] all = Files.readAllBytes(errorLog());
-        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
     }
 
     /** Clean shutdown (SIGTERM), kill -9 when it takes longer than 60 s. */

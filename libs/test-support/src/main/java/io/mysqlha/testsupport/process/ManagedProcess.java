@@ -128,6 +128,13 @@ public final class ManagedProcess {
         return tailOf(log, lines);
     }
 
+    /** What was appended to a log after {@code offset}: the part written by the latest start. */
+    public static String since(Path file, long offset) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     public static String tailOf(Path file, int lines) {
         try {
             List<String> all = Files.readAllLines(file);
