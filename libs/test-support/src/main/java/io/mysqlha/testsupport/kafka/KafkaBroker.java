@@ -11,15 +11,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A real single-node KRaft Kafka broker on 127.0.0.1, run from the official jars (infra/kafka-dist) as its own
@@ -178,9 +175,11 @@ public final class KafkaBroker implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Kafka's own generator: it never returns an id starting with '-', which the storage tool's argument parser
+     * would read as an option (a plain random base64 id does so once in 64 runs).
+     */
     private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        ByteBuffer b = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        return org.apache.kafka.common.Uuid.randomUuid().toString();
     }
 }
