@@ -1,0 +1,304 @@
+package io.mysqlha.probe.io;
+
+import io.mysqlha.domain.Flavour;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.NodeHealthObserved;
+import io.mysqlha.events.health.ProbeFailure;
+import io.mysqlha.events.health.ReplicationChannel;
+import io.mysqlha.probe.core.AuroraReader;
+import io.mysqlha.probe.core.Flavours;
+import io.mysqlha.probe.core.GroupReplicationReader;
+import io.mysqlha.probe.core.HeartbeatLag;
+import io.mysqlha.probe.core.ObservationAssembler;
+import io.mysqlha.probe.core.ProbeTarget;
+import io.mysqlha.probe.core.Readings;
+import io.mysqlha.probe.core.UnexpectedResultException;
+import io.mysqlha.service.DbCredentials;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * Probes one node each cycle over one kept-open connection. The whole cycle (connect, reads, heartbeat) has one
+ * deadline; past it the node is reported as a timeout and the connection is dropped. At most one connect
+ * attempt is pending at a time, so a frozen server (which accepts TCP but never greets) never piles up sockets.
+ * Runs on a Vert.x event loop; nothing here blocks.
+ */
+final class NodeProber {
+    private static final Set<String> ALL_VARIABLES = allVariables();
+    private static final String VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + quoted(ALL_VARIABLES) + ")";
+    private static final String STATUS_SQL = "SHOW GLOBAL STATUS WHERE Variable_name IN ("
+            + quoted(ObservationAssembler.statusNames()) + ")";
+    private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_BAD_DB = 1049;
+
+    private final Vertx vertx;
+    private final ProbeTarget target;
+    private final ProbeSettings settings;
+    private final MySQLConnectOptions options;
+    private final String credentialProblem;
+    private final HeartbeatBook heartbeats;
+    private final BiFunction<String, Integer, Optional<String>> nodeAt;
+    private final Clock clock;
+    private final EventSource source;
+
+    private MySQLConnection connection;
+    private Future<MySQLConnection> connecting;
+    private boolean heartbeatTableReady;
+    private boolean running;
+    private String phase = "connect";
+    /** The node whose heartbeat row this replica showed last (its replication source). */
+    private String lastSource;
+
+    NodeProber(Vertx vertx, ProbeTarget target, ProbeSettings settings, DbCredentials credentials,
+               String credentialProblem, HeartbeatBook heartbeats, BiFunction<String, Integer, Optional<String>> nodeAt,
+               Clock clock, EventSource source) {
+        this.vertx = vertx;
+        this.target = target;
+        this.settings = settings;
+        this.credentialProblem = credentialProblem;
+        this.heartbeats = heartbeats;
+        this.nodeAt = nodeAt;
+        this.clock = clock;
+        this.source = source;
+        this.options = credentials == null ? null : options(target, settings, credentials);
+    }
+
+    private static MySQLConnectOptions options(ProbeTarget target, ProbeSettings settings, DbCredentials credentials) {
+        MySQLConnectOptions o = new MySQLConnectOptions()
+                .setHost(target.node().host()).setPort(target.node().port())
+                .setUser(credentials.user()).setPassword(credentials.password().reveal())
+                .setCachePreparedStatements(false);
+        o.setConnectTimeout(settings.timeoutMs());
+        o.setReconnectAttempts(0);
+        o.setTcpNoDelay(true);
+        return o;
+    }
+
+    ProbeTarget target() {
+        return target;
+    }
+
+    /** One probe; null when the previous one of this node is still running (it cannot outlive its deadline). */
+    Future<NodeHealthObserved> probe() {
+        if (running) {
+            return null;
+        }
+        running = true;
+        long started = System.nanoTime();
+        if (options == null) {
+            running = false;
+            return Future.succeededFuture(ObservationAssembler.unreachable(header(), target,
+                    new ProbeFailure(ProbeFailure.Reason.OTHER, null, credentialProblem), 0));
+        }
+        Promise<Readings> cycle = Promise.promise();
+        long timer = vertx.setTimer(settings.timeoutMs(),
+                id -> cycle.tryFail(new ProbeTimeoutException(settings.timeoutMs(), phase)));
+        phase = "connect";
+        connection().compose(this::read).onComplete(ar -> {
+            if (ar.succeeded()) {
+                cycle.tryComplete(ar.result());
+            } else {
+                cycle.tryFail(ar.cause());
+            }
+        });
+        return cycle.future().transform(ar -> {
+            vertx.cancelTimer(timer);
+            running = false;
+            long rtt = (System.nanoTime() - started) / 1000;
+            if (ar.failed()) {
+                drop();
+                return Future.succeededFuture(ObservationAssembler.unreachable(header(), target,
+                        FailureClassifier.classify(ar.cause()), rtt));
+            }
+            try {
+                Readings r = ar.result();
+                return Future.succeededFuture(ObservationAssembler.reachable(header(), target, r, rtt, lag(r)));
+            } catch (RuntimeException e) {
+                drop();
+                return Future.succeededFuture(ObservationAssembler.unreachable(header(), target,
+                        FailureClassifier.classify(e), rtt));
+            }
+        });
+    }
+
+    private Future<MySQLConnection> connection() {
+        if (connection != null) {
+            return Future.succeededFuture(connection);
+        }
+        if (connecting == null) {
+            connecting = MySQLConnection.connect(vertx, options).onComplete(ar -> {
+                connecting = null;
+                if (ar.succeeded()) {
+                    connection = ar.result();
+                    heartbeatTableReady = false;
+                    connection.closeHandler(v -> connection = null);
+                }
+            });
+        }
+        return connecting;
+    }
+
+    private Future<Readings> read(MySQLConnection c) {
+        phase = "SHOW GLOBAL VARIABLES";
+        return c.query(VARIABLES_SQL).execute().compose(varRows -> {
+            Map<String, String> vars = nameValue(varRows);
+            if (vars.get("version") == null) {
+                return Future.failedFuture(new UnexpectedResultException(
+                        "SHOW GLOBAL VARIABLES returned no version row; got columns " + varRows.columnsNames()));
+            }
+            Flavour flavour = Flavours.of(vars.get("version"));
+            phase = "SHOW GLOBAL STATUS";
+            return c.query(STATUS_SQL).execute().compose(statusRows -> {
+                phase = Flavours.dialect(flavour).replicaStatusStatement();
+                return c.query(phase).execute().compose(replicaRows -> {
+                    List<Map<String, String>> replica = rows(replicaRows);
+                    return optionalRows(c, vars).compose(extra -> heartbeat(c, vars, replica).map(hb ->
+                            new Readings(vars, nameValue(statusRows), replica, hb,
+                                    GroupReplicationReader.isMember(vars) ? extra : List.of(),
+                                    AuroraReader.isAurora(vars) ? extra : List.of())));
+                });
+            });
+        });
+    }
+
+    /** Group Replication members or Aurora replica rows, only where the server has them. */
+    private Future<List<Map<String, String>>> optionalRows(MySQLConnection c, Map<String, String> vars) {
+        String sql = GroupReplicationReader.isMember(vars) ? GroupReplicationReader.STATEMENT
+                : AuroraReader.isAurora(vars) ? AuroraReader.STATEMENT : null;
+        if (sql == null) {
+            return Future.succeededFuture(List.of());
+        }
+        phase = sql.substring(0, Math.min(40, sql.length()));
+        return c.query(sql).execute().map(NodeProber::rows);
+    }
+
+    /**
+     * On a writable node: write this probe's clock into its heartbeat row. On a replica: read its source's row.
+     * Returns the value read (µs), or null.
+     */
+    private Future<Long> heartbeat(MySQLConnection c, Map<String, String> vars, List<Map<String, String>> replica) {
+        // Galera and Group Replication measure lag with their own queues, not with a heartbeat row
+        if (!settings.heartbeat() || "ON".equals(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
+            return Future.succeededFuture(null);
+        }
+        boolean writable = "OFF".equals(vars.get("read_only")) && !"ON".equals(vars.get("super_read_only"));
+        if (writable) {
+            long now = micros();
+            phase = "heartbeat write";
+            Future<Void> ready = heartbeatTableReady ? Future.succeededFuture() : c.query(
+                    "CREATE DATABASE IF NOT EXISTS mysqlha").execute().compose(v -> c.query(
+                    "CREATE TABLE IF NOT EXISTS mysqlha.heartbeat (node_id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                            + " ts_micros BIGINT NOT NULL) ENGINE=InnoDB").execute()).map(v -> {
+                heartbeatTableReady = true;
+                return null;
+            });
+            // node ids are validated ([a-z0-9_-]) and the value is a number: no injection through this text
+            return ready.compose(v -> c.query("INSERT INTO mysqlha.heartbeat (node_id, ts_micros) VALUES ('"
+                    + target.node().id() + "', " + now + ") ON DUPLICATE KEY UPDATE ts_micros = VALUES(ts_micros)")
+                    .execute()).map(v -> {
+                heartbeats.wrote(target.node().id(), now);
+                return null;
+            });
+        }
+        if (replica.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        ReplicationChannel channel = Flavours.dialect(Flavours.of(vars.get("version"))).channel(replica.getFirst(), vars);
+        Optional<String> sourceId = nodeAt.apply(channel.sourceHost(), channel.sourcePort());
+        if (sourceId.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        phase = "heartbeat read";
+        return c.query("SELECT ts_micros FROM mysqlha.heartbeat WHERE node_id = '" + sourceId.get() + "'").execute()
+                .map(rs -> rs.size() == 0 ? (Long) null : rs.iterator().next().getLong(0))
+                .recover(e -> e instanceof MySQLException m && (m.getErrorCode() == ER_NO_SUCH_TABLE
+                        || m.getErrorCode() == ER_BAD_DB) ? Future.succeededFuture(null) : Future.failedFuture(e))
+                .map(value -> {
+                    lastSource = sourceId.get();
+                    return value;
+                });
+    }
+
+    private Long lag(Readings r) {
+        if (r.heartbeatMicros() == null || lastSource == null) {
+            return null;
+        }
+        return HeartbeatLag.millis(r.heartbeatMicros(), micros(), heartbeats.writtenTo(lastSource));
+    }
+
+    private long micros() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+
+    private EventHeader header() {
+        return EventHeader.of(NodeHealthObserved.class, target.clusterId(), clock, source);
+    }
+
+    /** Drops the connection after a failure: the next cycle starts from a fresh one. */
+    private void drop() {
+        MySQLConnection c = connection;
+        connection = null;
+        if (c != null) {
+            c.close();
+        }
+    }
+
+    void close() {
+        drop();
+    }
+
+    private static Map<String, String> nameValue(RowSet<Row> rows) {
+        Map<String, String> values = new HashMap<>();
+        for (Row row : rows) {
+            values.put(text(row.getValue(0)), text(row.getValue(1)));
+        }
+        return values;
+    }
+
+    private static List<Map<String, String>> rows(RowSet<Row> rows) {
+        List<String> columns = rows.columnsNames();
+        List<Map<String, String>> out = new ArrayList<>();
+        for (Row row : rows) {
+            Map<String, String> values = new HashMap<>();
+            for (int i = 0; i < columns.size(); i++) {
+                values.put(columns.get(i), text(row.getValue(i)));
+            }
+            out.add(values);
+        }
+        return out;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static Set<String> allVariables() {
+        Set<String> names = new HashSet<>(ObservationAssembler.variables(Flavour.MARIADB));
+        names.addAll(ObservationAssembler.variables(Flavour.MYSQL));
+        return names;
+    }
+
+    private static String quoted(Set<String> names) {
+        return names.stream().sorted().map(n -> "'" + n + "'").collect(Collectors.joining(","));
+    }
+}
