@@ -2,22 +2,13 @@ package io.mysqlha.probe;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
-/** Defaults for clusters whose spec does not set its own probe policy. */
+/** The probe's own settings; interval, timeout and heartbeat are per cluster, in its spec's probe policy. */
 @ConfigMapping(prefix = "mysqlha.probe")
 public interface ProbeConfig {
-    @WithDefault("500")
-    @Min(50) @Max(60_000)
-    int defaultIntervalMs();
-
-    @WithDefault("400")
-    @Min(10) @Max(60_000)
-    int defaultTimeoutMs();
-
-    /** Probes in flight at once across all clusters this instance owns. */
-    @WithDefault("256")
-    @Min(1) @Max(10_000)
-    int maxConcurrentProbes();
+    /** Probe instances with the same group share the clusters between them. */
+    @WithDefault("mysqlha-health-probe")
+    @Pattern(regexp = "[a-zA-Z0-9._-]{1,200}", message = "letters, digits, '.', '_' and '-', 1..200")
+    String groupId();
 }
