@@ -49,16 +49,48 @@ public final class LocalStack {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3 || !args[0].equals("up")) {
-            System.err.println("usage: LocalStack up <project root> <var dir>");
-            System.exit(2);
-        }
-        System.setProperty("build.project.root", args[1]);
         try {
-            new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up();
+            switch (args.length > 0 ? args[0] : "") {
+                case "up" -> {
+                    require(args.length == 3);
+                    System.setProperty("build.project.root", args[1]);
+                    new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up();
+                }
+                case "apply" -> {
+                    require(args.length >= 3);
+                    try (var kafka = new KafkaClients(args[1])) {
+                        for (int i = 2; i < args.length; i++) {
+                            var applied = kafka.apply(ClusterSpecYaml.load(Path.of(args[i])));
+                            say(applied.clusterId() + " spec version " + applied.specVersion()
+                                    + (applied.changed() ? " applied" : " unchanged"));
+                        }
+                    }
+                }
+                case "remove" -> {
+                    require(args.length >= 3);
+                    try (var kafka = new KafkaClients(args[1])) {
+                        for (int i = 2; i < args.length; i++) {
+                            kafka.remove(args[i]);
+                            say(args[i] + " removed");
+                        }
+                    }
+                }
+                default -> require(false);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("usage: LocalStack up <project root> <var dir>\n"
+                    + "       LocalStack apply <bootstrap> <spec.yaml>...\n"
+                    + "       LocalStack remove <bootstrap> <cluster id>...");
+            System.exit(2);
         } catch (RuntimeException e) {
             System.err.println("local stack: " + e.getMessage());
             System.exit(1);
+        }
+    }
+
+    private static void require(boolean ok) {
+        if (!ok) {
+            throw new IllegalArgumentException();
         }
     }
 
@@ -70,7 +102,7 @@ public final class LocalStack {
         } else {
             requireFree("Kafka", KAFKA_PORT, KAFKA_CONTROLLER_PORT);
             kafka.start();
-            Files.writeString(pidFile("kafka"), Long.toString(kafka.process().pid()));
+            Files.writeString(pidFile("kafka"), kafka.process().pid() + "\n");
             say("kafka      started on " + kafka.bootstrapServers() + " (pid " + kafka.process().pid() + ")");
         }
         Topics topics = Topics.defaults();
@@ -84,23 +116,49 @@ public final class LocalStack {
         }
         ReplicationTopology topology = ReplicationTopology.startDetached(mariadb, NODE_PORTS);
         for (MariaDbNode n : topology.nodes()) {
-            Files.writeString(pidFile(n.name()), Long.toString(n.process().pid()));
+            Files.writeString(pidFile(n.name()), n.process().pid() + "\n");
             say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
         }
         writeSecrets(topology.users());
 
         ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
-        var applier = new ClusterSpecApplier(topics, new EventSource("local-launcher", hostName()), Clock.systemUTC());
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "local-launcher-" + UUID.randomUUID()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             var producer = new KafkaProducer<>(Map.<String, Object>of(
-                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                     new ByteArraySerializer(), new ByteArraySerializer())) {
-            var applied = applier.apply(spec, consumer, producer, Duration.ofSeconds(30));
+        try (var clients = new KafkaClients(kafka.bootstrapServers())) {
+            var applied = clients.apply(spec);
             say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()
                     + (applied.changed() ? " applied" : " unchanged"));
+        }
+    }
+
+    /** A producer and a reader for applying and removing specs on the clusters topic. */
+    private static final class KafkaClients implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final ClusterSpecApplier applier = new ClusterSpecApplier(Topics.defaults(),
+                new EventSource("local-launcher", hostName()), Clock.systemUTC());
+
+        KafkaClients(String bootstrap) {
+            consumer = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "local-launcher-" + UUID.randomUUID()),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer());
+        }
+
+        ClusterSpecApplier.Applied apply(ClusterSpec spec) throws Exception {
+            return applier.apply(spec, consumer, producer, Duration.ofSeconds(30));
+        }
+
+        /** A tombstone: compaction forgets the cluster, and every service stops working on it. */
+        void remove(String clusterId) throws Exception {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.defaults().name(
+                    io.mysqlha.events.Topic.CLUSTERS), clusterId.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    null)).get();
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+            producer.close();
         }
     }
 

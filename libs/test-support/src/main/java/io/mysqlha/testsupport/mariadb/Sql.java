@@ -1,7 +1,6 @@
 package io.mysqlha.testsupport.mariadb;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -14,6 +13,8 @@ import java.util.Optional;
 
 /** Small JDBC helpers over MariaDB Connector/J for tests and the launcher. */
 public final class Sql {
+    private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
+
     private Sql() {
     }
 
@@ -23,7 +24,9 @@ public final class Sql {
         p.setProperty("password", user.password().reveal());
         p.setProperty("connectTimeout", Integer.toString(timeoutMillis));
         p.setProperty("socketTimeout", Integer.toString(Math.max(timeoutMillis, 30_000)));
-        return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + port + "/", p);
+        // The driver directly, not DriverManager: after a @QuarkusTest in the same JVM, DriverManager holds the
+        // driver from Quarkus' class loader and refuses it to callers from the application class loader.
+        return DRIVER.connect("jdbc:mariadb://" + host + ":" + port + "/", p);
     }
 
     public static void execute(Connection c, String... statements) throws SQLException {

@@ -67,13 +67,13 @@ public final class ObservationAssembler {
                 null, rttMicros, flavour, vars.get("version"), Values.bool(vars.get("read_only")),
                 Values.bool(vars.get("super_read_only")), null, dialect.gtid(vars), channel,
                 SemiSyncReader.read(vars, r.status()), lag, lagSource, galera, group,
-                AuroraReader.isAurora(vars) ? AuroraReader.read(r.auroraReplicas()) : List.of());
+                AuroraReader.isAurora(vars) ? AuroraReader.read(r.auroraReplicas()) : null);
     }
 
     public static NodeHealthObserved unreachable(EventHeader header, ProbeTarget target, ProbeFailure failure,
                                                  long rttMicros) {
         return new NodeHealthObserved(header, target.node().id(), target.node().host(), target.node().port(), false,
-                failure, rttMicros, null, null, null, null, null, null, null, null, null, null, null, null, List.of());
+                failure, rttMicros, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** MariaDB multi-source lists several channels; the default one (empty Connection_name) is the topology's. */

@@ -29,6 +29,7 @@ public final class ClusterProber {
     private final List<Long> timers = new ArrayList<>();
     private final Set<String> observed = ConcurrentHashMap.newKeySet();
     private final int interval;
+    private volatile boolean stopped;
 
     /**
      * @param credentials       the monitor user, or null when they could not be resolved
@@ -56,19 +57,29 @@ public final class ClusterProber {
     }
 
     public void start() {
-        for (int i = 0; i < nodes.size(); i++) {
-            NodeProber node = nodes.get(i);
-            long offset = 1 + (long) i * interval / nodes.size();
-            timers.add(vertx.setTimer(offset, first -> {
-                cycle(node);
-                synchronized (timers) {
-                    timers.add(vertx.setPeriodic(interval, tick -> cycle(node)));
-                }
-            }));
+        synchronized (timers) {
+            for (int i = 0; i < nodes.size(); i++) {
+                NodeProber node = nodes.get(i);
+                long offset = 1 + (long) i * interval / nodes.size();
+                timers.add(vertx.setTimer(offset, first -> {
+                    synchronized (timers) {
+                        // stop() may run on another thread while this first timer fires: never start a
+                        // periodic timer that stop() has no chance to cancel
+                        if (stopped) {
+                            return;
+                        }
+                        timers.add(vertx.setPeriodic(interval, tick -> cycle(node)));
+                    }
+                    cycle(node);
+                }));
+            }
         }
     }
 
     private void cycle(NodeProber node) {
+        if (stopped) {
+            return;
+        }
         Future<NodeHealthObserved> probe = node.probe();
         if (probe != null) {
             probe.onSuccess(observation -> {
@@ -85,6 +96,7 @@ public final class ClusterProber {
 
     public void stop() {
         synchronized (timers) {
+            stopped = true;
             timers.forEach(vertx::cancelTimer);
             timers.clear();
         }

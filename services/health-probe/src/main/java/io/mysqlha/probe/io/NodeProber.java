@@ -47,6 +47,7 @@ final class NodeProber {
     private static final String VARIABLES_SQL = "SHOW GLOBAL VARIABLES WHERE Variable_name IN (" + quoted(ALL_VARIABLES) + ")";
     private static final String STATUS_SQL = "SHOW GLOBAL STATUS WHERE Variable_name IN ("
             + quoted(ObservationAssembler.statusNames()) + ")";
+    private static final int REDISCOVER_EVERY = 60;
     private static final int ER_NO_SUCH_TABLE = 1146;
     private static final int ER_BAD_DB = 1049;
 
@@ -64,7 +65,11 @@ final class NodeProber {
     private Future<MySQLConnection> connecting;
     private boolean heartbeatTableReady;
     private boolean running;
+    private boolean closed;
     private String phase = "connect";
+    private String variablesSelect;
+    private MySQLConnection variablesConnection;
+    private int cyclesSinceDiscovery;
     /** The node whose heartbeat row this replica showed last (its replication source). */
     private String lastSource;
 
@@ -147,23 +152,64 @@ final class NodeProber {
         if (connecting == null) {
             connecting = MySQLConnection.connect(vertx, options).onComplete(ar -> {
                 connecting = null;
-                if (ar.succeeded()) {
-                    connection = ar.result();
-                    heartbeatTableReady = false;
-                    connection.closeHandler(v -> connection = null);
+                if (ar.failed()) {
+                    return;
                 }
+                MySQLConnection fresh = ar.result();
+                if (closed) {
+                    fresh.close(); // the prober stopped while this attempt was pending
+                    return;
+                }
+                connection = fresh;
+                heartbeatTableReady = false;
+                // only this connection's own close may clear the field: an older, dropped connection closing
+                // late must not orphan the newer one (which would stay open, and leak, for ever)
+                fresh.closeHandler(v -> {
+                    if (connection == fresh) {
+                        connection = null;
+                    }
+                });
             });
         }
         return connecting;
     }
 
-    private Future<Readings> read(MySQLConnection c) {
+    /**
+     * The variables, read cheaply: a connection first asks which of the wanted variables the server has (SHOW
+     * GLOBAL VARIABLES scans all ~700 of them) and from then on reads those directly in one row. It asks again
+     * every {@link #REDISCOVER_EVERY} cycles, so a plugin installed at run time is seen.
+     */
+    private Future<Map<String, String>> variables(MySQLConnection c) {
+        if (variablesSelect != null && cyclesSinceDiscovery++ < REDISCOVER_EVERY) {
+            phase = "variables";
+            return c.query(variablesSelect).execute().map(rows -> {
+                Row row = rows.iterator().next();
+                Map<String, String> vars = new HashMap<>();
+                for (int i = 0; i < rows.columnsNames().size(); i++) {
+                    vars.put(rows.columnsNames().get(i), text(row.getValue(i)));
+                }
+                return vars;
+            });
+        }
         phase = "SHOW GLOBAL VARIABLES";
-        return c.query(VARIABLES_SQL).execute().compose(varRows -> {
-            Map<String, String> vars = nameValue(varRows);
+        return c.query(VARIABLES_SQL).execute().map(rows -> {
+            Map<String, String> vars = nameValue(rows);
+            variablesSelect = "SELECT " + vars.keySet().stream().sorted()
+                    .map(n -> "@@global." + n + " AS `" + n + "`").collect(Collectors.joining(", "));
+            variablesConnection = c;
+            cyclesSinceDiscovery = 0;
+            return vars;
+        });
+    }
+
+    private Future<Readings> read(MySQLConnection c) {
+        if (variablesConnection != c) {
+            variablesSelect = null; // a new connection may be to a restarted, upgraded server
+        }
+        return variables(c).compose(vars -> {
             if (vars.get("version") == null) {
                 return Future.failedFuture(new UnexpectedResultException(
-                        "SHOW GLOBAL VARIABLES returned no version row; got columns " + varRows.columnsNames()));
+                        "the server reported no version variable; got " + vars.keySet()));
             }
             Flavour flavour = Flavours.of(vars.get("version"));
             phase = "SHOW GLOBAL STATUS";
@@ -264,6 +310,7 @@ final class NodeProber {
     }
 
     void close() {
+        closed = true;
         drop();
     }
 

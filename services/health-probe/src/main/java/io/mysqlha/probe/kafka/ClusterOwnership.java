@@ -43,11 +43,21 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
     private final EventCodec codec = new EventCodec();
     /** Cluster id to (partition, spec version) of what this instance runs. */
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
+    /**
+     * While newly assigned partitions are replayed from the beginning, the last word per cluster is collected
+     * here (a spec, or empty for a tombstone) and acted on once they are read to the end: a removed cluster or
+     * an intermediate spec version never starts a prober.
+     */
+    private final Map<String, java.util.Optional<Replayed>> replay = new HashMap<>();
+    private final Map<TopicPartition, Long> replayUntil = new HashMap<>();
     private volatile boolean assigned;
     private volatile boolean closed;
     private Thread thread;
 
     private record Owned(int partition, long specVersion, io.mysqlha.domain.ClusterSpec spec) {
+    }
+
+    private record Replayed(int partition, ClusterSpecDefined defined) {
     }
 
     public ClusterOwnership(String bootstrap, String groupId, String instance, Topics topics,
@@ -88,7 +98,12 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
                 consumer.seekToBeginning(partitions);
-                assigned = true;
+                consumer.endOffsets(partitions).forEach((p, end) -> {
+                    if (end > 0) {
+                        replayUntil.put(p, end);
+                    }
+                });
+                assigned = replayUntil.isEmpty() || assigned;
                 if (!partitions.isEmpty()) {
                     LOG.infof("%s now owns clusters partitions %s", consumerName, numbers(partitions));
                 }
@@ -109,6 +124,7 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     handle(record);
                 }
+                finishReplay();
             }
         } catch (WakeupException e) {
             if (!closed) {
@@ -125,7 +141,13 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        boolean replaying = replayUntil.containsKey(tp) && key != null;
         if (record.value() == null) {
+            if (replaying) {
+                replay.put(key, java.util.Optional.empty());
+                return;
+            }
             if (key != null && owned.remove(key) != null) {
                 LOG.infof("cluster %s removed (tombstone at %s)", key, DeadLetters.origin(record));
                 listener.release(key);
@@ -133,6 +155,8 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
             return;
         }
         switch (codec.decode(record.value())) {
+            case DecodeResult.Accepted(ClusterSpecDefined defined) when replaying ->
+                    replay.put(key, java.util.Optional.of(new Replayed(record.partition(), defined)));
             case DecodeResult.Accepted(ClusterSpecDefined defined) -> define(record.partition(), defined);
             case DecodeResult.Accepted other -> refuse(record, "a " + other.event().getClass().getSimpleName()
                     + " does not belong on " + record.topic());
@@ -150,17 +174,34 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
         listener.own(defined.spec(), defined.specVersion());
     }
 
+    /** Acts on the replayed state once every replayed partition has been read to where it ended at assignment. */
+    private void finishReplay() {
+        if (replayUntil.isEmpty()) {
+            return;
+        }
+        replayUntil.entrySet().removeIf(e -> !consumer.assignment().contains(e.getKey())
+                || consumer.position(e.getKey()) >= e.getValue());
+        if (!replayUntil.isEmpty()) {
+            return;
+        }
+        replay.forEach((id, last) -> last.ifPresent(r -> define(r.partition(), r.defined())));
+        replay.clear();
+        assigned = true;
+    }
+
     private void releasePartitions(Collection<TopicPartition> partitions, String why) {
-        Set<Integer> numbers = numbers(partitions);
+        Set<Integer> gone = numbers(partitions);
+        replayUntil.keySet().removeIf(p -> gone.contains(p.partition()));
+        replay.values().removeIf(r -> r.isPresent() && gone.contains(r.get().partition()));
         owned.entrySet().removeIf(e -> {
-            if (numbers.contains(e.getValue().partition())) {
+            if (gone.contains(e.getValue().partition())) {
                 listener.release(e.getKey());
                 return true;
             }
             return false;
         });
         if (!partitions.isEmpty()) {
-            LOG.infof("%s released clusters partitions %s (%s)", consumerName, numbers, why);
+            LOG.infof("%s released clusters partitions %s (%s)", consumerName, gone, why);
         }
     }
 
