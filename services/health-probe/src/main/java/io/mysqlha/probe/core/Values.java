@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Reading server-printed values: ON/OFF/1/0/Yes, numbers, and empty as absent. */
-final class Values {
+public final class Values {
     private Values() {
     }
 
-    static Boolean bool(String value) {
+    public static Boolean bool(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -19,7 +19,7 @@ final class Values {
         };
     }
 
-    static boolean isTrue(String value) {
+    public static boolean isTrue(String value) {
         return Boolean.TRUE.equals(bool(value));
     }
 

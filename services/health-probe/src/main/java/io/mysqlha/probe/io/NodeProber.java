@@ -14,6 +14,7 @@ import io.mysqlha.probe.core.ObservationAssembler;
 import io.mysqlha.probe.core.ProbeTarget;
 import io.mysqlha.probe.core.Readings;
 import io.mysqlha.probe.core.UnexpectedResultException;
+import io.mysqlha.probe.core.Values;
 import io.mysqlha.service.DbCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -243,10 +244,12 @@ final class NodeProber {
      */
     private Future<Long> heartbeat(MySQLConnection c, Map<String, String> vars, List<Map<String, String>> replica) {
         // Galera and Group Replication measure lag with their own queues, not with a heartbeat row
-        if (!settings.heartbeat() || "ON".equals(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
+        if (!settings.heartbeat() || Values.isTrue(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
             return Future.succeededFuture(null);
         }
-        boolean writable = "OFF".equals(vars.get("read_only")) && !"ON".equals(vars.get("super_read_only"));
+        // SHOW VARIABLES prints ON/OFF, @@global prints 1/0: read both the same way
+        boolean writable = Boolean.FALSE.equals(Values.bool(vars.get("read_only")))
+                && !Values.isTrue(vars.get("super_read_only"));
         if (writable) {
             long now = micros();
             phase = "heartbeat write";

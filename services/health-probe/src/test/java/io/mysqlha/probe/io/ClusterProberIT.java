@@ -127,6 +127,12 @@ class ClusterProberIT {
         ReplicationTopology t = SharedInfra.replicationTopology();
         MariaDbNode replica = t.replicas().getLast();
         Seen seen = probe(t.spec("c1"), MONITOR, SETTINGS);
+        try (Connection p = t.primary().connect(t.users().admin())) {
+            // the probe keeps writing heartbeats cycle after cycle (not only on its first one)
+            seen.await("node1", "second observation", NodeHealthObserved::reachable);
+            long first = Waits.forValue("a heartbeat row on the primary", WAIT, () -> heartbeat(p));
+            Waits.until("the heartbeat row to advance three times", WAIT, () -> heartbeat(p) > first + 1_000_000);
+        }
         try (Connection c = replica.connect(t.users().admin())) {
             Sql.execute(c, "STOP SLAVE IO_THREAD");
             try {
@@ -149,6 +155,15 @@ class ClusterProberIT {
             }
             seen.await(replica.name(), "caught up again", x -> x.reachable() && x.lagMillis() != null
                     && x.lagMillis() < 1_000);
+        }
+    }
+
+    private static Long heartbeat(Connection primary) {
+        try {
+            return Sql.value(primary, "SELECT ts_micros FROM mysqlha.heartbeat WHERE node_id = 'node1'")
+                    .map(Long::parseLong).orElse(null);
+        } catch (java.sql.SQLException e) {
+            return null; // the table appears with the first write
         }
     }
 
