@@ -4,8 +4,10 @@ package io.mysqlha.domain;
  * How writers and readers are chosen, with ProxySQL's knobs and meanings.
  *
  * @param maxWriters            at most this many writers (Galera, multi-primary Group Replication)
- * @param writerIsAlsoReader    0: writers never read; 1: writers also read; 2: writers read only when no
- *                              other reader is healthy (ProxySQL's {@code writer_is_also_reader})
+ * @param writerIsAlsoReader    ProxySQL's {@code writer_is_also_reader}. 0: writers and backup writers never
+ *                              read; 1: writers and backup writers also read; 2 (Galera, Group Replication):
+ *                              backup writers read, writers do not. Async replication has no backup writers: there
+ *                              2 means the writer reads only while no replica can.
  * @param maxTransactionsBehind a Galera node with a longer receive queue, or a Group Replication member
  *                              with a longer applier queue, leaves the readers
  * @param maxReplicationLagMs   a replica lagging more than this leaves the readers (0: no limit)

@@ -1,0 +1,18 @@
+package io.mysqlha.topology.core;
+
+import java.time.Duration;
+
+/**
+ * How many observations it takes to change a node's state, so nodes do not flap: offline after {@code downAfter}
+ * consecutive bad observations (or none for {@code staleAfter}), back after {@code upAfter} consecutive good ones.
+ * The same counts apply to lag shunning.
+ */
+public record Hysteresis(int downAfter, int upAfter, Duration staleAfter) {
+    public static final Hysteresis DEFAULTS = new Hysteresis(2, 2, Duration.ofMillis(1500));
+
+    public Hysteresis {
+        if (downAfter < 1 || upAfter < 1 || staleAfter.isNegative() || staleAfter.isZero()) {
+            throw new IllegalArgumentException("down_after and up_after >= 1, stale_after > 0");
+        }
+    }
+}
