@@ -5,28 +5,23 @@ import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.health.ProbeFailure;
-import io.mysqlha.events.health.ReplicationChannel;
 import io.mysqlha.probe.core.AuroraReader;
 import io.mysqlha.probe.core.Flavours;
 import io.mysqlha.probe.core.GroupReplicationReader;
-import io.mysqlha.probe.core.HeartbeatLag;
 import io.mysqlha.probe.core.ObservationAssembler;
 import io.mysqlha.probe.core.ProbeTarget;
 import io.mysqlha.probe.core.Readings;
 import io.mysqlha.probe.core.UnexpectedResultException;
-import io.mysqlha.probe.core.Values;
 import io.mysqlha.service.DbCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLConnection;
-import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,30 +44,24 @@ final class NodeProber {
     private static final String STATUS_SQL = "SHOW GLOBAL STATUS WHERE Variable_name IN ("
             + quoted(ObservationAssembler.statusNames()) + ")";
     private static final int REDISCOVER_EVERY = 60;
-    private static final int ER_NO_SUCH_TABLE = 1146;
-    private static final int ER_BAD_DB = 1049;
 
     private final Vertx vertx;
     private final ProbeTarget target;
     private final ProbeSettings settings;
     private final MySQLConnectOptions options;
     private final String credentialProblem;
-    private final HeartbeatBook heartbeats;
-    private final BiFunction<String, Integer, Optional<String>> nodeAt;
+    private final HeartbeatProbe heartbeat;
     private final Clock clock;
     private final EventSource source;
 
     private MySQLConnection connection;
     private Future<MySQLConnection> connecting;
-    private boolean heartbeatTableReady;
     private boolean running;
     private boolean closed;
     private String phase = "connect";
     private String variablesSelect;
     private MySQLConnection variablesConnection;
     private int cyclesSinceDiscovery;
-    /** The node whose heartbeat row this replica showed last (its replication source). */
-    private String lastSource;
 
     NodeProber(Vertx vertx, ProbeTarget target, ProbeSettings settings, DbCredentials credentials,
                String credentialProblem, HeartbeatBook heartbeats, BiFunction<String, Integer, Optional<String>> nodeAt,
@@ -81,8 +70,7 @@ final class NodeProber {
         this.target = target;
         this.settings = settings;
         this.credentialProblem = credentialProblem;
-        this.heartbeats = heartbeats;
-        this.nodeAt = nodeAt;
+        this.heartbeat = new HeartbeatProbe(target.node().id(), settings.heartbeat(), heartbeats, nodeAt, clock);
         this.clock = clock;
         this.source = source;
         this.options = credentials == null ? null : options(target, settings, credentials);
@@ -137,7 +125,8 @@ final class NodeProber {
             }
             try {
                 Readings r = ar.result();
-                return Future.succeededFuture(ObservationAssembler.reachable(header(), target, r, rtt, lag(r)));
+                return Future.succeededFuture(ObservationAssembler.reachable(header(), target, r, rtt,
+                        heartbeat.lag(r.heartbeatMicros())));
             } catch (RuntimeException e) {
                 drop();
                 return Future.succeededFuture(ObservationAssembler.unreachable(header(), target,
@@ -162,7 +151,7 @@ final class NodeProber {
                     return;
                 }
                 connection = fresh;
-                heartbeatTableReady = false;
+                heartbeat.newConnection();
                 // only this connection's own close may clear the field: an older, dropped connection closing
                 // late must not orphan the newer one (which would stay open, and leak, for ever)
                 fresh.closeHandler(v -> {
@@ -218,7 +207,8 @@ final class NodeProber {
                 phase = Flavours.dialect(flavour).replicaStatusStatement();
                 return c.query(phase).execute().compose(replicaRows -> {
                     List<Map<String, String>> replica = rows(replicaRows);
-                    return optionalRows(c, vars).compose(extra -> heartbeat(c, vars, replica).map(hb ->
+                    return optionalRows(c, vars).compose(extra -> heartbeat.run(c, vars, replica, p -> phase = p)
+                            .map(hb ->
                             new Readings(vars, nameValue(statusRows), replica, hb,
                                     GroupReplicationReader.isMember(vars) ? extra : List.of(),
                                     AuroraReader.isAurora(vars) ? extra : List.of())));
@@ -236,67 +226,6 @@ final class NodeProber {
         }
         phase = sql.substring(0, Math.min(40, sql.length()));
         return c.query(sql).execute().map(NodeProber::rows);
-    }
-
-    /**
-     * On a writable node: write this probe's clock into its heartbeat row. On a replica: read its source's row.
-     * Returns the value read (µs), or null.
-     */
-    private Future<Long> heartbeat(MySQLConnection c, Map<String, String> vars, List<Map<String, String>> replica) {
-        // Galera and Group Replication measure lag with their own queues, not with a heartbeat row
-        if (!settings.heartbeat() || Values.isTrue(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
-            return Future.succeededFuture(null);
-        }
-        // SHOW VARIABLES prints ON/OFF, @@global prints 1/0: read both the same way
-        boolean writable = Boolean.FALSE.equals(Values.bool(vars.get("read_only")))
-                && !Values.isTrue(vars.get("super_read_only"));
-        if (writable) {
-            long now = micros();
-            phase = "heartbeat write";
-            Future<Void> ready = heartbeatTableReady ? Future.succeededFuture() : c.query(
-                    "CREATE DATABASE IF NOT EXISTS mysqlha").execute().compose(v -> c.query(
-                    "CREATE TABLE IF NOT EXISTS mysqlha.heartbeat (node_id VARCHAR(64) NOT NULL PRIMARY KEY,"
-                            + " ts_micros BIGINT NOT NULL) ENGINE=InnoDB").execute()).map(v -> {
-                heartbeatTableReady = true;
-                return null;
-            });
-            // node ids are validated ([a-z0-9_-]) and the value is a number: no injection through this text
-            return ready.compose(v -> c.query("INSERT INTO mysqlha.heartbeat (node_id, ts_micros) VALUES ('"
-                    + target.node().id() + "', " + now + ") ON DUPLICATE KEY UPDATE ts_micros = VALUES(ts_micros)")
-                    .execute()).map(v -> {
-                heartbeats.wrote(target.node().id(), now);
-                return null;
-            });
-        }
-        if (replica.isEmpty()) {
-            return Future.succeededFuture(null);
-        }
-        ReplicationChannel channel = Flavours.dialect(Flavours.of(vars.get("version"))).channel(replica.getFirst(), vars);
-        Optional<String> sourceId = nodeAt.apply(channel.sourceHost(), channel.sourcePort());
-        if (sourceId.isEmpty()) {
-            return Future.succeededFuture(null);
-        }
-        phase = "heartbeat read";
-        return c.query("SELECT ts_micros FROM mysqlha.heartbeat WHERE node_id = '" + sourceId.get() + "'").execute()
-                .map(rs -> rs.size() == 0 ? (Long) null : rs.iterator().next().getLong(0))
-                .recover(e -> e instanceof MySQLException m && (m.getErrorCode() == ER_NO_SUCH_TABLE
-                        || m.getErrorCode() == ER_BAD_DB) ? Future.succeededFuture(null) : Future.failedFuture(e))
-                .map(value -> {
-                    lastSource = sourceId.get();
-                    return value;
-                });
-    }
-
-    private Long lag(Readings r) {
-        if (r.heartbeatMicros() == null || lastSource == null) {
-            return null;
-        }
-        return HeartbeatLag.millis(r.heartbeatMicros(), micros(), heartbeats.writtenTo(lastSource));
-    }
-
-    private long micros() {
-        Instant now = clock.instant();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     private EventHeader header() {

@@ -1,0 +1,114 @@
+package io.mysqlha.probe.io;
+
+import io.mysqlha.events.health.ReplicationChannel;
+import io.mysqlha.probe.core.Flavours;
+import io.mysqlha.probe.core.GroupReplicationReader;
+import io.mysqlha.probe.core.HeartbeatLag;
+import io.mysqlha.probe.core.Values;
+import io.vertx.core.Future;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.mysqlclient.MySQLException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * One node's part of heartbeat lag: on a writable node, write this probe's clock into the node's row of
+ * {@code mysqlha.heartbeat}; on a replica, read its source's row. Lag is then measured against what the probe
+ * wrote ({@link HeartbeatLag}).
+ */
+final class HeartbeatProbe {
+    private static final int ER_NO_SUCH_TABLE = 1146;
+    private static final int ER_BAD_DB = 1049;
+
+    private final String nodeId;
+    private final boolean enabled;
+    private final HeartbeatBook book;
+    private final BiFunction<String, Integer, Optional<String>> nodeAt;
+    private final Clock clock;
+    private boolean tableReady;
+    /** The node whose heartbeat row this replica showed last (its replication source). */
+    private String lastSource;
+
+    HeartbeatProbe(String nodeId, boolean enabled, HeartbeatBook book,
+                   BiFunction<String, Integer, Optional<String>> nodeAt, Clock clock) {
+        this.nodeId = nodeId;
+        this.enabled = enabled;
+        this.book = book;
+        this.nodeAt = nodeAt;
+        this.clock = clock;
+    }
+
+    /** A new connection may be to a rebuilt server: make sure of the table again before writing. */
+    void newConnection() {
+        tableReady = false;
+    }
+
+    /** Writes or reads the heartbeat; returns the value read on a replica (µs), else null. */
+    Future<Long> run(MySQLConnection c, Map<String, String> vars, List<Map<String, String>> replica,
+                     Consumer<String> phase) {
+        // Galera and Group Replication measure lag with their own queues, not with a heartbeat row
+        if (!enabled || Values.isTrue(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
+            return Future.succeededFuture(null);
+        }
+        // SHOW VARIABLES prints ON/OFF, @@global prints 1/0: read both the same way
+        boolean writable = Boolean.FALSE.equals(Values.bool(vars.get("read_only")))
+                && !Values.isTrue(vars.get("super_read_only"));
+        if (writable) {
+            phase.accept("heartbeat write");
+            return write(c);
+        }
+        if (replica.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        ReplicationChannel channel = Flavours.dialect(Flavours.of(vars.get("version"))).channel(replica.getFirst(), vars);
+        Optional<String> sourceId = nodeAt.apply(channel.sourceHost(), channel.sourcePort());
+        if (sourceId.isEmpty()) {
+            return Future.succeededFuture(null);
+        }
+        phase.accept("heartbeat read");
+        return c.query("SELECT ts_micros FROM mysqlha.heartbeat WHERE node_id = '" + sourceId.get() + "'").execute()
+                .map(rs -> rs.size() == 0 ? (Long) null : rs.iterator().next().getLong(0))
+                .recover(e -> e instanceof MySQLException m && (m.getErrorCode() == ER_NO_SUCH_TABLE
+                        || m.getErrorCode() == ER_BAD_DB) ? Future.succeededFuture(null) : Future.failedFuture(e))
+                .map(value -> {
+                    lastSource = sourceId.get();
+                    return value;
+                });
+    }
+
+    private Future<Long> write(MySQLConnection c) {
+        long now = micros(clock);
+        Future<Void> ready = tableReady ? Future.succeededFuture() : c.query(
+                "CREATE DATABASE IF NOT EXISTS mysqlha").execute().compose(v -> c.query(
+                "CREATE TABLE IF NOT EXISTS mysqlha.heartbeat (node_id VARCHAR(64) NOT NULL PRIMARY KEY,"
+                        + " ts_micros BIGINT NOT NULL) ENGINE=InnoDB").execute()).map(v -> {
+            tableReady = true;
+            return null;
+        });
+        // node ids are validated ([a-z0-9_-]) and the value is a number: no injection through this text
+        return ready.compose(v -> c.query("INSERT INTO mysqlha.heartbeat (node_id, ts_micros) VALUES ('" + nodeId
+                + "', " + now + ") ON DUPLICATE KEY UPDATE ts_micros = VALUES(ts_micros)").execute()).map(v -> {
+            book.wrote(nodeId, now);
+            return null;
+        });
+    }
+
+    /** The lag a replica's heartbeat value shows, or null when it showed none. */
+    Long lag(Long seenMicros) {
+        if (seenMicros == null || lastSource == null) {
+            return null;
+        }
+        return HeartbeatLag.millis(seenMicros, micros(clock), book.writtenTo(lastSource));
+    }
+
+    static long micros(Clock clock) {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
+    }
+}
