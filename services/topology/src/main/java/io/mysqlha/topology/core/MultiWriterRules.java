@@ -24,13 +24,8 @@ final class MultiWriterRules {
         RoutingPolicy policy = s.spec().routing();
         List<NodeSpec> candidates = new ArrayList<>();
         List<NodeSpec> readOnly = new ArrayList<>();
-        for (NodeSpec n : s.spec().nodes()) {
+        for (NodeSpec n : Nodes.up(s, sets, conditions)) {
             NodeTrack t = s.track(n.id());
-            if (!t.up()) {
-                sets.offline.add(Nodes.place(n, Nodes.downReason(t)));
-                conditions.add(Nodes.downCondition(n, t));
-                continue;
-            }
             GaleraState g = t.latest().galera();
             Optional<String> unfit = galeraUnfit(g);
             if (unfit.isPresent()) {
@@ -72,13 +67,8 @@ final class MultiWriterRules {
     static void groupReplication(ClusterState s, Sets sets, List<AlertCondition> conditions) {
         List<NodeSpec> candidates = new ArrayList<>();
         List<NodeSpec> secondaries = new ArrayList<>();
-        for (NodeSpec n : s.spec().nodes()) {
+        for (NodeSpec n : Nodes.up(s, sets, conditions)) {
             NodeTrack t = s.track(n.id());
-            if (!t.up()) {
-                sets.offline.add(Nodes.place(n, Nodes.downReason(t)));
-                conditions.add(Nodes.downCondition(n, t));
-                continue;
-            }
             GroupReplicationState gr = t.latest().groupReplication();
             if (gr == null || !"ONLINE".equals(gr.memberState()) || !gr.viable()) {
                 sets.offline.add(Nodes.place(n, gr == null ? "not a group member"
@@ -95,19 +85,9 @@ final class MultiWriterRules {
     }
 
     static void aurora(ClusterState s, Sets sets, List<AlertCondition> conditions) {
-        List<NodeSpec> writable = new ArrayList<>();
-        List<NodeSpec> replicas = new ArrayList<>();
-        for (NodeSpec n : s.spec().nodes()) {
-            NodeTrack t = s.track(n.id());
-            if (!t.up()) {
-                sets.offline.add(Nodes.place(n, Nodes.downReason(t)));
-                conditions.add(Nodes.downCondition(n, t));
-            } else if (Boolean.FALSE.equals(t.latest().readOnly())) {
-                writable.add(n);
-            } else {
-                replicas.add(n);
-            }
-        }
+        Nodes.ByReadOnly split = Nodes.byReadOnly(s, Nodes.up(s, sets, conditions));
+        List<NodeSpec> writable = split.writable();
+        List<NodeSpec> replicas = split.readOnly();
         electWriters(s, writable, sets, "Aurora writer instance");
         long maxLag = s.spec().routing().maxReplicationLagMs();
         for (NodeSpec n : replicas) {

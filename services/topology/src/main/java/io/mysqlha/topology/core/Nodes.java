@@ -46,4 +46,35 @@ final class Nodes {
         ps.forEach(p -> ids.add(p.nodeId()));
         return ids;
     }
+
+    /**
+     * The nodes that are up; every other node is placed offline with the reason and its NodeDown or
+     * NodeUnreachableAuth condition. Every kind's rules start here.
+     */
+    static java.util.List<NodeSpec> up(ClusterState s, Sets sets, java.util.List<AlertCondition> conditions) {
+        java.util.List<NodeSpec> up = new java.util.ArrayList<>();
+        for (NodeSpec n : s.spec().nodes()) {
+            NodeTrack t = s.track(n.id());
+            if (t.up()) {
+                up.add(n);
+            } else {
+                sets.offline.add(place(n, downReason(t)));
+                conditions.add(downCondition(n, t));
+            }
+        }
+        return up;
+    }
+
+    /** Up nodes split by what they report: read_only=OFF (could write) and the rest. */
+    record ByReadOnly(java.util.List<NodeSpec> writable, java.util.List<NodeSpec> readOnly) {
+    }
+
+    static ByReadOnly byReadOnly(ClusterState s, java.util.List<NodeSpec> up) {
+        java.util.List<NodeSpec> writable = new java.util.ArrayList<>();
+        java.util.List<NodeSpec> readOnly = new java.util.ArrayList<>();
+        for (NodeSpec n : up) {
+            (Boolean.FALSE.equals(s.track(n.id()).latest().readOnly()) ? writable : readOnly).add(n);
+        }
+        return new ByReadOnly(writable, readOnly);
+    }
 }

@@ -19,19 +19,9 @@ final class ReplicationRules {
 
     static void derive(ClusterState s, Sets sets, List<AlertCondition> conditions) {
         RoutingPolicy policy = s.spec().routing();
-        List<NodeSpec> writable = new ArrayList<>();
-        List<NodeSpec> replicas = new ArrayList<>();
-        for (NodeSpec n : s.spec().nodes()) {
-            NodeTrack t = s.track(n.id());
-            if (!t.up()) {
-                sets.offline.add(Nodes.place(n, Nodes.downReason(t)));
-                conditions.add(Nodes.downCondition(n, t));
-            } else if (Boolean.FALSE.equals(t.latest().readOnly())) {
-                writable.add(n);
-            } else {
-                replicas.add(n);
-            }
-        }
+        Nodes.ByReadOnly split = Nodes.byReadOnly(s, Nodes.up(s, sets, conditions));
+        List<NodeSpec> writable = split.writable();
+        List<NodeSpec> replicas = split.readOnly();
         NodeSpec writer = chooseReplicationWriter(s, writable);
         for (NodeSpec n : writable) {
             if (n == writer) {
