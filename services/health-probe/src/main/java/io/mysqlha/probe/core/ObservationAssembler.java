@@ -48,7 +48,7 @@ public final class ObservationAssembler {
         Map<String, String> vars = r.variables();
         Flavour flavour = Flavours.of(vars.get("version"));
         ReplicationDialect dialect = Flavours.dialect(flavour);
-        ReplicationChannel channel = r.replicaStatus().isEmpty() ? null : dialect.channel(defaultChannel(r), vars);
+        ReplicationChannel channel = r.replicaStatus().isEmpty() ? null : dialect.channel(defaultChannel(r.replicaStatus()), vars);
         GaleraState galera = GaleraReader.read(vars, r.status());
         GroupReplicationState group = GroupReplicationReader.isMember(vars)
                 ? GroupReplicationReader.read(vars, r.groupMembers()) : null;
@@ -76,9 +76,12 @@ public final class ObservationAssembler {
                 failure, rttMicros, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
-    /** MariaDB multi-source lists several channels; the default one (empty Connection_name) is the topology's. */
-    private static Map<String, String> defaultChannel(Readings r) {
-        return r.replicaStatus().stream().filter(row -> row.getOrDefault("Connection_name", "").isEmpty())
-                .findFirst().orElse(r.replicaStatus().getFirst());
+    /**
+     * MariaDB multi-source lists several channels; the default one (empty Connection_name) is the topology's.
+     * The heartbeat follows the same channel ({@link HeartbeatPlan}).
+     */
+    static Map<String, String> defaultChannel(List<Map<String, String>> replicaStatus) {
+        return replicaStatus.stream().filter(row -> row.getOrDefault("Connection_name", "").isEmpty())
+                .findFirst().orElse(replicaStatus.getFirst());
     }
 }

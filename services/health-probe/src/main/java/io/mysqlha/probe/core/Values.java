@@ -4,11 +4,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Reading server-printed values: ON/OFF/1/0/Yes, numbers, and empty as absent. */
-public final class Values {
+final class Values {
     private Values() {
     }
 
-    public static Boolean bool(String value) {
+    static Boolean bool(String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }
@@ -19,7 +19,7 @@ public final class Values {
         };
     }
 
-    public static boolean isTrue(String value) {
+    static boolean isTrue(String value) {
         return Boolean.TRUE.equals(bool(value));
     }
 

@@ -1,10 +1,7 @@
 package io.mysqlha.probe.io;
 
-import io.mysqlha.events.health.ReplicationChannel;
-import io.mysqlha.probe.core.Flavours;
-import io.mysqlha.probe.core.GroupReplicationReader;
 import io.mysqlha.probe.core.HeartbeatLag;
-import io.mysqlha.probe.core.Values;
+import io.mysqlha.probe.core.HeartbeatPlan;
 import io.vertx.core.Future;
 import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.mysqlclient.MySQLException;
@@ -52,22 +49,15 @@ final class HeartbeatProbe {
     /** Writes or reads the heartbeat; returns the value read on a replica (µs), else null. */
     Future<Long> run(MySQLConnection c, Map<String, String> vars, List<Map<String, String>> replica,
                      Consumer<String> phase) {
-        // Galera and Group Replication measure lag with their own queues, not with a heartbeat row
-        if (!enabled || Values.isTrue(vars.get("wsrep_on")) || GroupReplicationReader.isMember(vars)) {
-            return Future.succeededFuture(null);
-        }
-        // SHOW VARIABLES prints ON/OFF, @@global prints 1/0: read both the same way
-        boolean writable = Boolean.FALSE.equals(Values.bool(vars.get("read_only")))
-                && !Values.isTrue(vars.get("super_read_only"));
-        if (writable) {
+        HeartbeatPlan plan = HeartbeatPlan.decide(enabled, vars, replica);
+        if (plan instanceof HeartbeatPlan.Write) {
             phase.accept("heartbeat write");
             return write(c);
         }
-        if (replica.isEmpty()) {
+        if (!(plan instanceof HeartbeatPlan.Read read)) {
             return Future.succeededFuture(null);
         }
-        ReplicationChannel channel = Flavours.dialect(Flavours.of(vars.get("version"))).channel(replica.getFirst(), vars);
-        Optional<String> sourceId = nodeAt.apply(channel.sourceHost(), channel.sourcePort());
+        Optional<String> sourceId = nodeAt.apply(read.sourceHost(), read.sourcePort());
         if (sourceId.isEmpty()) {
             return Future.succeededFuture(null);
         }

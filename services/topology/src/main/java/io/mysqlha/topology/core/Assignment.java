@@ -13,14 +13,4 @@ public record Assignment(List<Placement> writers, List<Placement> readers, List<
         backupWriters = List.copyOf(backupWriters);
         offline = List.copyOf(offline);
     }
-
-    /** Same sets with the same nodes and weights; reasons may differ without it being a change for routing. */
-    public boolean sameRouting(Assignment other) {
-        return ids(writers).equals(ids(other.writers)) && ids(readers).equals(ids(other.readers))
-                && ids(backupWriters).equals(ids(other.backupWriters)) && ids(offline).equals(ids(other.offline));
-    }
-
-    private static List<String> ids(List<Placement> ps) {
-        return ps.stream().map(p -> p.nodeId() + "@" + p.weight()).sorted().toList();
-    }
 }
