@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +97,7 @@ public class ProbeService implements OwnershipListener {
         ClusterProber old = probers.remove(spec.clusterId());
         if (old != null) {
             old.stop();
+            forgetMeters(spec.clusterId()); // nodes may have left the spec
         }
         DbCredentials credentials = null;
         String problem = null;
@@ -121,7 +123,25 @@ public class ProbeService implements OwnershipListener {
         ClusterProber prober = probers.remove(clusterId);
         if (prober != null) {
             prober.stop();
+            forgetMeters(clusterId);
             LOG.infof("stopped probing cluster %s", clusterId);
+        }
+    }
+
+    /**
+     * A cluster this instance no longer probes must not keep exporting frozen figures (its new owner exports the
+     * live ones), nor keep its histograms in memory.
+     */
+    private void forgetMeters(String clusterId) {
+        String prefix = clusterId + "/";
+        for (Map<String, ? extends io.micrometer.core.instrument.Meter> meters : List.of(latency, failures)) {
+            meters.entrySet().removeIf(e -> {
+                if (!e.getKey().startsWith(prefix)) {
+                    return false;
+                }
+                registry.remove(e.getValue());
+                return true;
+            });
         }
     }
 

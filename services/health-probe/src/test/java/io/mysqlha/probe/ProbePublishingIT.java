@@ -78,6 +78,16 @@ class ProbePublishingIT {
         assertTrue(metrics.contains("mysqlha_probe_duration_seconds_bucket{cluster=\"" + cluster + "\""), "latency histogram");
         assertTrue(metrics.contains("mysqlha_probe_clusters_owned"), "owned clusters gauge");
         given().get("/q/health/ready").then().statusCode(200).body(containsString("probe"));
+
+        // removed (tombstone): probing stops, and the cluster's figures leave /q/metrics with it
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.name(Topic.CLUSTERS),
+                    cluster.getBytes(StandardCharsets.UTF_8), null)).get();
+        }
+        Waits.until(cluster + " gone from readiness and metrics", Duration.ofSeconds(30), () ->
+                !given().get("/q/health/ready").asString().contains(cluster)
+                        && !given().get("/q/metrics").asString().contains("cluster=\"" + cluster + "\""));
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, String group) {
