@@ -111,6 +111,16 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("probe.timeout_ms", "10..interval_ms-1 (" + (probe.intervalMs() - 1)
                     + "); got " + probe.timeoutMs()));
         }
+        if (probe.downAfter() < 1 || probe.downAfter() > 100) {
+            errors.add(new SpecError("probe.down_after", "1..100 observations; got " + probe.downAfter()));
+        }
+        if (probe.upAfter() < 1 || probe.upAfter() > 100) {
+            errors.add(new SpecError("probe.up_after", "1..100 observations; got " + probe.upAfter()));
+        }
+        if (probe.staleAfterMs() <= probe.intervalMs() || probe.staleAfterMs() > 3_600_000) {
+            errors.add(new SpecError("probe.stale_after_ms", "more than interval_ms (" + probe.intervalMs()
+                    + ") and at most 3600000; got " + probe.staleAfterMs()));
+        }
     }
 
     private static void validateListeners(List<ListenerSpec> listeners, List<SpecError> errors) {

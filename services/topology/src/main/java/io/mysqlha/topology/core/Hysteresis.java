@@ -1,5 +1,7 @@
 package io.mysqlha.topology.core;
 
+import io.mysqlha.domain.ProbePolicy;
+
 import java.time.Duration;
 
 /**
@@ -8,11 +10,16 @@ import java.time.Duration;
  * The same counts apply to lag shunning.
  */
 public record Hysteresis(int downAfter, int upAfter, Duration staleAfter) {
-    public static final Hysteresis DEFAULTS = new Hysteresis(2, 2, Duration.ofMillis(1500));
+    public static final Hysteresis DEFAULTS = of(ProbePolicy.DEFAULTS);
 
     public Hysteresis {
         if (downAfter < 1 || upAfter < 1 || staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("down_after and up_after >= 1, stale_after > 0");
         }
+    }
+
+    /** The counts a cluster's spec sets (probe.down_after, probe.up_after, probe.stale_after_ms). */
+    public static Hysteresis of(ProbePolicy probe) {
+        return new Hysteresis(probe.downAfter(), probe.upAfter(), Duration.ofMillis(probe.staleAfterMs()));
     }
 }

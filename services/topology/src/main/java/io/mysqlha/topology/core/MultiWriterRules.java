@@ -26,7 +26,7 @@ final class MultiWriterRules {
         List<NodeSpec> readOnly = new ArrayList<>();
         for (NodeSpec n : Nodes.up(s, sets, conditions)) {
             NodeTrack t = s.track(n.id());
-            GaleraState g = t.latest().galera();
+            GaleraState g = t.lastGood().galera();
             Optional<String> unfit = galeraUnfit(g);
             if (unfit.isPresent()) {
                 sets.offline.add(Nodes.place(n, unfit.get()));
@@ -34,14 +34,14 @@ final class MultiWriterRules {
                     conditions.add(new AlertCondition("GaleraNotPrimary", Severity.CRITICAL, n.id(), n.id() + ": "
                             + unfit.get()));
                 }
-            } else if (Boolean.TRUE.equals(t.latest().readOnly())) {
+            } else if (Boolean.TRUE.equals(t.lastGood().readOnly())) {
                 readOnly.add(n);
             } else {
                 candidates.add(n);
             }
         }
         electWriters(s, candidates, sets, "Synced, in the primary component");
-        galeraLikeReaders(s, policy, readOnly, sets, n -> s.track(n.id()).latest().galera().localRecvQueue(),
+        galeraLikeReaders(s, policy, readOnly, sets, n -> s.track(n.id()).lastGood().galera().localRecvQueue(),
                 "wsrep_local_recv_queue");
     }
 
@@ -69,7 +69,7 @@ final class MultiWriterRules {
         List<NodeSpec> secondaries = new ArrayList<>();
         for (NodeSpec n : Nodes.up(s, sets, conditions)) {
             NodeTrack t = s.track(n.id());
-            GroupReplicationState gr = t.latest().groupReplication();
+            GroupReplicationState gr = t.lastGood().groupReplication();
             if (gr == null || !"ONLINE".equals(gr.memberState()) || !gr.viable()) {
                 sets.offline.add(Nodes.place(n, gr == null ? "not a group member"
                         : "member " + gr.memberState() + (gr.viable() ? "" : ", without a majority")));
@@ -81,7 +81,7 @@ final class MultiWriterRules {
         }
         electWriters(s, candidates, sets, "ONLINE PRIMARY");
         galeraLikeReaders(s, s.spec().routing(), secondaries, sets,
-                n -> s.track(n.id()).latest().groupReplication().transactionsBehind(), "applier queue");
+                n -> s.track(n.id()).lastGood().groupReplication().transactionsBehind(), "applier queue");
     }
 
     static void aurora(ClusterState s, Sets sets, List<AlertCondition> conditions) {
@@ -93,7 +93,7 @@ final class MultiWriterRules {
         for (NodeSpec n : replicas) {
             NodeTrack t = s.track(n.id());
             if (t.lagShunned()) {
-                sets.offline.add(Nodes.place(n, "lag " + t.latest().lagMillis() + " ms over " + maxLag + " ms"));
+                sets.offline.add(Nodes.place(n, "lag " + t.lastGood().lagMillis() + " ms over " + maxLag + " ms"));
             } else {
                 sets.readers.add(Nodes.place(n, "Aurora replica"));
             }

@@ -9,14 +9,19 @@ import java.time.Instant;
  * {@link Hysteresis}, whether it is up and whether it is shunned for lag. Immutable; every observation or tick
  * returns the next track.
  *
+ * @param latest     the last observation, good or failed: what a down node's reason quotes
+ * @param lastGood   the last observation that reached the node: what the rules read the node's state from while
+ *                   it is up. A node kept up by hysteresis after one failed probe keeps its role from here; its
+ *                   failed observation has no state to judge it by
  * @param up         reachable as far as routing is concerned (false also while nothing was ever observed)
  * @param lagShunned out of the readers for lag
  */
-public record NodeTrack(String nodeId, NodeHealthObserved latest, Instant lastObservedAt, boolean up, int badStreak,
-                        int goodStreak, boolean lagShunned, int lagOverStreak, int lagUnderStreak, boolean stale) {
+public record NodeTrack(String nodeId, NodeHealthObserved latest, NodeHealthObserved lastGood, Instant lastObservedAt,
+                        boolean up, int badStreak, int goodStreak, boolean lagShunned, int lagOverStreak,
+                        int lagUnderStreak, boolean stale) {
 
     public static NodeTrack unseen(String nodeId) {
-        return new NodeTrack(nodeId, null, null, false, 0, 0, false, 0, 0, false);
+        return new NodeTrack(nodeId, null, null, null, false, 0, 0, false, 0, 0, false);
     }
 
     public boolean observed() {
@@ -45,7 +50,8 @@ public record NodeTrack(String nodeId, NodeHealthObserved latest, Instant lastOb
         int underStreak = under ? lagUnderStreak + 1 : 0;
         boolean shunned = !observed() ? over
                 : lagShunned ? underStreak < h.upAfter() : overStreak >= h.downAfter();
-        return new NodeTrack(nodeId, o, at, nowUp, bad, ok, shunned, overStreak, underStreak, false);
+        return new NodeTrack(nodeId, o, good ? o : lastGood, at, nowUp, bad, ok, shunned, overStreak, underStreak,
+                false);
     }
 
     /** A node with no observation for {@code staleAfter} is down: its probe cannot see it, or is gone. */
@@ -53,7 +59,7 @@ public record NodeTrack(String nodeId, NodeHealthObserved latest, Instant lastOb
         if (lastObservedAt == null || stale || now.isBefore(lastObservedAt.plus(h.staleAfter()))) {
             return this;
         }
-        return new NodeTrack(nodeId, latest, lastObservedAt, false, badStreak, 0, lagShunned, lagOverStreak,
+        return new NodeTrack(nodeId, latest, lastGood, lastObservedAt, false, badStreak, 0, lagShunned, lagOverStreak,
                 lagUnderStreak, true);
     }
 }

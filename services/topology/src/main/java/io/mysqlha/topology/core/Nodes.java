@@ -73,7 +73,7 @@ final class Nodes {
         java.util.List<NodeSpec> writable = new java.util.ArrayList<>();
         java.util.List<NodeSpec> readOnly = new java.util.ArrayList<>();
         for (NodeSpec n : up) {
-            (Boolean.FALSE.equals(s.track(n.id()).latest().readOnly()) ? writable : readOnly).add(n);
+            (Boolean.FALSE.equals(s.track(n.id()).lastGood().readOnly()) ? writable : readOnly).add(n);
         }
         return new ByReadOnly(writable, readOnly);
     }

@@ -38,7 +38,7 @@ final class ReplicationRules {
             }
         }
         if (writer != null && s.spec().kind() == ClusterKind.SEMI_SYNC) {
-            var semi = s.track(writer.id()).latest().semiSync();
+            var semi = s.track(writer.id()).lastGood().semiSync();
             if (semi != null && semi.masterEnabled() && !semi.masterStatus()) {
                 conditions.add(new AlertCondition("SemiSyncDegraded", Severity.WARNING, writer.id(), writer.id()
                         + " has semi-sync enabled but is running asynchronously (no replica acknowledges)"));
@@ -47,18 +47,18 @@ final class ReplicationRules {
         List<Placement> replicaReaders = new ArrayList<>();
         for (NodeSpec n : replicas) {
             NodeTrack t = s.track(n.id());
-            Optional<String> broken = brokenReplication(t.latest().replication());
+            Optional<String> broken = brokenReplication(t.lastGood().replication());
             long maxLag = maxLag(n, policy);
             if (broken.isPresent()) {
                 sets.offline.add(Nodes.place(n, broken.get()));
                 conditions.add(new AlertCondition("ReplicationStopped", Severity.CRITICAL, n.id(), n.id() + ": "
                         + broken.get()));
             } else if (t.lagShunned()) {
-                String why = "lag " + t.latest().lagMillis() + " ms over max_replication_lag " + maxLag + " ms";
+                String why = "lag " + t.lastGood().lagMillis() + " ms over max_replication_lag " + maxLag + " ms";
                 sets.offline.add(Nodes.place(n, why));
                 conditions.add(new AlertCondition("ReplicationLagHigh", Severity.WARNING, n.id(), n.id() + ": " + why));
             } else {
-                replicaReaders.add(Nodes.place(n, "replica, lag " + Optional.ofNullable(t.latest().lagMillis())
+                replicaReaders.add(Nodes.place(n, "replica, lag " + Optional.ofNullable(t.lastGood().lagMillis())
                         .map(l -> l + " ms").orElse("unknown")));
             }
         }

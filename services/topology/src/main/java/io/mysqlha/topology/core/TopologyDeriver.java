@@ -38,7 +38,8 @@ public final class TopologyDeriver {
     }
 
     private static boolean probeSilent(ClusterState s) {
+        // never observed counts as silent too: a cluster whose probe never reported is not a cluster of dead nodes
         return !s.spec().nodes().isEmpty() && s.spec().nodes().stream()
-                .allMatch(n -> s.track(n.id()).observed() && s.track(n.id()).stale());
+                .allMatch(n -> !s.track(n.id()).observed() || s.track(n.id()).stale());
     }
 }

@@ -187,6 +187,27 @@ class TopologyDeriverTest {
         }
 
         @Test
+        void shouldKeepAReplicaInItsRoleAfterOneFailedProbeUntilDownAfter() {
+            Derivation once = derive(spec, FailoverEpoch.NONE, Assignment.EMPTY, primary("n1", 0), replica("n2", 0, 0),
+                    replica("n3", 0, 0), down("n2", 500, Reason.TIMEOUT), down("n1", 500, Reason.TIMEOUT));
+            assertEquals(List.of("n1"), ids(once.assignment().writers()), "one failed probe of the writer");
+            assertEquals(List.of("n1", "n2", "n3"), ids(once.assignment().readers()), "one failed probe of n2");
+            assertEquals(List.of(), alerts(once));
+
+            Derivation twice = derive(spec, FailoverEpoch.NONE, Assignment.EMPTY, primary("n1", 0), replica("n2", 0, 0),
+                    replica("n3", 0, 0), down("n2", 500, Reason.TIMEOUT), down("n2", 1000, Reason.TIMEOUT));
+            assertEquals(List.of("n2"), ids(twice.assignment().offline()));
+            assertTrue(reason(twice.assignment().offline(), "n2").contains("TIMEOUT"));
+        }
+
+        @Test
+        void shouldTreatAClusterNoProbeEverReportedAsProbeSilentNotAsDeadNodes() {
+            Derivation d = TopologyDeriver.derive(new ClusterState(spec, Map.of(), FailoverEpoch.NONE, Assignment.EMPTY));
+            assertEquals(List.of("ProbeSilent/-"), alerts(d));
+            assertSame(Assignment.EMPTY, d.assignment());
+        }
+
+        @Test
         void shouldKeepRoutingAsItWasWhenTheProbeFallsSilent() {
             Assignment previous = derive(spec, FailoverEpoch.NONE, Assignment.EMPTY, primary("n1", 0),
                     replica("n2", 0, 0), replica("n3", 0, 0)).assignment();
@@ -229,6 +250,15 @@ class TopologyDeriverTest {
             assertEquals(List.of("n113"), ids(d.assignment().backupWriters()));
             assertEquals(List.of("n114"), ids(d.assignment().readers()));
             assertEquals(List.of(), alerts(d));
+        }
+
+        @Test
+        void shouldKeepAGaleraNodeInRotationAfterOneFailedProbe() {
+            Derivation d = derive(seed, FailoverEpoch.NONE, Assignment.EMPTY, galera("n112", 0, false, synced(0)),
+                    galera("n113", 0, false, synced(0)), galera("n114", 0, true, synced(0)),
+                    down("n113", 500, Reason.TIMEOUT));
+            assertEquals(List.of("n113"), ids(d.assignment().backupWriters()));
+            assertEquals(List.of(), ids(d.assignment().offline()));
         }
 
         @Test

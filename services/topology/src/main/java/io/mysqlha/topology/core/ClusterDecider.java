@@ -1,0 +1,25 @@
+package io.mysqlha.topology.core;
+
+import java.util.Optional;
+
+/**
+ * Publish only on change: derives the assignment and publishes the next generation only when the routing or the
+ * epoch differs from what was published; alerts change as conditions come and go. Pure.
+ */
+public final class ClusterDecider {
+    private ClusterDecider() {
+    }
+
+    public static Decision decide(ClusterState state, Published published, AlertTracker alerts) {
+        Derivation d = TopologyDeriver.derive(state);
+        long epoch = state.epoch().epoch();
+        boolean changed = !RoutingChange.same(published.assignment(), d.assignment()) || epoch != published.epoch();
+        AlertTracker.Changes changes = alerts.update(d.conditions());
+        if (!changed) {
+            return new Decision(Optional.empty(), null, changes.raised(), changes.resolved(), changes.next());
+        }
+        return new Decision(Optional.of(new Published(published.generation() + 1, epoch, d.assignment())),
+                RoutingChange.describe(published, d.assignment(), epoch), changes.raised(), changes.resolved(),
+                changes.next());
+    }
+}

@@ -1,0 +1,165 @@
+package io.mysqlha.topology.kafka;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.events.ClusterSpecDefined;
+import io.mysqlha.events.DecodeResult;
+import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.NodeHealthObserved;
+import io.mysqlha.events.Topic;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The whole fleet as every topology instance shows it over REST, whichever instance owns which cluster: the
+ * specs and the latest published topology (both compacted topics, read whole, committed records only) and the
+ * latest observation of every node (health, followed from its end). Not a decision input: the owner decides from
+ * its own state.
+ */
+public final class TopologyView implements Runnable, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TopologyView.class);
+
+    private final String bootstrap;
+    private final Topics topics;
+    private final EventCodec codec = new EventCodec();
+    private final Map<String, ClusterSpecDefined> specs = new ConcurrentHashMap<>();
+    private final Map<String, TopologyChanged> topologies = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, NodeHealthObserved>> health = new ConcurrentHashMap<>();
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean closed;
+    private Thread thread;
+
+    public TopologyView(String bootstrap, Topics topics) {
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+    }
+
+    public void start() {
+        thread = Thread.ofPlatform().name("topology-view").daemon().start(this);
+    }
+
+    public List<String> clusterIds() {
+        return specs.keySet().stream().sorted().toList();
+    }
+
+    public Optional<ClusterSpecDefined> spec(String clusterId) {
+        return Optional.ofNullable(specs.get(clusterId));
+    }
+
+    public Optional<TopologyChanged> topology(String clusterId) {
+        return Optional.ofNullable(topologies.get(clusterId));
+    }
+
+    public Map<String, NodeHealthObserved> health(String clusterId) {
+        return Map.copyOf(health.getOrDefault(clusterId, Map.of()));
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.CLIENT_ID_CONFIG, "topology-view"),
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                consumer = c;
+                List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
+                whole.addAll(partitions(c, Topic.TOPOLOGY));
+                List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
+                List<TopicPartition> all = new ArrayList<>(whole);
+                all.addAll(fromEnd);
+                c.assign(all);
+                c.seekToBeginning(whole);
+                c.seekToEnd(fromEnd);
+                while (!closed) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                        apply(r);
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                LOG.warnf("topology view lost Kafka (%s); reading again in 1 s", e.getMessage());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, Topic topic) {
+        String name = topics.name(topic);
+        List<PartitionInfo> infos = c.partitionsFor(name, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + name + " does not exist yet");
+        }
+        return infos.stream().map(i -> new TopicPartition(name, i.partition())).toList();
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        if (r.value() == null) {
+            if (r.topic().equals(topics.name(Topic.CLUSTERS))) {
+                specs.remove(key);
+                health.remove(key);
+            } else if (r.topic().equals(topics.name(Topic.TOPOLOGY))) {
+                topologies.remove(key);
+            }
+            return;
+        }
+        if (!(codec.decode(r.value()) instanceof DecodeResult.Accepted accepted)) {
+            return; // the owner counts and reports refused records; the view only shows what is readable
+        }
+        switch (accepted.event()) {
+            case ClusterSpecDefined d -> specs.put(key, d);
+            case TopologyChanged t -> topologies.merge(key, t, (old, now) -> now.generation() >= old.generation()
+                    ? now : old);
+            case NodeHealthObserved o -> {
+                if (specs.containsKey(o.clusterId())) {
+                    health.computeIfAbsent(o.clusterId(), k -> new ConcurrentHashMap<>()).merge(o.nodeId(), o,
+                            (old, now) -> now.header().time().isAfter(old.header().time()) ? now : old);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
