@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Measures the time from a NodeHealthObserved to the TopologyChanged it causes, through a real broker and the
+# packaged topology service, beside Kafka's own produce -> consume time on the same broker in the same run.
+# Self-contained: starts its own broker and topology service (on free ports, stopped by pid at the end).
+# Builds first when the packaged service is missing. Prints figures; asserts nothing.
+#   ITERATIONS=500 WARMUP=100 bench/topology-latency.sh
+set -euo pipefail
+source "$(dirname "$0")/../infra/lib/common.sh"
+ROOT=$(project_root)
+cd "$ROOT"
+find_jdk
+if [ ! -f services/topology/target/quarkus-app/quarkus-run.jar ] || [ ! -f libs/test-support/target/classpath.txt ]; then
+  echo "building (./mvnw -Dquick install)..."
+  ./mvnw -B -q -Dquick install > /tmp/topology-latency-build.log 2>&1 || { tail -30 /tmp/topology-latency-build.log; die "build failed"; }
+fi
+CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
+exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
+  -Diterations="${ITERATIONS:-500}" -Dwarmup="${WARMUP:-100}" -cp "$CP" io.mysqlha.testsupport.bench.TopologyLatencyBench
