@@ -12,8 +12,9 @@ public enum Topic {
             List.of(ClusterSpecDefined.class)),
     HEALTH("health", false, Duration.ofDays(1), "Every probe of every node.",
             List.of(NodeHealthObserved.class)),
-    TOPOLOGY("topology", true, null, "Writer/reader assignments per cluster, the latest one per key kept.",
-            List.of(TopologyChanged.class)),
+    TOPOLOGY("topology", true, null, "Writer/reader assignments per cluster, the latest one per key kept; a"
+            + " tombstone when a cluster is removed. Published in Kafka transactions: read with"
+            + " isolation.level=read_committed.", List.of(TopologyChanged.class)),
     FAILOVER("failover", false, Duration.ofDays(90), "Failover and switchover decisions and steps: the audit log.",
             List.of(FailoverStarted.class, FailoverStepCompleted.class, FailoverCompleted.class,
                     FailoverFailed.class)),
@@ -22,7 +23,9 @@ public enum Topic {
     BACKUP("backup", false, Duration.ofDays(90), "Dumps, verifications and archived binlog segments.",
             List.of(BackupStarted.class, BackupCompleted.class, BackupFailed.class, BackupVerified.class,
                     BinlogSegmentArchived.class)),
-    ALERTS("alerts", false, Duration.ofDays(30), "Alerts for any alerting consumer.",
+    ALERTS("alerts", false, Duration.ofDays(30), "Alerts for any alerting consumer, as raised/resolved pairs with"
+            + " a stable alertId. Topology publishes its alerts in Kafka transactions: read with"
+            + " isolation.level=read_committed.",
             List.of(AlertRaised.class, AlertResolved.class)),
     DEAD_LETTER("dead-letter", false, Duration.ofDays(30),
             "Records a consumer refused (malformed, unknown type, newer major schema), with the reason in headers.",
