@@ -33,6 +33,8 @@ class ClusterSpecYamlTest {
         assertEquals(3, spec.nodes().size());
         assertEquals(ListenerRole.READ_ONLY, spec.listeners().get(1).role());
         assertEquals("mysqlha-monitor", spec.credentials().monitor());
+        assertEquals(2, spec.probe().downAfter());
+        assertEquals(1500, spec.probe().staleAfterMs());
     }
 
     @Test
@@ -42,6 +44,7 @@ class ClusterSpecYamlTest {
         assertEquals(50L, spec.routing().maxTransactionsBehind());
         assertEquals(3, spec.nodes().get(1).weight());
         assertEquals(500, spec.probe().intervalMs());
+        assertEquals(1500, spec.probe().staleAfterMs(), "3 intervals when not given");
         assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
     }
 

@@ -14,6 +14,7 @@ import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.AlertResolved;
 import io.mysqlha.events.kafka.DeadLetters;
+import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
 import io.mysqlha.topology.core.ClusterBook;
@@ -363,17 +364,11 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, memberName);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // partition p of every subscribed topic to the same member: that member owns the clusters of p
+        Map<String, Object> config = KafkaClients.groupMember(settings.bootstrap(), settings.groupId(), memberName,
+                RangeAssignor.class);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        // partition p of every subscribed topic to the same member: that member owns the clusters of p
-        config.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000);
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -409,16 +404,6 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        KafkaClients.wakeUpAndJoin(consumer, thread, Duration.ofSeconds(15));
     }
 }
