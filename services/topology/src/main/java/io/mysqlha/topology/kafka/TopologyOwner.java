@@ -18,7 +18,6 @@ import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
 import io.mysqlha.topology.core.ClusterBook;
-import io.mysqlha.topology.core.Decision;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -85,7 +85,7 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
     private volatile boolean closed;
     private Instant retryAt = Instant.MIN;
     private long roundStartedNanos;
-    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
     private Thread thread;
 
     public TopologyOwner(Settings settings, Clock clock, IgnoredRecords ignored, OwnerEvents events,
@@ -259,7 +259,7 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
         o.book().failover(f).ifPresentOrElse(why -> ignored.ignore(r.topic(), why.name().toLowerCase(),
                         f.clusterId(), "FailoverCompleted of epoch " + f.epoch() + " to " + f.newPrimary()
                                 + " not applied: topology has epoch " + o.book().epoch().epoch()
-                                + (why == io.mysqlha.topology.core.ClusterBook.Ignored.UNKNOWN_NODE
+                                + (why == ClusterBook.Ignored.UNKNOWN_NODE
                                 ? " and the spec does not list " + f.newPrimary() : "")),
                 () -> LOG.infof("cluster %s: epoch %d makes %s the writer (failover %s)", f.clusterId(), f.epoch(),
                         f.newPrimary(), f.failoverId()));

@@ -1,6 +1,5 @@
 package io.mysqlha.topology.kafka;
 
-import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.ClusterSpecDefined;
 import io.mysqlha.events.DecodeResult;
 import io.mysqlha.events.EventCodec;
