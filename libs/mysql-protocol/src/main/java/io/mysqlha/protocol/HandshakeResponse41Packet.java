@@ -1,0 +1,108 @@
+package io.mysqlha.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The client's answer to the greeting (MySQL docs: "Protocol::HandshakeResponse41"). {@code database} and
+ * {@code authPluginName} are null when the client did not send them; {@code attributes} is empty without
+ * CONNECT_ATTRS. Its {@code toString} leaves the auth response out.
+ */
+public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int characterSet,
+                                        int mariadbCapabilities, String username, byte[] authResponse,
+                                        String database, String authPluginName, Map<String, String> attributes) {
+    /** The short packet a client sends first when it wants TLS (capabilities include SSL, nothing after the filler). */
+    public static final int SSL_REQUEST_LENGTH = 32;
+
+    public static HandshakeResponse41Packet decode(ByteBuf b) {
+        Buffers.need(b, 32, "HandshakeResponse41");
+        int caps = b.readIntLE();
+        if (!Capabilities.has(caps, Capabilities.PROTOCOL_41)) {
+            throw new ProtocolException("a client without CLIENT_PROTOCOL_41 (HandshakeResponse320 is not supported)");
+        }
+        int maxPacket = b.readIntLE();
+        int charset = b.readUnsignedByte();
+        b.skipBytes(19);
+        int mariadb = b.readIntLE();
+        String user = Buffers.readNulString(b);
+        byte[] auth;
+        if (Capabilities.has(caps, Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA)) {
+            auth = Buffers.readLenencBytes(b);
+        } else if (Capabilities.has(caps, Capabilities.SECURE_CONNECTION)) {
+            Buffers.need(b, 1, "auth response length");
+            int n = b.readUnsignedByte();
+            Buffers.need(b, n, "auth response");
+            auth = new byte[n];
+            b.readBytes(auth);
+        } else {
+            auth = Buffers.readNulBytes(b);
+        }
+        String db = Capabilities.has(caps, Capabilities.CONNECT_WITH_DB) && b.isReadable()
+                ? Buffers.readNulString(b) : null;
+        String plugin = Capabilities.has(caps, Capabilities.PLUGIN_AUTH) && b.isReadable()
+                ? Buffers.readNulString(b) : null;
+        Map<String, String> attrs = new LinkedHashMap<>();
+        if (Capabilities.has(caps, Capabilities.CONNECT_ATTRS) && b.isReadable()) {
+            long total = Buffers.readLenenc(b);
+            Buffers.need(b, (int) total, "connection attributes");
+            ByteBuf kv = b.readSlice((int) total);
+            while (kv.isReadable()) {
+                attrs.put(Buffers.readLenencString(kv), Buffers.readLenencString(kv));
+            }
+        }
+        return new HandshakeResponse41Packet(caps, maxPacket, charset, mariadb, user, auth == null ? new byte[0] : auth,
+                db, plugin, attrs);
+    }
+
+    public void encode(ByteBuf b) {
+        b.writeIntLE(capabilities);
+        b.writeIntLE(maxPacketSize);
+        b.writeByte(characterSet);
+        b.writeZero(19);
+        b.writeIntLE(mariadbCapabilities);
+        Buffers.writeNulString(b, username);
+        if (Capabilities.has(capabilities, Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA)) {
+            Buffers.writeLenencBytes(b, authResponse);
+        } else {
+            b.writeByte(authResponse.length).writeBytes(authResponse);
+        }
+        if (Capabilities.has(capabilities, Capabilities.CONNECT_WITH_DB)) {
+            Buffers.writeNulString(b, database == null ? "" : database);
+        }
+        if (Capabilities.has(capabilities, Capabilities.PLUGIN_AUTH)) {
+            Buffers.writeNulString(b, authPluginName == null ? "" : authPluginName);
+        }
+        if (Capabilities.has(capabilities, Capabilities.CONNECT_ATTRS)) {
+            ByteBuf kv = b.alloc().buffer();
+            try {
+                attributes.forEach((k, v) -> {
+                    Buffers.writeLenencString(kv, k);
+                    Buffers.writeLenencString(kv, v);
+                });
+                Buffers.writeLenenc(b, kv.readableBytes());
+                b.writeBytes(kv);
+            } finally {
+                kv.release();
+            }
+        }
+    }
+
+    public HandshakeResponse41Packet withAuth(int newCapabilities, byte[] newAuth, String plugin) {
+        return new HandshakeResponse41Packet(newCapabilities, maxPacketSize, characterSet, mariadbCapabilities,
+                username, newAuth, database, plugin, attributes);
+    }
+
+    @Override
+    public String toString() {
+        return "HandshakeResponse41Packet[capabilities=0x" + Integer.toHexString(capabilities) + ", user=" + username
+                + ", database=" + database + ", plugin=" + authPluginName + ", authResponse=" + authResponse.length
+                + " bytes, attributes=" + attributes.keySet() + "]";
+    }
+
+    static String utf8(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

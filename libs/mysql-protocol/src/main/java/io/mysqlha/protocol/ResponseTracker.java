@@ -1,0 +1,183 @@
+package io.mysqlha.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Finds where a server's response to each command ends, frame by frame, reading only headers and the few bytes of
+ * OK, EOF and ERR packets (rows are never decoded): result sets (text and binary, several with MORE_RESULTS),
+ * COM_STMT_PREPARE's parameter and column definitions, COM_FIELD_LIST, single-packet replies. Keeps the server
+ * status flags of the last OK or EOF (in transaction, autocommit). Clients may pipeline (MariaDB Connector/J sends
+ * COM_STMT_PREPARE and COM_STMT_EXECUTE without waiting): pending commands are answered in order. MySQL docs: "Text Resultset", "Binary Protocol
+ * Resultset", "COM_STMT_PREPARE Response", "EOF_Packet" (DEPRECATE_EOF).
+ */
+public final class ResponseTracker {
+    private enum State { IDLE, FIRST, COLUMNS, COLUMNS_EOF, ROWS, PREPARE_DEFS, SINGLE, FIELDS }
+
+    private final boolean deprecateEof;
+    private final java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>();
+    private State state = State.IDLE;
+    private int command = -1;
+    private long remaining;
+    private long columnsAfterParams;
+    private boolean continuation;
+    private int statusFlags = ServerStatus.AUTOCOMMIT;
+    private boolean lastWasError;
+
+    public ResponseTracker(int capabilities) {
+        this.deprecateEof = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF);
+    }
+
+    /** A command went to the server; returns false when the server sends nothing back for it. */
+    public boolean begin(int command) {
+        if (!Command.hasResponse(command)) {
+            return false;
+        }
+        pending.addLast(command);
+        if (pending.size() == 1) {
+            start(command);
+        }
+        return true;
+    }
+
+    private void start(int command) {
+        this.command = command;
+        this.continuation = false;
+        state = switch (command) {
+            case Command.QUERY, Command.STMT_EXECUTE, Command.STMT_BULK_EXECUTE, Command.PROCESS_INFO,
+                 Command.STMT_FETCH, Command.STMT_PREPARE -> State.FIRST;
+            case Command.FIELD_LIST -> State.FIELDS;
+            default -> State.SINGLE;
+        };
+    }
+
+    /** Commands sent and not yet fully answered. */
+    public int pending() {
+        return pending.size();
+    }
+
+    public boolean busy() {
+        return !pending.isEmpty();
+    }
+
+    /** Status flags of the last OK or EOF the server sent. */
+    public int statusFlags() {
+        return statusFlags;
+    }
+
+    public boolean inTransaction() {
+        return ServerStatus.has(statusFlags, ServerStatus.IN_TRANS);
+    }
+
+    /** Whether the last complete response ended in an ERR packet. */
+    public boolean lastWasError() {
+        return lastWasError;
+    }
+
+    /**
+     * One frame of the response, as it goes by (not consumed). Returns true when it was the last frame of the
+     * oldest pending command's response.
+     */
+    public boolean onFrame(ByteBuf frame) {
+        if (state == State.IDLE) {
+            throw new ProtocolException("the server sent a packet while no command was pending");
+        }
+        int length = Frames.payloadLength(frame);
+        boolean continues = length == Frames.MAX_PAYLOAD;
+        if (continuation) {
+            continuation = continues;
+            // the middle of a large packet: only rows and column definitions are ever that large
+            return false;
+        }
+        continuation = continues;
+        int first = Frames.firstByte(frame);
+        int at = frame.readerIndex() + Frames.HEADER;
+        if (first == ErrPacket.MARKER) { // no row, column definition or prepare reply starts with 0xff
+            return finish(true);
+        }
+        switch (state) {
+            case SINGLE -> {
+                if (first == OkPacket.MARKER) {
+                    statusFlags = okStatus(frame, at);
+                } else if (EofPacket.is(first, length)) {
+                    statusFlags = frame.getUnsignedShortLE(at + 3);
+                }
+                return finish(false);
+            }
+            case FIRST -> {
+                if (first == OkPacket.MARKER && command != Command.STMT_PREPARE) {
+                    statusFlags = okStatus(frame, at);
+                    return more();
+                }
+                if (command == Command.STMT_PREPARE) {
+                    int columns = frame.getUnsignedShortLE(at + 5);
+                    int params = frame.getUnsignedShortLE(at + 7);
+                    remaining = params + (params > 0 && !deprecateEof ? 1 : 0);
+                    columnsAfterParams = columns + (columns > 0 && !deprecateEof ? 1 : 0);
+                    remaining += columnsAfterParams;
+                    state = State.PREPARE_DEFS;
+                    return remaining == 0 && finish(false);
+                }
+                if (first == 0xfb) {
+                    return false; // LOCAL INFILE: the client sends the file, then the server answers OK or ERR
+                }
+                ByteBuf payload = frame.slice(at, length);
+                remaining = Buffers.readLenenc(payload);
+                state = State.COLUMNS;
+                return false;
+            }
+            case COLUMNS -> {
+                if (--remaining == 0) {
+                    state = deprecateEof ? State.ROWS : State.COLUMNS_EOF;
+                }
+                return false;
+            }
+            case COLUMNS_EOF -> {
+                statusFlags = frame.getUnsignedShortLE(at + 3);
+                if (ServerStatus.has(statusFlags, ServerStatus.CURSOR_EXISTS)) {
+                    return finish(false); // a cursor: rows come with COM_STMT_FETCH
+                }
+                state = State.ROWS;
+                return false;
+            }
+            case ROWS, FIELDS -> {
+                if (first == 0xfe && (deprecateEof ? length < Frames.MAX_PAYLOAD : length < 9)) {
+                    statusFlags = first == 0xfe && length >= 7 && deprecateEof ? okStatus(frame, at)
+                            : frame.getUnsignedShortLE(at + 3);
+                    return state == State.FIELDS ? finish(false) : more();
+                }
+                return false;
+            }
+            case PREPARE_DEFS -> {
+                return --remaining == 0 && finish(false);
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+    }
+
+    private boolean more() {
+        if (ServerStatus.has(statusFlags, ServerStatus.MORE_RESULTS_EXISTS)) {
+            state = State.FIRST;
+            return false;
+        }
+        return finish(false);
+    }
+
+    private boolean finish(boolean error) {
+        lastWasError = error;
+        pending.pollFirst();
+        state = State.IDLE;
+        if (!pending.isEmpty()) {
+            start(pending.peekFirst());
+        }
+        return true;
+    }
+
+    /** The status flags of an OK packet: after the header and two length-encoded integers. */
+    private static int okStatus(ByteBuf frame, int at) {
+        ByteBuf p = frame.slice(at, Frames.payloadLength(frame));
+        p.skipBytes(1);
+        Buffers.readLenenc(p);
+        Buffers.readLenenc(p);
+        return p.readUnsignedShortLE();
+    }
+}

@@ -1,0 +1,115 @@
+package io.mysqlha.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResponseTrackerTest {
+
+    private static int caps(String exchange) {
+        return HandshakeResponse41Packet.decode(Captured.from(exchange, "client").getFirst().payload()).capabilities();
+    }
+
+    /** Indexes (in the given frames) where a response was complete. */
+    private static List<Integer> ends(ResponseTracker t, List<ByteBuf> frames) {
+        List<Integer> ends = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            if (t.onFrame(frames.get(i))) {
+                ends.add(i);
+            }
+        }
+        return ends;
+    }
+
+    private static List<ByteBuf> server(String exchange, int from) {
+        return Captured.from(exchange, "server").stream().skip(from).map(Captured.Frame::frame).toList();
+    }
+
+    private static ByteBuf frame(int seq, byte... payload) {
+        ByteBuf b = Unpooled.buffer();
+        Frames.write(b, Unpooled.wrappedBuffer(payload), seq);
+        return b;
+    }
+
+    private static ByteBuf ok(int seq, int status, int caps) {
+        ByteBuf p = Unpooled.buffer();
+        new OkPacket(0, 0, 0, status, 0, "", null).encode(p, caps);
+        ByteBuf b = Unpooled.buffer();
+        Frames.write(b, p, seq);
+        return b;
+    }
+
+    @Test
+    void shouldEndATextResultSetAtItsSecondEofWithoutDeprecateEof() {
+        ResponseTracker t = new ResponseTracker(caps("cli"));
+        assertTrue(t.begin(Command.QUERY));
+        assertEquals(List.of(5), ends(t, server("cli", 2)), "column count, 2 definitions, EOF, row, EOF");
+        assertFalse(t.busy());
+        assertEquals(ServerStatus.AUTOCOMMIT, t.statusFlags());
+    }
+
+    @Test
+    void shouldFollowConnectorJsPipelinedPrepareAndExecuteWithDeprecateEof() {
+        int caps = caps("cj");
+        assertTrue(Capabilities.has(caps, Capabilities.DEPRECATE_EOF));
+        ResponseTracker t = new ResponseTracker(caps);
+        t.begin(Command.QUERY);
+        assertEquals(List.of(0), ends(t, server("cj", 2).subList(0, 1)), "an OK with session state changes");
+        t.begin(Command.STMT_PREPARE);
+        t.begin(Command.STMT_EXECUTE);
+        assertEquals(2, t.pending());
+        assertEquals(List.of(3, 8), ends(t, server("cj", 3)),
+                "prepare: OK + 1 param + 2 columns; execute: count, 2 columns, a binary row, OK-EOF");
+        assertFalse(t.busy());
+        assertFalse(t.lastWasError());
+    }
+
+    @Test
+    void shouldFollowMoreResultsAndStopAtAnError() {
+        int caps = Capabilities.GATEWAY;
+        ResponseTracker t = new ResponseTracker(caps);
+        t.begin(Command.QUERY);
+        assertFalse(t.onFrame(ok(1, ServerStatus.AUTOCOMMIT | ServerStatus.MORE_RESULTS_EXISTS, caps)));
+        assertFalse(t.onFrame(frame(2, (byte) 1)), "column count 1");
+        assertFalse(t.onFrame(frame(3, (byte) 3, (byte) 'd', (byte) 'e', (byte) 'f')));
+        assertFalse(t.onFrame(frame(4, (byte) 1, (byte) '1')), "a row");
+        assertTrue(t.onFrame(frame(5, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#', (byte) 'H', (byte) 'Y',
+                (byte) '0', (byte) '0', (byte) '0', (byte) '!')), "an ERR ends the response even mid-rows");
+        assertTrue(t.lastWasError());
+        assertFalse(t.busy());
+    }
+
+    @Test
+    void shouldNotTakeTheMiddleOfALargeRowForItsEnd() {
+        int caps = Capabilities.GATEWAY;
+        ResponseTracker t = new ResponseTracker(caps);
+        t.begin(Command.QUERY);
+        t.onFrame(frame(1, (byte) 1));
+        t.onFrame(frame(2, (byte) 3, (byte) 'd', (byte) 'e', (byte) 'f'));
+        ByteBuf full = Unpooled.buffer();
+        full.writeMediumLE(Frames.MAX_PAYLOAD).writeByte(3).writeByte(0xfe).writeZero(Frames.MAX_PAYLOAD - 1);
+        assertFalse(t.onFrame(full), "a row whose length starts with 0xfe: 16 MiB, continues");
+        assertFalse(t.onFrame(frame(4, (byte) 0xfe, (byte) 0, (byte) 0, (byte) 2, (byte) 0)),
+                "the row's tail, however it starts");
+        assertTrue(t.onFrame(ok(5, ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS, caps)
+                .setByte(Frames.HEADER, 0xfe)), "then the OK-EOF");
+        assertTrue(t.inTransaction());
+        full.release();
+    }
+
+    @Test
+    void shouldExpectNothingForStmtCloseAndOnePacketForPing() {
+        ResponseTracker t = new ResponseTracker(Capabilities.GATEWAY);
+        assertFalse(t.begin(Command.STMT_CLOSE));
+        assertFalse(t.busy());
+        assertTrue(t.begin(Command.PING));
+        assertTrue(t.onFrame(ok(1, ServerStatus.AUTOCOMMIT, Capabilities.GATEWAY)));
+    }
+}
