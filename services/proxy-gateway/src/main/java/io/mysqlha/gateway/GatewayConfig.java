@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Pattern;
 import java.util.Optional;
 
 /**
- * The gateway's listeners and, until it follows the topology topic, the fixed backends it passes through to.
+ * The gateway's listeners, its users, and, until it follows the topology topic, the fixed backends it sends to.
  */
 @ConfigMapping(prefix = "mysqlha.gateway")
 public interface GatewayConfig {
@@ -43,6 +43,22 @@ public interface GatewayConfig {
     @WithDefault("2000")
     @Min(50) @Max(60_000)
     int backendConnectTimeoutMs();
+
+    /** The secret holding the application users (one user:password or user:*HASH per line). */
+    @WithDefault("mysqlha-app-users")
+    String usersSecret();
+
+    /**
+     * The version the gateway greets clients with until a backend greeted it (then the backend's own, so drivers
+     * see the server they really use).
+     */
+    @WithDefault("5.5.5-10.11.0-MariaDB-mysqlha")
+    String serverVersion();
+
+    /** A client that has not authenticated within this gets MySQL's "Bad handshake" and is disconnected. */
+    @WithDefault("10000")
+    @Min(100) @Max(600_000)
+    int handshakeTimeoutMs();
 
     /** Netty event loop threads; 0 means one per core. */
     @WithDefault("0")

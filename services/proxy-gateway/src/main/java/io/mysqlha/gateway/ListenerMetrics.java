@@ -3,15 +3,17 @@ package io.mysqlha.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.mysqlha.gateway.session.SessionMetrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Per-listener connection figures, registered once, updated without allocation. */
-final class ListenerMetrics {
+final class ListenerMetrics implements SessionMetrics {
     final AtomicInteger open = new AtomicInteger();
-    final Counter accepted;
-    final Counter rejectedTooMany;
-    final Counter backendUnavailable;
+    private final Counter accepted;
+    private final Counter rejectedTooMany;
+    private final Counter backendUnavailable;
+    private final Counter authFailed;
 
     ListenerMetrics(MeterRegistry registry, String listener) {
         Gauge.builder("mysqlha.gateway.client.connections", open, AtomicInteger::get)
@@ -19,10 +21,41 @@ final class ListenerMetrics {
         accepted = counter(registry, listener, "accepted");
         rejectedTooMany = counter(registry, listener, "too_many_connections");
         backendUnavailable = counter(registry, listener, "backend_unavailable");
+        authFailed = counter(registry, listener, "access_denied");
     }
 
     private static Counter counter(MeterRegistry registry, String listener, String result) {
         return Counter.builder("mysqlha.gateway.connections").description("Client connections by outcome")
                 .tag("listener", listener).tag("result", result).register(registry);
+    }
+
+    @Override
+    public int opened() {
+        return open.incrementAndGet();
+    }
+
+    @Override
+    public void closed() {
+        open.decrementAndGet();
+    }
+
+    @Override
+    public void refusedTooMany() {
+        rejectedTooMany.increment();
+    }
+
+    @Override
+    public void authenticated() {
+        accepted.increment();
+    }
+
+    @Override
+    public void authFailed() {
+        authFailed.increment();
+    }
+
+    @Override
+    public void backendUnavailable() {
+        backendUnavailable.increment();
     }
 }

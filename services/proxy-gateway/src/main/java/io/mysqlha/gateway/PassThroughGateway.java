@@ -9,6 +9,12 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.mysqlha.gateway.session.AppUsers;
+import io.mysqlha.gateway.session.ClientSession;
+import io.mysqlha.gateway.session.FrameDecoder;
+import io.mysqlha.gateway.session.SessionContext;
+import io.mysqlha.service.MysqlhaConfig;
+import io.mysqlha.service.SecretResolver;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -17,11 +23,13 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The gateway's listeners, passing bytes through to a fixed writer and reader. The first slice of the gateway:
- * it speaks no MySQL beyond refusing connections properly; the protocol-aware, topology-following gateway
- * replaces the backend choice, not this shape.
+ * The gateway's listeners. Each client connection gets a {@link ClientSession}: the gateway answers the MySQL
+ * handshake, authenticates the application user, and relays statements to a backend connection authenticated as
+ * that user. Backends are fixed per listener until the gateway follows the topology topic.
  */
 @Startup
 @ApplicationScoped
@@ -30,14 +38,30 @@ public class PassThroughGateway {
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
+    private final SessionContext context;
     private final List<Listener> listeners = new ArrayList<>();
     private final List<Channel> bound = new ArrayList<>();
     private EventLoopGroup boss;
     private EventLoopGroup workers;
 
-    public PassThroughGateway(GatewayConfig config, MeterRegistry registry) {
+    public PassThroughGateway(GatewayConfig config, MysqlhaConfig common, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        AppUsers users = loadUsers(common, config.usersSecret());
+        this.context = new SessionContext(() -> users, new AtomicReference<>(config.serverVersion()),
+                new AtomicLong(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs());
+    }
+
+    private static AppUsers loadUsers(MysqlhaConfig common, String secret) {
+        try {
+            AppUsers users = AppUsers.parse(new SecretResolver(common.secretsDir(), System.getenv()).resolve(secret)
+                    .reveal(), "secret " + secret);
+            LOG.infof("gateway: %d application user(s) from secret %s", users.size(), secret);
+            return users;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the gateway needs its application users, one user:password or"
+                    + " user:*HASH per line: " + e.getMessage(), e);
+        }
     }
 
     @PostConstruct
@@ -55,7 +79,7 @@ public class PassThroughGateway {
     private Listener listener(String role, int port, String backend) {
         String name = role.equals("writer") ? "rw" : "ro";
         return new Listener(role, config.bind(), port, Listener.address(backend), config.maxConnections(),
-                config.backendConnectTimeoutMs(), new ListenerMetrics(registry, name));
+                new ListenerMetrics(registry, name));
     }
 
     private Channel bind(Listener l) {
@@ -66,13 +90,13 @@ public class PassThroughGateway {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new PassThroughFrontendHandler(l));
+                        ch.pipeline().addLast(new FrameDecoder(), new ClientSession(context, l));
                     }
                 });
         try {
             Channel ch = b.bind(l.bind(), l.port()).sync().channel();
             LOG.infof("gateway listening on %s:%d (%s) -> %s:%d, max %d connections", l.bind(), l.port(), l.role(),
-                    l.backend().getHostString(), l.backend().getPort(), l.maxConnections());
+                    l.fixedBackend().getHostString(), l.fixedBackend().getPort(), l.maxConnections());
             return ch;
         } catch (Exception e) {
             stop();

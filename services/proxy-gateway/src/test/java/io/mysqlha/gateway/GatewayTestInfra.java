@@ -18,7 +18,16 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         ReplicationTopology t = SharedInfra.replicationTopology();
         rwPort = FreePorts.next();
         roPort = FreePorts.next();
+        java.nio.file.Path secrets = SharedInfra.dir("gateway-secrets");
+        try {
+            java.nio.file.Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
+                    + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
+                    + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
+                "mysqlha.secrets-dir", secrets.toString(),
                 "mysqlha.gateway.read-write-port", Integer.toString(rwPort),
                 "mysqlha.gateway.read-only-port", Integer.toString(roPort),
                 "mysqlha.gateway.static-writer", "127.0.0.1:" + t.primary().port(),

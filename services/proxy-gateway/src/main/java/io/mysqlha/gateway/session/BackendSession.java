@@ -1,0 +1,199 @@
+package io.mysqlha.gateway.session;
+
+import io.mysqlha.protocol.AuthSwitchRequestPacket;
+import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ErrPacket;
+import io.mysqlha.protocol.Frames;
+import io.mysqlha.protocol.HandshakeResponse41Packet;
+import io.mysqlha.protocol.HandshakeV10Packet;
+import io.mysqlha.protocol.NativePassword;
+import io.mysqlha.protocol.OkPacket;
+import io.mysqlha.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The backend side of a session: authenticates to the node as the client's user, answering the node's scramble
+ * from SHA1(password) that the client's own proof revealed (the gateway never holds the password), then hands every
+ * response frame to the {@link ClientSession}. The session's capabilities are required of the node: the result
+ * format the client negotiated is the one the node must send, so frames can pass unchanged.
+ */
+final class BackendSession extends ChannelInboundHandlerAdapter {
+    private enum Phase { GREETING, AUTH, READY, CLOSED }
+
+    private final ClientSession session;
+    private final HandshakeResponse41Packet client;
+    private final int capabilities;
+    private final byte[] stage1;
+    private final byte[] hash;
+    private final InetSocketAddress target;
+    private Phase phase = Phase.GREETING;
+    private Channel channel;
+    private int nextSeq;
+    private int nextSeqToClient;
+
+    BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
+                   byte[] hash, InetSocketAddress target) {
+        this.session = session;
+        this.client = client;
+        this.capabilities = capabilities;
+        this.stage1 = stage1;
+        this.hash = hash;
+        this.target = target;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        channel.read();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf frame = (ByteBuf) msg;
+        if (phase == Phase.READY) {
+            nextSeqToClient = (Frames.sequenceId(frame) + 1) & 0xff;
+            session.fromBackend(frame);
+            return;
+        }
+        try {
+            if (phase == Phase.GREETING || phase == Phase.AUTH) {
+                handshake(frame);
+            }
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+            fail("its handshake could not be read (" + e.getMessage() + ")");
+        } finally {
+            frame.release();
+        }
+    }
+
+    private void handshake(ByteBuf frame) {
+        ByteBuf payload = frame.slice(frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame));
+        int first = Frames.firstByte(frame);
+        if (phase == Phase.GREETING) {
+            if (first == ErrPacket.MARKER) {
+                session.backendRefused(ErrPacket.decode(payload)); // e.g. 1040 from the node itself
+                return;
+            }
+            HandshakeV10Packet greeting = HandshakeV10Packet.decode(payload);
+            int missing = capabilities & Capabilities.RESULT_FORMAT & ~greeting.capabilities();
+            if (missing != 0) {
+                fail("it lacks capabilities the client uses (0x" + Integer.toHexString(missing) + ")");
+                return;
+            }
+            session.backendGreeted(greeting.serverVersion());
+            // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps)
+            int caps = capabilities & (greeting.capabilities() | Capabilities.LONG_PASSWORD)
+                    | Capabilities.PLUGIN_AUTH | Capabilities.SECURE_CONNECTION | Capabilities.PROTOCOL_41
+                    | Capabilities.LONG_PASSWORD;
+            if (client.database() != null && !client.database().isEmpty()) {
+                caps |= Capabilities.CONNECT_WITH_DB;
+            } else {
+                caps &= ~Capabilities.CONNECT_WITH_DB;
+            }
+            HandshakeResponse41Packet answer = client.withAuth(caps, respond(greeting.authPluginData()),
+                    NativePassword.PLUGIN);
+            phase = Phase.AUTH;
+            nextSeq = Frames.sequenceId(frame) + 2;
+            channel.writeAndFlush(Packets.frame(channel.alloc(), Frames.sequenceId(frame) + 1, answer::encode));
+            channel.read();
+            return;
+        }
+        nextSeq = Frames.sequenceId(frame) + 1;
+        switch (first) {
+            case OkPacket.MARKER -> {
+                phase = Phase.READY;
+                session.backendReady(OkPacket.decode(payload, capabilities).statusFlags());
+            }
+            case ErrPacket.MARKER -> session.backendRefused(ErrPacket.decode(payload));
+            case AuthSwitchRequestPacket.MARKER -> {
+                AuthSwitchRequestPacket request = AuthSwitchRequestPacket.decode(payload);
+                if (!NativePassword.PLUGIN.equals(request.pluginName())) {
+                    fail("it asks for authentication plugin " + request.pluginName() + " for user "
+                            + client.username() + "; the gateway authenticates with mysql_native_password only");
+                    return;
+                }
+                byte[] data = respond(request.pluginData());
+                channel.writeAndFlush(Packets.frame(channel.alloc(), nextSeq, b -> b.writeBytes(data)));
+                channel.read();
+            }
+            default -> fail(String.format("it sent 0x%02x during authentication", first));
+        }
+    }
+
+    private byte[] respond(byte[] scramble) {
+        byte[] seed = scramble.length > NativePassword.SCRAMBLE_LENGTH
+                ? java.util.Arrays.copyOf(scramble, NativePassword.SCRAMBLE_LENGTH) : scramble;
+        return hash.length == 0 ? new byte[0] : NativePassword.respondWithStage1(stage1, seed, hash);
+    }
+
+    private void fail(String why) {
+        phase = Phase.CLOSED;
+        session.backendFailed(ClientSession.address(target) + ": " + why);
+        close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (phase == Phase.READY) {
+            session.backendReadComplete();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            session.backendWritable();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            session.backendFailed("the connection to " + ClientSession.address(target) + " closed");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            session.backendFailed(cause.getMessage());
+        }
+        ctx.close();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    InetSocketAddress target() {
+        return target;
+    }
+
+    int nextSeqToClient() {
+        return nextSeqToClient;
+    }
+
+    /** A command went out with sequence id 0: its response starts at 1. */
+    void responseStarts() {
+        nextSeqToClient = 1;
+    }
+
+    /** Says COM_QUIT when the node is ready for commands (no "Aborted connection" in its log), then closes. */
+    void close() {
+        boolean ready = phase == Phase.READY;
+        phase = Phase.CLOSED;
+        if (channel != null && channel.isActive()) {
+            ByteBuf quit = ready ? Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}) : Unpooled.EMPTY_BUFFER;
+            channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
