@@ -33,7 +33,7 @@ SERVICES=(
   "health-probe 8081"
   "topology 8082"
   "failover 8083"
-  "proxy-gateway 8084 -Dmysqlha.gateway.static-writer=127.0.0.1:3307 -Dmysqlha.gateway.static-reader=127.0.0.1:3308"
+  "proxy-gateway 8084"
   "backup 8085 -Dmysqlha.backup.repository=$VAR/backups"
 )
 

@@ -95,6 +95,11 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
                 username, newAuth, database, plugin, attributes);
     }
 
+    public HandshakeResponse41Packet withDatabase(String schema) {
+        return new HandshakeResponse41Packet(capabilities, maxPacketSize, characterSet, mariadbCapabilities,
+                username, authResponse, schema, authPluginName, attributes);
+    }
+
     @Override
     public String toString() {
         return "HandshakeResponse41Packet[capabilities=0x" + Integer.toHexString(capabilities) + ", user=" + username

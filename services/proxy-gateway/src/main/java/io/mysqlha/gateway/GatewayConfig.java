@@ -4,45 +4,18 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
- * The gateway's listeners, its users, and, until it follows the topology topic, the fixed backends it sends to.
+ * The gateway's own settings. Its listeners come from the cluster specs (each spec's {@code listeners}), its
+ * backends from the topology topic.
  */
 @ConfigMapping(prefix = "mysqlha.gateway")
 public interface GatewayConfig {
-    String HOST_PORT = "[^:\\s]+:\\d{1,5}";
-    String HOST_PORT_MESSAGE = "host:port, e.g. 127.0.0.1:3307";
-
-    @WithDefault("127.0.0.1")
-    String bind();
-
-    @WithDefault("6033")
-    @Min(1) @Max(65535)
-    int readWritePort();
-
-    @WithDefault("6034")
-    @Min(1) @Max(65535)
-    int readOnlyPort();
-
-    /** Where the read/write listener sends clients. */
-    @WithDefault("127.0.0.1:3307")
-    @Pattern(regexp = HOST_PORT, message = HOST_PORT_MESSAGE)
-    String staticWriter();
-
-    /** Where the read-only listener sends clients; the writer when unset. */
-    Optional<@Pattern(regexp = HOST_PORT, message = HOST_PORT_MESSAGE) String> staticReader();
-
-    /** Client connections per listener; past it a client gets MySQL's error 1040. */
-    @WithDefault("2048")
-    @Min(1) @Max(1_000_000)
-    int maxConnections();
-
-    @WithDefault("2000")
-    @Min(50) @Max(60_000)
-    int backendConnectTimeoutMs();
+    /** The clusters whose listeners this gateway opens; all of them when unset. */
+    Optional<List<String>> clusters();
 
     /** The secret holding the application users (one user:password or user:*HASH per line). */
     @WithDefault("mysqlha-app-users")
@@ -59,6 +32,18 @@ public interface GatewayConfig {
     @WithDefault("10000")
     @Min(100) @Max(600_000)
     int handshakeTimeoutMs();
+
+    /**
+     * How long a statement waits for a backend when its cluster has none for it (no writer during a failover)
+     * before the client gets an error naming the cluster.
+     */
+    @WithDefault("10000")
+    @Min(0) @Max(600_000)
+    int holdTimeoutMs();
+
+    @WithDefault("2000")
+    @Min(50) @Max(60_000)
+    int backendConnectTimeoutMs();
 
     /** Netty event loop threads; 0 means one per core. */
     @WithDefault("0")

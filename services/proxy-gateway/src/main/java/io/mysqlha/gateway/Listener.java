@@ -1,27 +1,59 @@
 package io.mysqlha.gateway;
 
+import io.mysqlha.domain.ListenerRole;
+import io.mysqlha.gateway.routing.Routes;
+import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.gateway.session.SessionContext;
 import io.mysqlha.gateway.session.SessionMetrics;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** One gateway port: its role, where it sends clients, its limits and figures. */
-record Listener(String role, String bind, int port, InetSocketAddress fixedBackend, int maxConnections,
-                ListenerMetrics metrics) implements SessionContext.Route {
+/**
+ * One gateway port from a cluster's spec: the read/write listener sends to the cluster's writer, the read-only one
+ * to a reader chosen by weight, both from the latest topology.
+ */
+record Listener(String clusterId, String name, ListenerRole listenerRole, String bind, int port, int maxConnections,
+                ListenerMetrics metrics, RoutingTable table) implements SessionContext.Route {
 
-    static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return InetSocketAddress.createUnresolved(hostPort.substring(0, colon),
-                Integer.parseInt(hostPort.substring(colon + 1)));
+    @Override
+    public String role() {
+        return listenerRole == ListenerRole.READ_WRITE ? "writer" : "reader";
+    }
+
+    @Override
+    public String cluster() {
+        return clusterId;
     }
 
     @Override
     public InetSocketAddress backend() {
-        return fixedBackend;
+        Routes routes = table.routes(clusterId).orElse(null);
+        if (routes == null) {
+            return null;
+        }
+        Routes.Node node = listenerRole == ListenerRole.READ_WRITE ? routes.writer()
+                : routes.reader(ThreadLocalRandom.current().nextDouble());
+        return node == null ? null : InetSocketAddress.createUnresolved(node.host(), node.port());
+    }
+
+    @Override
+    public boolean stillServes(InetSocketAddress backend) {
+        Routes routes = table.routes(clusterId).orElse(null);
+        if (routes == null) {
+            return false;
+        }
+        String address = backend.getHostString() + ":" + backend.getPort();
+        return listenerRole == ListenerRole.READ_WRITE
+                ? routes.writer() != null && routes.writer().address().equals(address) : routes.reads(address);
     }
 
     @Override
     public SessionMetrics sessionMetrics() {
         return metrics;
+    }
+
+    String key() {
+        return bind + ":" + port;
     }
 }

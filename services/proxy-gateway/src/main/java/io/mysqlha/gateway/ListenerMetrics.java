@@ -15,18 +15,19 @@ final class ListenerMetrics implements SessionMetrics {
     private final Counter backendUnavailable;
     private final Counter authFailed;
 
-    ListenerMetrics(MeterRegistry registry, String listener) {
+    ListenerMetrics(MeterRegistry registry, String cluster, String listener) {
         Gauge.builder("mysqlha.gateway.client.connections", open, AtomicInteger::get)
-                .description("Client connections open now").tag("listener", listener).register(registry);
-        accepted = counter(registry, listener, "accepted");
-        rejectedTooMany = counter(registry, listener, "too_many_connections");
-        backendUnavailable = counter(registry, listener, "backend_unavailable");
-        authFailed = counter(registry, listener, "access_denied");
+                .description("Client connections open now").tag("cluster", cluster).tag("listener", listener)
+                .register(registry);
+        accepted = counter(registry, cluster, listener, "accepted");
+        rejectedTooMany = counter(registry, cluster, listener, "too_many_connections");
+        backendUnavailable = counter(registry, cluster, listener, "backend_unavailable");
+        authFailed = counter(registry, cluster, listener, "access_denied");
     }
 
-    private static Counter counter(MeterRegistry registry, String listener, String result) {
+    private static Counter counter(MeterRegistry registry, String cluster, String listener, String result) {
         return Counter.builder("mysqlha.gateway.connections").description("Client connections by outcome")
-                .tag("listener", listener).tag("result", result).register(registry);
+                .tag("cluster", cluster).tag("listener", listener).tag("result", result).register(registry);
     }
 
     @Override

@@ -32,6 +32,7 @@ class GatewayClientsIT {
 
     @BeforeAll
     static void allowBigPackets() throws SQLException {
+        GatewayTestInfra.awaitListening();
         ReplicationTopology t = SharedInfra.replicationTopology();
         try (Connection c = t.primary().connect(t.users().admin())) {
             Sql.execute(c, "SET GLOBAL max_allowed_packet = 67108864",

@@ -1,38 +1,121 @@
 package io.mysqlha.gateway;
 
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.ListenerRole;
+import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.Topic;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
 import io.mysqlha.testsupport.mariadb.ReplicationTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Real Kafka and a real semi-sync topology; the gateway passes through to its primary and first replica. */
+/**
+ * Real Kafka and the real semi-sync topology. A cluster spec declares the gateway's two listeners on free ports,
+ * and the tests publish TopologyChanged records as the topology service would (writer: the primary, reader: the
+ * first replica, unless a test moves them).
+ */
 public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final int MAX_CONNECTIONS = 8;
+    static final int HOLD_TIMEOUT_MS = 3_000;
+    static final String CLUSTER = "gw-" + UUID.randomUUID().toString().substring(0, 8);
     static int rwPort;
     static int roPort;
+    private static final AtomicLong GENERATION = new AtomicLong();
 
     @Override
     public Map<String, String> start() {
         ReplicationTopology t = SharedInfra.replicationTopology();
         rwPort = FreePorts.next();
         roPort = FreePorts.next();
-        java.nio.file.Path secrets = SharedInfra.dir("gateway-secrets");
+        Path secrets = SharedInfra.dir("gateway-secrets");
         try {
-            java.nio.file.Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
+            Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
                     + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
                     + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            ClusterSpec base = t.spec(CLUSTER);
+            ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null, List.of(
+                    new ListenerSpec("rw", "127.0.0.1", rwPort, ListenerRole.READ_WRITE, MAX_CONNECTIONS),
+                    new ListenerSpec("ro", "127.0.0.1", roPort, ListenerRole.READ_ONLY, MAX_CONNECTIONS)),
+                    null, null, null);
+            String bootstrap = SharedInfra.kafka().bootstrapServers();
+            try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+                 var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                         bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-" + CLUSTER),
+                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                new ClusterSpecApplier(Topics.defaults(), new EventSource("test", "it"), Clock.systemUTC())
+                        .apply(spec, reader, producer, Duration.ofSeconds(30));
+            }
+            route(t.primary(), List.of(t.replicas().getFirst()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
         return Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.secrets-dir", secrets.toString(),
-                "mysqlha.gateway.read-write-port", Integer.toString(rwPort),
-                "mysqlha.gateway.read-only-port", Integer.toString(roPort),
-                "mysqlha.gateway.static-writer", "127.0.0.1:" + t.primary().port(),
-                "mysqlha.gateway.static-reader", "127.0.0.1:" + t.replicas().getFirst().port(),
-                "mysqlha.gateway.max-connections", Integer.toString(MAX_CONNECTIONS));
+                "mysqlha.gateway.hold-timeout-ms", Integer.toString(HOLD_TIMEOUT_MS));
+    }
+
+    /** Publishes the next generation of the test cluster's topology: this writer (none when null), these readers. */
+    static long route(MariaDbNode writer, List<MariaDbNode> readers) {
+        long generation = GENERATION.incrementAndGet();
+        TopologyChanged t = new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
+                CLUSTER, Instant.now(), "topology", "gateway-it", "1.0"), generation, 0,
+                writer == null ? List.of() : List.of(node(writer)), readers.stream().map(GatewayTestInfra::node).toList(),
+                List.of(), List.of(), "test");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfra.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.defaults().name(Topic.TOPOLOGY),
+                    CLUSTER.getBytes(StandardCharsets.UTF_8), new EventCodec().encode(t))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the test topology: " + e.getMessage(), e);
+        }
+        return generation;
+    }
+
+    private static TopologyChanged.AssignedNode node(MariaDbNode n) {
+        return new TopologyChanged.AssignedNode(n.name(), "127.0.0.1", n.port(), 1, "test");
+    }
+
+    /** Waits until both listeners accept connections (they open once the gateway read the spec). */
+    static void awaitListening() {
+        for (int port : new int[] {rwPort, roPort}) {
+            Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    return true;
+                }
+            });
+        }
     }
 
     @Override

@@ -26,6 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PassThroughGatewayIT {
     private final DbUsers users = DbUsers.LOCAL;
 
+    @org.junit.jupiter.api.BeforeAll
+    static void listening() {
+        GatewayTestInfra.awaitListening();
+    }
+
     @Test
     void shouldPassTheReadWriteListenerThroughToThePrimary() throws Exception {
         ReplicationTopology t = SharedInfra.replicationTopology();
@@ -64,15 +69,18 @@ class PassThroughGatewayIT {
             }
         }
         Waits.until("open connections back to 0", Duration.ofSeconds(10), () -> given().get("/q/metrics").asString()
-                .contains("mysqlha_gateway_client_connections{listener=\"rw\"} 0.0"));
+                .contains("mysqlha_gateway_client_connections{cluster=\"" + GatewayTestInfra.CLUSTER
+                        + "\",listener=\"rw\"} 0.0"));
         given().get("/q/metrics").then()
-                .body(containsString("mysqlha_gateway_connections_total{listener=\"rw\",result=\"too_many_connections\"}"));
+                .body(containsString("mysqlha_gateway_connections_total{cluster=\"" + GatewayTestInfra.CLUSTER
+                        + "\",listener=\"rw\",result=\"too_many_connections\"}"));
     }
 
     @Test
     void shouldStayReadyAndSayWhatItListensOn() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body(containsString("gateway-listeners"))
-                .body(containsString("127.0.0.1:" + GatewayTestInfra.rwPort));
+                .body(containsString("127.0.0.1:" + GatewayTestInfra.rwPort))
+                .body(containsString("\"topology\": \"loaded\""));
     }
 }

@@ -25,7 +25,7 @@ import java.net.InetSocketAddress;
  * format the client negotiated is the one the node must send, so frames can pass unchanged.
  */
 final class BackendSession extends ChannelInboundHandlerAdapter {
-    private enum Phase { GREETING, AUTH, READY, CLOSED }
+    private enum Phase { GREETING, AUTH, SETUP, READY, CLOSED }
 
     private final ClientSession session;
     private final HandshakeResponse41Packet client;
@@ -33,14 +33,21 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private final byte[] stage1;
     private final byte[] hash;
     private final InetSocketAddress target;
+    private final java.util.ArrayDeque<String> setup;
     private Phase phase = Phase.GREETING;
     private Channel channel;
     private int nextSeq;
     private int nextSeqToClient;
+    private boolean answered;
 
+    /**
+     * @param setup statements that bring a new backend connection to the session's state (autocommit off...), run
+     *              before the session uses it; their answers stay here
+     */
     BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
-                   byte[] hash, InetSocketAddress target) {
+                   byte[] hash, InetSocketAddress target, java.util.List<String> setup) {
         this.session = session;
+        this.setup = new java.util.ArrayDeque<>(setup);
         this.client = client;
         this.capabilities = capabilities;
         this.stage1 = stage1;
@@ -58,13 +65,16 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         if (phase == Phase.READY) {
+            answered = true;
             nextSeqToClient = (Frames.sequenceId(frame) + 1) & 0xff;
-            session.fromBackend(frame);
+            session.fromBackend(this, frame);
             return;
         }
         try {
             if (phase == Phase.GREETING || phase == Phase.AUTH) {
                 handshake(frame);
+            } else if (phase == Phase.SETUP) {
+                setupAnswered(frame);
             }
         } catch (ProtocolException | IndexOutOfBoundsException e) {
             fail("its handshake could not be read (" + e.getMessage() + ")");
@@ -78,7 +88,8 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         int first = Frames.firstByte(frame);
         if (phase == Phase.GREETING) {
             if (first == ErrPacket.MARKER) {
-                session.backendRefused(ErrPacket.decode(payload)); // e.g. 1040 from the node itself
+                phase = Phase.CLOSED;
+                session.backendRefused(this, ErrPacket.decode(payload)); // e.g. 1040 from the node itself
                 return;
             }
             HandshakeV10Packet greeting = HandshakeV10Packet.decode(payload);
@@ -108,10 +119,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         nextSeq = Frames.sequenceId(frame) + 1;
         switch (first) {
             case OkPacket.MARKER -> {
-                phase = Phase.READY;
-                session.backendReady(OkPacket.decode(payload, capabilities).statusFlags());
+                statusFlags = OkPacket.decode(payload, capabilities).statusFlags();
+                phase = Phase.SETUP;
+                nextSetup();
             }
-            case ErrPacket.MARKER -> session.backendRefused(ErrPacket.decode(payload));
+            case ErrPacket.MARKER -> {
+                phase = Phase.CLOSED;
+                session.backendRefused(this, ErrPacket.decode(payload));
+            }
             case AuthSwitchRequestPacket.MARKER -> {
                 AuthSwitchRequestPacket request = AuthSwitchRequestPacket.decode(payload);
                 if (!NativePassword.PLUGIN.equals(request.pluginName())) {
@@ -127,6 +142,36 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private int statusFlags;
+
+    private void nextSetup() {
+        String statement = setup.pollFirst();
+        if (statement == null) {
+            phase = Phase.READY;
+            session.backendReady(this, statusFlags);
+            return;
+        }
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0,
+                new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode));
+        channel.read();
+    }
+
+    private void setupAnswered(ByteBuf frame) {
+        ByteBuf payload = frame.slice(frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame));
+        if (Frames.firstByte(frame) == OkPacket.MARKER) {
+            statusFlags = OkPacket.decode(payload, capabilities).statusFlags();
+            nextSetup();
+        } else if (Frames.firstByte(frame) == ErrPacket.MARKER) {
+            fail("restoring the session's state failed: " + ErrPacket.decode(payload).message());
+        } else {
+            fail("an unexpected answer while restoring the session's state");
+        }
+    }
+
+    boolean ready() {
+        return phase == Phase.READY;
+    }
+
     private byte[] respond(byte[] scramble) {
         byte[] seed = scramble.length > NativePassword.SCRAMBLE_LENGTH
                 ? java.util.Arrays.copyOf(scramble, NativePassword.SCRAMBLE_LENGTH) : scramble;
@@ -135,21 +180,21 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     private void fail(String why) {
         phase = Phase.CLOSED;
-        session.backendFailed(ClientSession.address(target) + ": " + why);
+        session.backendFailed(this, ClientSession.address(target) + ": " + why);
         close();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (phase == Phase.READY) {
-            session.backendReadComplete();
+            session.backendReadComplete(this);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            session.backendWritable();
+        if (ctx.channel().isWritable() && phase == Phase.READY) {
+            session.backendWritable(this);
         }
     }
 
@@ -157,7 +202,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            session.backendFailed("the connection to " + ClientSession.address(target) + " closed");
+            session.backendFailed(this, "the connection to " + ClientSession.address(target) + " closed");
         }
     }
 
@@ -165,7 +210,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            session.backendFailed(cause.getMessage());
+            session.backendFailed(this, String.valueOf(cause.getMessage()));
         }
         ctx.close();
     }
@@ -185,6 +230,12 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     /** A command went out with sequence id 0: its response starts at 1. */
     void responseStarts() {
         nextSeqToClient = 1;
+        answered = false;
+    }
+
+    /** Whether any frame of the current response came back (then it cannot be asked again elsewhere). */
+    boolean answered() {
+        return answered;
     }
 
     /** Says COM_QUIT when the node is ready for commands (no "Aborted connection" in its log), then closes. */

@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
 
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 public final class ClientSession extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(ClientSession.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** The open transaction was lost with its node (SQLSTATE 40001: frameworks retry the transaction). */
+    static final int TRANSACTION_LOST = 9002;
 
     private enum Phase { GREETING, AUTH_SWITCH, CONNECTING, COMMANDS, CLOSED }
 
@@ -56,6 +60,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private int nextSeq;
     private ResponseTracker tracker;
     private boolean clientContinues;
+    private int statusFlags = ServerStatus.AUTOCOMMIT;
+    private String schema;
+    private String pendingSchema;
+    private boolean transactionLost;
+    private String lostOn;
+    private boolean retried;
+    private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
+    private final List<ByteBuf> inFlight = new ArrayList<>();
+    private ScheduledFuture<?> holdTimer;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -167,7 +180,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         handshakeTimer.cancel(false);
         phase = Phase.CONNECTING;
-        connectBackend();
+        tracker = new ResponseTracker(capabilities);
+        schema = handshake.database();
+        acquire();
     }
 
     private void denied() {
@@ -177,16 +192,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 + "'@'" + host() + "' (using password: " + (withPassword ? "YES" : "NO") + ")");
     }
 
-    private void connectBackend() {
-        InetSocketAddress target = route.backend();
-        if (target == null) {
-            route.sessionMetrics().backendUnavailable();
-            refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: no " + route.role()
-                    + " is available now");
+    // --- getting a backend: at login, after a node was lost, or when the topology moved between statements ---
+
+    /** Connects to the route's node now, or waits (bounded) for the topology to name one. */
+    private void acquire() {
+        if (phase == Phase.CLOSED) {
             return;
         }
-        tracker = new ResponseTracker(capabilities);
-        backend = new BackendSession(this, handshake, capabilities, stage1, hash, target);
+        InetSocketAddress target = route.backend();
+        if (target == null) {
+            if (holdTimer == null) {
+                holdTimer = client.eventLoop().schedule(this::holdExpired, context.holdTimeoutMs(),
+                        TimeUnit.MILLISECONDS);
+            }
+            context.routesChanged().once(() -> client.eventLoop().execute(this::acquire));
+            return;
+        }
+        List<String> setup = ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) ? List.of()
+                : List.of("SET autocommit=0");
+        HandshakeResponse41Packet login = handshake.withDatabase(schema);
+        BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup);
+        backend = next;
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -194,15 +220,45 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), backend);
+                        ch.pipeline().addLast(new FrameDecoder(), next);
                     }
                 })
                 .connect(target).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
-                        backendFailed("cannot reach " + route.role() + " " + address(target) + " ("
+                        backendFailed(next, "cannot reach " + route.role() + " " + address(target) + " ("
                                 + f.cause().getMessage() + ")");
                     }
                 });
+    }
+
+    private void holdExpired() {
+        holdTimer = null;
+        if (backend != null && backend.ready() || phase == Phase.CLOSED) {
+            return;
+        }
+        route.sessionMetrics().backendUnavailable();
+        String why = "mysqlha gateway: no " + route.role() + " for cluster " + route.cluster() + " within "
+                + context.holdTimeoutMs() + " ms";
+        if (phase == Phase.CONNECTING) {
+            refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why);
+            return;
+        }
+        failHeld(why);
+        backend = null;
+    }
+
+    /** Every held statement gets the error; the connection stays. */
+    private void failHeld(String why) {
+        boolean first = true;
+        for (ByteBuf frame; (frame = held.pollFirst()) != null; ) {
+            if (Frames.sequenceId(frame) == 0 && (first || !held.isEmpty())) {
+                client.write(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why));
+            }
+            first = false;
+            frame.release();
+        }
+        client.flush();
+        client.read();
     }
 
     /** The backend greeted the gateway: later clients are greeted with its version. */
@@ -210,37 +266,94 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         context.serverVersion().set(serverVersion);
     }
 
-    /** The backend accepted the client's user: the client gets its OK and the session starts. */
-    void backendReady(int statusFlags) {
-        if (phase != Phase.CONNECTING) {
+    /** The backend took the user (and the session's state): the login completes, or held statements go out. */
+    void backendReady(BackendSession b, int status) {
+        if (b != backend) {
+            b.close();
             return;
         }
-        phase = Phase.COMMANDS;
-        route.sessionMetrics().authenticated();
-        client.writeAndFlush(Packets.frame(client.alloc(), nextSeq, b -> OkPacket.of(statusFlags).encode(b,
-                capabilities)));
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+            holdTimer = null;
+        }
+        statusFlags = status;
+        tracker = new ResponseTracker(capabilities);
+        if (phase == Phase.CONNECTING) {
+            phase = Phase.COMMANDS;
+            route.sessionMetrics().authenticated();
+            client.writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
+                    capabilities)));
+            client.read();
+            return;
+        }
+        List<ByteBuf> due = new ArrayList<>(held);
+        held.clear();
+        due.forEach(this::fromClient);
+        b.channel().flush();
         client.read();
     }
 
-    /** The backend refused the user or the connection: the client gets the reason, then the connection closes. */
-    void backendRefused(ErrPacket err) {
-        route.sessionMetrics().authFailed();
-        refuse(nextSeq, err.errorCode(), err.sqlState(), err.message());
-    }
-
-    void backendFailed(String why) {
-        if (phase == Phase.CLOSED) {
+    /** The backend refused the user: at login the client gets the reason and is disconnected. */
+    void backendRefused(BackendSession b, ErrPacket err) {
+        if (b != backend) {
             return;
         }
+        route.sessionMetrics().authFailed();
+        if (phase == Phase.CONNECTING) {
+            refuse(nextSeq, err.errorCode(), err.sqlState(), err.message());
+        } else {
+            backend = null;
+            failHeld("mysqlha gateway: " + address(b.target()) + " refused " + handshake.username() + ": "
+                    + err.message());
+        }
+    }
+
+    /**
+     * The backend is gone. At login the client gets an error and is disconnected. Later the connection stays: a
+     * statement in flight gets an error (a read on the read-only listener is first tried once more elsewhere), an
+     * open transaction is reported lost on the next statement, and the next statement goes to the node the
+     * topology names then.
+     */
+    void backendFailed(BackendSession b, String why) {
+        if (b != backend || phase == Phase.CLOSED) {
+            return;
+        }
+        backend = null;
         route.sessionMetrics().backendUnavailable();
         if (phase == Phase.CONNECTING) {
             refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: " + why);
-        } else if (tracker.busy()) {
-            refuse(backend.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE, "08S01", "mysqlha gateway: lost "
-                    + route.role() + " " + address(backend.target()) + " during the statement (" + why
-                    + "); it may or may not have been applied");
-        } else {
-            close();
+            return;
+        }
+        boolean wasInTransaction = tracker.inTransaction();
+        boolean busy = tracker.busy();
+        int pending = tracker.pending();
+        statusFlags = tracker.statusFlags() & ~ServerStatus.IN_TRANS;
+        tracker = new ResponseTracker(capabilities);
+        if (busy && pending == 1 && !wasInTransaction && !route.role().equals("writer") && !retried
+                && !inFlight.isEmpty() && !b.answered()) {
+            retried = true;
+            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                held.addFirst(inFlight.get(i)); // a read nobody answered yet: once more, on another reader
+            }
+            inFlight.clear();
+            acquire();
+            return;
+        }
+        releaseInFlight();
+        if (busy && pending > 1) {
+            close(); // pipelined statements lost at once: no way to answer each in order
+            return;
+        }
+        if (busy) {
+            client.writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
+                    "HY000", "mysqlha gateway: lost " + route.role() + " " + address(b.target()) + " during the"
+                            + " statement (" + why + "); it may or may not have been applied"
+                            + (wasInTransaction ? "; the open transaction is lost" : "")));
+        }
+        transactionLost = wasInTransaction;
+        lostOn = address(b.target());
+        if (!held.isEmpty()) {
+            acquire();
         }
     }
 
@@ -249,8 +362,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void fromClient(ByteBuf frame) {
         int seq = Frames.sequenceId(frame);
         boolean continuation = clientContinues;
+        if (!held.isEmpty() || backend == null || !backend.ready()) {
+            hold(frame);
+            return;
+        }
         clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
         if (continuation || seq != 0) {
+            keepInFlight(frame);
             backend.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
             return;
         }
@@ -267,12 +385,73 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     unsupported(frame, command);
                     return;
                 }
+                if (transactionLost && !isRollback(frame)) {
+                    transactionLost = false;
+                    frame.release();
+                    client.writeAndFlush(Packets.err(client.alloc(), 1, TRANSACTION_LOST, "40001",
+                            "mysqlha gateway: the open transaction was lost with " + lostOn + " (rolled back"
+                                    + " there); start it again"));
+                    return;
+                }
+                transactionLost = false;
+                if (!tracker.busy() && !tracker.inTransaction() && !route.stillServes(backend.target())) {
+                    BackendSession old = backend;
+                    statusFlags = tracker.statusFlags();
+                    backend = null;
+                    old.close(); // the topology moved: the next statement goes to the node it names now
+                    hold(frame);
+                    return;
+                }
+                rememberSchema(frame, command);
                 if (tracker.begin(command) && tracker.pending() == 1) {
                     backend.responseStarts();
+                    releaseInFlight();
+                    retried = false;
                 }
+                keepInFlight(frame);
                 backend.channel().write(frame);
             }
         }
+    }
+
+    private void hold(ByteBuf frame) {
+        held.addLast(frame);
+        if (backend == null) {
+            acquire();
+        }
+    }
+
+    /** A copy of what a read-only session sent, until an answer starts, to try it once more elsewhere. */
+    private void keepInFlight(ByteBuf frame) {
+        if (!route.role().equals("writer") && inFlight.size() < 4 && Frames.payloadLength(frame) < 65_536) {
+            inFlight.add(frame.retainedDuplicate());
+        }
+    }
+
+    private void releaseInFlight() {
+        inFlight.forEach(ByteBuf::release);
+        inFlight.clear();
+    }
+
+    /** The schema a new backend connection starts in: the login's, then what COM_INIT_DB and USE set. */
+    private void rememberSchema(ByteBuf frame, int command) {
+        int at = frame.readerIndex() + Frames.HEADER + 1;
+        int length = Frames.payloadLength(frame) - 1;
+        if (command == Command.INIT_DB) {
+            pendingSchema = frame.toString(at, length, java.nio.charset.StandardCharsets.UTF_8);
+        } else if (command == Command.QUERY && length > 4 && length < 200) {
+            String q = frame.toString(at, length, java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (q.regionMatches(true, 0, "use ", 0, 4)) {
+                pendingSchema = q.substring(4).strip().replace("`", "").replace(";", "").strip();
+            }
+        }
+    }
+
+    private static boolean isRollback(ByteBuf frame) {
+        int length = Frames.payloadLength(frame) - 1;
+        return Frames.firstByte(frame) == Command.QUERY && length < 32 && frame.toString(frame.readerIndex()
+                + Frames.HEADER + 1, length, java.nio.charset.StandardCharsets.UTF_8).strip()
+                .equalsIgnoreCase("rollback");
     }
 
     private void unsupported(ByteBuf frame, int command) {
@@ -283,22 +462,36 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** A frame of the backend's response: followed, then forwarded as it is. */
-    void fromBackend(ByteBuf frame) {
+    void fromBackend(BackendSession b, ByteBuf frame) {
+        if (b != backend) {
+            frame.release();
+            return;
+        }
         if (!tracker.busy()) {
-            LOG.debugf("backend %s sent a packet with no command pending; closing the session",
-                    address(backend.target()));
+            LOG.debugf("backend %s sent a packet with no command pending; closing the session", address(b.target()));
             frame.release();
             close();
             return;
         }
+        boolean done;
         try {
-            tracker.onFrame(frame);
+            done = tracker.onFrame(frame);
         } catch (ProtocolException | IndexOutOfBoundsException e) {
             LOG.warnf("backend %s sent a response the gateway cannot follow (%s); closing the session",
-                    address(backend.target()), e.getMessage());
+                    address(b.target()), e.getMessage());
             frame.release();
             close();
             return;
+        }
+        releaseInFlight();
+        if (done && !tracker.busy()) {
+            statusFlags = tracker.statusFlags();
+            if (pendingSchema != null) {
+                if (!tracker.lastWasError()) {
+                    schema = pendingSchema;
+                }
+                pendingSchema = null;
+            }
         }
         client.write(frame);
     }
@@ -308,6 +501,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (phase != Phase.COMMANDS) {
             return;
         }
+        if (backend == null || !backend.ready()) {
+            return; // held: read more once a backend takes them
+        }
         Channel b = backend.channel();
         b.flush();
         if (b.isWritable()) {
@@ -316,22 +512,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** After a batch of backend frames: flush them to the client, read more from the backend if it can take it. */
-    void backendReadComplete() {
+    void backendReadComplete(BackendSession b) {
         client.flush();
-        if (client.isWritable()) {
-            backend.channel().read();
+        if (b == backend && client.isWritable()) {
+            b.channel().read();
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && backend != null && phase == Phase.COMMANDS) {
+        if (client.isWritable() && backend != null && backend.ready() && phase == Phase.COMMANDS) {
             backend.channel().read();
         }
     }
 
-    void backendWritable() {
-        if (phase == Phase.COMMANDS) {
+    void backendWritable(BackendSession b) {
+        if (b == backend && phase == Phase.COMMANDS) {
             client.read();
         }
     }
@@ -346,6 +542,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             handshakeTimer.cancel(false);
         }
         phase = Phase.CLOSED;
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+        }
+        held.forEach(ByteBuf::release);
+        held.clear();
+        releaseInFlight();
         if (backend != null) {
             backend.close();
         }

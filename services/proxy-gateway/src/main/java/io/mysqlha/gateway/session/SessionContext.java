@@ -10,15 +10,28 @@ import java.util.function.Supplier;
  * greeted the gateway with, so clients see the server they really talk to), its connection ids and timeouts.
  */
 public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> serverVersion, AtomicLong ids,
-                             int handshakeTimeoutMs, int connectTimeoutMs) {
+                             int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
+                             RoutesChanged routesChanged) {
+
+    /** Where sessions waiting for a backend register to hear that the routes changed. */
+    public interface RoutesChanged {
+        /** Runs {@code action} once, on the next change of any route. */
+        void once(Runnable action);
+    }
 
     /** Where one listener sends its sessions, and what it counts. */
     public interface Route {
         /** The listener's role, for messages ("writer", "reader"). */
         String role();
 
+        /** The cluster it serves, for messages. */
+        String cluster();
+
         /** The node to connect a new backend connection to, or null when there is none now. */
         InetSocketAddress backend();
+
+        /** Whether a session on this node may stay there (between statements it moves when not). */
+        boolean stillServes(InetSocketAddress backend);
 
         SessionMetrics sessionMetrics();
 

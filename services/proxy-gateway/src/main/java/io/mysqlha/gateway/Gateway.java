@@ -1,0 +1,183 @@
+package io.mysqlha.gateway;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.gateway.kafka.TopologyFollower;
+import io.mysqlha.gateway.routing.RoutingTable;
+import io.mysqlha.gateway.session.AppUsers;
+import io.mysqlha.gateway.session.ClientSession;
+import io.mysqlha.gateway.session.FrameDecoder;
+import io.mysqlha.gateway.session.SessionContext;
+import io.mysqlha.service.MysqlhaConfig;
+import io.mysqlha.service.SecretResolver;
+import io.mysqlha.service.ServiceIdentity;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gateway: opens the listeners the cluster specs declare (and closes those no spec declares any more), and
+ * gives every client connection a {@link ClientSession} that routes by the cluster's latest topology.
+ */
+@Startup
+@ApplicationScoped
+public class Gateway {
+    private static final Logger LOG = Logger.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final MeterRegistry registry;
+    private final SessionContext context;
+    private final RoutingTable table = new RoutingTable();
+    private final TopologyFollower follower;
+    private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+    private final Map<String, Channel> bound = new ConcurrentHashMap<>();
+    private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
+    private volatile Set<String> wanted = Set.of();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+
+    public Gateway(GatewayConfig config, MysqlhaConfig common, ServiceIdentity identity, MeterRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        AppUsers users = loadUsers(common, config.usersSecret());
+        this.context = new SessionContext(() -> users, new AtomicReference<>(config.serverVersion()),
+                new AtomicLong(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
+                config.holdTimeoutMs(), waiting::add);
+        this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
+                this::specsChanged);
+        table.onChange(r -> {
+            List<Runnable> due = new ArrayList<>(waiting);
+            waiting.removeAll(due);
+            due.forEach(Runnable::run);
+        });
+    }
+
+    private static AppUsers loadUsers(MysqlhaConfig common, String secret) {
+        try {
+            AppUsers users = AppUsers.parse(new SecretResolver(common.secretsDir(), System.getenv()).resolve(secret)
+                    .reveal(), "secret " + secret);
+            LOG.infof("gateway: %d application user(s) from secret %s", users.size(), secret);
+            return users;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("the gateway needs its application users, one user:password or"
+                    + " user:*HASH per line: " + e.getMessage(), e);
+        }
+    }
+
+    @PostConstruct
+    void start() {
+        boss = new NioEventLoopGroup(1);
+        workers = new NioEventLoopGroup(config.eventLoopThreads());
+        follower.start();
+    }
+
+    /** Called by the follower with every spec: opens what is declared and not open, closes what is not declared. */
+    private synchronized void specsChanged(Map<String, ClusterSpec> specs) {
+        Map<String, Listener> desired = new LinkedHashMap<>();
+        specs.values().stream()
+                .filter(s -> config.clusters().map(c -> c.contains(s.clusterId())).orElse(true))
+                .forEach(s -> {
+                    for (ListenerSpec l : s.listeners()) {
+                        Listener listener = new Listener(s.clusterId(), l.name(), l.role(), l.bind(), l.port(),
+                                l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
+                                k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table);
+                        Listener clash = desired.putIfAbsent(listener.key(), listener);
+                        if (clash != null) {
+                            LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
+                                    clash.clusterId(), clash.name(), s.clusterId(), l.name(), listener.key());
+                        }
+                    }
+                });
+        wanted = Set.copyOf(desired.keySet());
+        for (String key : List.copyOf(listeners.keySet())) {
+            Listener now = desired.get(key);
+            if (now == null || !now.equals(listeners.get(key))) {
+                Channel ch = bound.remove(key);
+                if (ch != null) {
+                    ch.close().syncUninterruptibly();
+                }
+                listeners.remove(key);
+                LOG.infof("gateway: closed listener %s (open sessions continue)", key);
+            }
+        }
+        desired.forEach((key, l) -> {
+            if (!listeners.containsKey(key)) {
+                listeners.put(key, l);
+                bind(l);
+            }
+        });
+    }
+
+    private void bind(Listener l) {
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new FrameDecoder(), new ClientSession(context, l));
+                    }
+                });
+        try {
+            bound.put(l.key(), b.bind(l.bind(), l.port()).sync().channel());
+            LOG.infof("gateway listening on %s (cluster %s, %s, %s), max %d connections", l.key(), l.clusterId(),
+                    l.name(), l.role(), l.maxConnections());
+        } catch (Exception e) {
+            LOG.errorf("gateway: cannot listen on %s for cluster %s listener %s (%s); free the port or change the"
+                    + " spec's listeners", l.key(), l.clusterId(), l.name(), e.getMessage());
+        }
+    }
+
+    List<Listener> listeners() {
+        return List.copyOf(listeners.values());
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    TopologyFollower follower() {
+        return follower;
+    }
+
+    /** Ready once the topology is loaded and every declared listener accepts connections. */
+    boolean ready() {
+        return follower.loaded() && wanted.stream().allMatch(k -> bound.containsKey(k) && bound.get(k).isActive());
+    }
+
+    @PreDestroy
+    void stop() {
+        follower.close();
+        bound.values().forEach(Channel::close);
+        if (boss != null) {
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+        if (workers != null) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+}
