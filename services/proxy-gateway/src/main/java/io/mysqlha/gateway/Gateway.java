@@ -139,7 +139,7 @@ public class Gateway {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), new ClientSession(context, l));
+                        ch.pipeline().addLast(FrameDecoder.forClient(), new ClientSession(context, l));
                     }
                 });
         try {

@@ -40,7 +40,7 @@ class GatewayClientsIT {
         }
     }
 
-    private static Connection mariadb(String options) throws SQLException {
+    static Connection mariadb(String options) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", "app");
         p.setProperty("password", "app");

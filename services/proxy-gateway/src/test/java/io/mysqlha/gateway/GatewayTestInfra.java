@@ -83,7 +83,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         }
         return Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.secrets-dir", secrets.toString(),
-                "mysqlha.gateway.hold-timeout-ms", Integer.toString(HOLD_TIMEOUT_MS));
+                "mysqlha.gateway.hold-timeout-ms", Integer.toString(HOLD_TIMEOUT_MS),
+                "mysqlha.gateway.handshake-timeout-ms", "2000");
     }
 
     /** Publishes the next generation of the test cluster's topology: this writer (none when null), these readers. */

@@ -112,8 +112,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case GREETING, AUTH_SWITCH -> {
                 try {
                     handshakeFrame(frame);
-                } catch (ProtocolException | IndexOutOfBoundsException e) {
-                    refuse(nextSeq, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: " + e.getMessage());
+                } catch (RuntimeException e) { // anything a malformed handshake makes the decoders throw
+                    refuse(nextSeq, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake");
                 } finally {
                     frame.release();
                 }
@@ -134,6 +134,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 refuse(seq + 1, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
                 return;
             }
+            nextSeq = 2;
             if (payload.readableBytes() == HandshakeResponse41Packet.SSL_REQUEST_LENGTH
                     && Capabilities.has(payload.getIntLE(0), Capabilities.SSL)) {
                 refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "this gateway does not offer TLS; connect without it"
@@ -220,7 +221,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 .handler(new io.netty.channel.ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new FrameDecoder(), next);
+                        ch.pipeline().addLast(FrameDecoder.forBackend(), next);
                     }
                 })
                 .connect(target).addListener((ChannelFutureListener) f -> {
@@ -280,6 +281,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         tracker = new ResponseTracker(capabilities);
         if (phase == Phase.CONNECTING) {
             phase = Phase.COMMANDS;
+            client.pipeline().get(FrameDecoder.class).unlimit();
             route.sessionMetrics().authenticated();
             client.writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
                     capabilities)));
@@ -367,6 +369,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
+        if (!continuation && seq != 0 && !tracker.busy()) {
+            frame.release(); // what mysqld does: say so, and close
+            refuse((seq + 1) & 0xff, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
+            return;
+        }
         if (continuation || seq != 0) {
             keepInFlight(frame);
             backend.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
@@ -556,6 +563,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debugf("client %s: %s", ctx.channel().remoteAddress(), cause.getMessage());
+        if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
+            refuse(nextSeq == 0 ? 1 : nextSeq, ErrPacket.ER_NET_PACKET_TOO_LARGE, "08S01",
+                    "Got a packet bigger than " + FrameDecoder.HANDSHAKE_LIMIT + " bytes during the handshake");
+            return;
+        }
         close();
     }
 

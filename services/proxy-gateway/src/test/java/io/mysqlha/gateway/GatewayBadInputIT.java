@@ -1,0 +1,185 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.testsupport.Waits;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What no driver sends: garbage, truncated and oversized packets, wrong sequence ids, clients that never finish
+ * the handshake, 2,000 connections at once. Each gets MySQL's error or a clean close, a session already working
+ * is not disturbed, and afterwards no buffer is left unreleased (Netty's paranoid leak detector watches every one)
+ * and no file descriptor is left open.
+ */
+@QuarkusTest
+@WithTestResource(GatewayTestInfra.class)
+class GatewayBadInputIT {
+    private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
+    private static final Logger LEAK_LOGGER = Logger.getLogger("io.netty.util.ResourceLeakDetector");
+    private static final Handler LEAK_HANDLER = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            if (r.getMessage() != null && r.getMessage().contains("LEAK")) {
+                LEAKS.add(r.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    static void listening() {
+        GatewayTestInfra.awaitListening();
+        LEAK_LOGGER.addHandler(LEAK_HANDLER);
+    }
+
+    @AfterAll
+    static void noLeaks() throws Exception {
+        // leaks are reported when a lost buffer is collected and the next ones are allocated
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            try (Connection c = GatewayClientsIT.mariadb("")) {
+                io.mysqlha.testsupport.mariadb.Sql.value(c, "SELECT REPEAT('x', 100000)");
+            }
+        }
+        LEAK_LOGGER.removeHandler(LEAK_HANDLER);
+        assertEquals(List.of(), LEAKS, "ByteBufs the gateway never released");
+    }
+
+    @Test
+    void shouldAnswerGarbageWithMysqlErrorsAndClose() throws Exception {
+        try (Connection working = GatewayClientsIT.mariadb("")) {
+            Random random = new Random(7);
+            byte[] noise = new byte[300];
+            random.nextBytes(noise);
+            noise[2] = 0x7f; // claims 8 MiB: refused at its header
+            try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+                assertNotNull(c.frame(), "greeting");
+                c.send(noise);
+                byte[] answer = c.frame();
+                assertEquals(1153, RawClient.errorCode(answer), RawClient.errorMessage(answer));
+                assertTrue(c.closedWithin(5_000));
+            }
+            try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+                c.frame();
+                byte[] garbage = new byte[40];
+                random.nextBytes(garbage);
+                c.sendFrame(1, garbage); // framed right, meaningless inside
+                byte[] answer = c.frame();
+                assertEquals(1043, RawClient.errorCode(answer), RawClient.errorMessage(answer));
+                assertTrue(c.closedWithin(5_000));
+            }
+            try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+                c.frame();
+                c.sendFrame(5, new byte[40]); // wrong sequence id
+                byte[] answer = c.frame();
+                assertEquals(1156, RawClient.errorCode(answer), RawClient.errorMessage(answer));
+                assertTrue(c.closedWithin(5_000));
+            }
+            try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+                c.frame();
+                byte[] big = new byte[4 + 1024];
+                big[0] = (byte) 0xff; big[1] = (byte) 0xff; big[2] = (byte) 0xff; big[3] = 1; // a 16 MiB+ packet
+                c.send(big);
+                assertEquals(1153, RawClient.errorCode(c.frame()));
+                assertTrue(c.closedWithin(5_000));
+            }
+            assertEquals("1", io.mysqlha.testsupport.mariadb.Sql.value(working, "SELECT 1").orElseThrow(),
+                    "a working session is not disturbed");
+        }
+    }
+
+    @Test
+    void shouldEndHandshakesThatNeverFinish() throws Exception {
+        try (RawClient silent = new RawClient(GatewayTestInfra.rwPort);
+             RawClient truncated = new RawClient(GatewayTestInfra.rwPort)) {
+            silent.frame();
+            truncated.frame();
+            truncated.send(new byte[] {100, 0, 0, 1, 1, 2, 3}); // announces 100 bytes, sends 3
+            for (RawClient c : List.of(silent, truncated)) {
+                byte[] answer = c.frame();
+                assertEquals(1043, RawClient.errorCode(answer), RawClient.errorMessage(answer));
+                assertTrue(RawClient.errorMessage(answer).contains("not completed within"));
+                assertTrue(c.closedWithin(5_000));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseOutOfOrderCommandsAndAnswerUnknownOnesWithoutDroppingTheConnection() throws Exception {
+        try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+            assertEquals(0, c.login("app", "app")[1], "OK");
+            c.sendFrame(0, new byte[] {(byte) 0x99});
+            assertEquals(1047, RawClient.errorCode(c.frame()), "unknown command");
+            c.sendFrame(0, new byte[] {0x0e}); // COM_PING: still connected
+            assertEquals(0, c.frame()[1]);
+            c.sendFrame(3, "\u0003SELECT 1".getBytes());
+            assertEquals(1156, RawClient.errorCode(c.frame()));
+            assertTrue(c.closedWithin(5_000));
+        }
+    }
+
+    @Test
+    void shouldTakeTwoThousandConnectionsAtOnceAndLeaveNothingOpen() throws Exception {
+        long fdsBefore = openFileDescriptors();
+        int greeted = 0;
+        int refused = 0;
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2_000; i++) {
+                clients.add(new RawClient(GatewayTestInfra.rwPort));
+            }
+            for (RawClient c : clients) {
+                byte[] first = c.frame();
+                if (first != null && first[1] == 10) {
+                    greeted++;
+                } else if (first != null && RawClient.errorCode(first) == 1040) {
+                    refused++;
+                }
+            }
+        } finally {
+            for (RawClient c : clients) {
+                c.close();
+            }
+        }
+        assertEquals(2_000, greeted + refused, "each got a greeting or MySQL's 1040");
+        assertEquals(GatewayTestInfra.MAX_CONNECTIONS, greeted);
+        Waits.until("open connections back to 0", Duration.ofSeconds(30), () -> given().get("/q/metrics").asString()
+                .contains("mysqlha_gateway_client_connections{cluster=\"" + GatewayTestInfra.CLUSTER
+                        + "\",listener=\"rw\"} 0.0"));
+        Waits.until("file descriptors back to where they were", Duration.ofSeconds(30),
+                () -> openFileDescriptors() <= fdsBefore + 10);
+    }
+
+    private static long openFileDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.HandshakeResponse41Packet;
+import io.mysqlha.protocol.HandshakeV10Packet;
+import io.mysqlha.protocol.NativePassword;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** A client that writes whatever bytes a test wants, for the cases no driver would ever send. */
+final class RawClient implements AutoCloseable {
+    final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** The next frame's payload with its sequence id in front, or null when the gateway closed the connection. */
+    byte[] frame() throws IOException {
+        byte[] header = new byte[4];
+        try {
+            in.readFully(header);
+        } catch (EOFException e) {
+            return null;
+        }
+        int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
+        byte[] frame = new byte[length + 1];
+        frame[0] = header[3];
+        in.readFully(frame, 1, length);
+        return frame;
+    }
+
+    /** True when the gateway closed the connection (reads end), false when it still waits after a timeout. */
+    boolean closedWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    static int errorCode(byte[] frame) {
+        return (frame[1] & 0xff) == 0xff ? (frame[2] & 0xff) | (frame[3] & 0xff) << 8 : -1;
+    }
+
+    static String errorMessage(byte[] frame) {
+        return new String(frame, 10, frame.length - 10, StandardCharsets.UTF_8);
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void sendFrame(int seq, byte[] payload) throws IOException {
+        byte[] f = new byte[payload.length + 4];
+        f[0] = (byte) payload.length;
+        f[1] = (byte) (payload.length >> 8);
+        f[2] = (byte) (payload.length >> 16);
+        f[3] = (byte) seq;
+        System.arraycopy(payload, 0, f, 4, payload.length);
+        send(f);
+    }
+
+    /** Reads the greeting and logs in as this user with mysql_native_password; returns the answer frame. */
+    byte[] login(String user, String password) throws IOException {
+        byte[] greeting = frame();
+        HandshakeV10Packet h = HandshakeV10Packet.decode(Unpooled.wrappedBuffer(greeting, 1, greeting.length - 1));
+        HandshakeResponse41Packet r = new HandshakeResponse41Packet(Capabilities.PROTOCOL_41
+                | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH | Capabilities.TRANSACTIONS, 1 << 24, 45, 0,
+                user, NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), h.authPluginData()), null,
+                NativePassword.PLUGIN, Map.of());
+        ByteBuf b = Unpooled.buffer();
+        r.encode(b);
+        byte[] payload = new byte[b.readableBytes()];
+        b.readBytes(payload);
+        sendFrame(1, payload);
+        return frame();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
