@@ -1,7 +1,7 @@
 # Shared by the project's scripts: find a JDK >= 21 and install missing Debian packages.
 # shellcheck shell=bash
 
-MYSQLHA_PACKAGES=(mariadb-server mariadb-client mariadb-backup galera-4 rsync curl procps)
+MYSQLHA_PACKAGES=(mariadb-server mariadb-client mariadb-backup galera-4 rsync curl procps sysbench haproxy)
 
 die() { echo "error: $*" >&2; exit 1; }
 
