@@ -64,7 +64,7 @@ public class ClustersResource {
     public TopologyChanged topology(@PathParam("id") String id) {
         requireSpec(id);
         return service.view().topology(id).orElseThrow(() -> notFound("cluster " + id
-                + " has no topology yet: topology publishes once each node was observed (or stale_after passed)"));
+                + " has no topology yet: topology publishes once each node was observed (or after 10 s, when one never is)"));
     }
 
     @GET

@@ -39,14 +39,21 @@ public final class ServiceProcess implements AutoCloseable {
      * @param dir where its log goes
      */
     public static ServiceProcess start(String service, Map<String, String> settings, Path dir) {
+        // tests: quick to start (C1 only), small heap
+        return start(service, settings, dir, List.of("-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /** With these JVM options instead of the test defaults (a benchmark wants the full JIT). */
+    public static ServiceProcess start(String service, Map<String, String> settings, Path dir, List<String> jvm) {
         Path jar = ProjectLayout.root().resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the service first (./mvnw -B -Dquick install"
                     + " -pl services/" + service + ")");
         }
         int port = FreePorts.next();
-        List<String> cmd = new ArrayList<>(List.of(ProjectLayout.java(), "-Xms32m", "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+        List<String> cmd = new ArrayList<>(List.of(ProjectLayout.java()));
+        cmd.addAll(jvm);
+        cmd.add("-Dquarkus.http.port=" + port);
         settings.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(jar.toString());

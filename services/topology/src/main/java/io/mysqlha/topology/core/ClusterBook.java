@@ -15,11 +15,15 @@ import java.util.Optional;
  * failover epoch, what was last published and which alerts are raised. No I/O and no clock of its own: time
  * comes in as arguments. Used by one thread (the cluster's owner).
  *
- * <p>A cluster is <em>settled</em> once every node was observed, or once {@code stale_after} has passed since
- * topology took the cluster over: before that, a node nobody has reported on yet is unknown, not down, and
- * deciding would publish a wrong intermediate answer.
+ * <p>A cluster is <em>settled</em> once every node was observed, or once {@link #SETTLE_GRACE} (at least four
+ * times {@code stale_after}) has passed since topology took the cluster over: before that, a node nobody has
+ * reported on yet is unknown, not down, and deciding would publish a wrong intermediate answer. The grace is longer
+ * than stale_after because a new cluster's first observations wait for the probe to take the spec, connect and
+ * finish a first cycle, which on a loaded machine takes seconds.
  */
 public final class ClusterBook {
+    public static final java.time.Duration SETTLE_GRACE = java.time.Duration.ofSeconds(10);
+
     /** Why an input was not applied; each becomes a log line and a metric. */
     public enum Ignored {
         UNKNOWN_NODE, OUT_OF_ORDER, OLDER_EPOCH
@@ -96,8 +100,9 @@ public final class ClusterBook {
     }
 
     public boolean settledAt(Instant now) {
+        java.time.Duration grace = hysteresis.staleAfter().multipliedBy(4);
         return spec.nodes().stream().allMatch(n -> tracks.containsKey(n.id()))
-                || !now.isBefore(since.plus(hysteresis.staleAfter()));
+                || !now.isBefore(since.plus(grace.compareTo(SETTLE_GRACE) > 0 ? grace : SETTLE_GRACE));
     }
 
     /**

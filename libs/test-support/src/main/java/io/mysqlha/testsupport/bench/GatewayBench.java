@@ -1,0 +1,280 @@
+package io.mysqlha.testsupport.bench;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.ListenerRole;
+import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.Topic;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.ClusterSpecApplier;
+import io.mysqlha.testsupport.FreePorts;
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
+import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.process.ManagedProcess;
+import io.mysqlha.testsupport.services.ServiceProcess;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * sysbench through the gateway, directly, and through HAProxy (TCP mode), in one interleaved run on the same
+ * semi-sync primary; then the gateway's memory with many idle authenticated clients. Prints figures; asserts nothing.
+ */
+public final class GatewayBench {
+    private static final String CLUSTER = "bench-gateway";
+    private static final List<String> WORKLOADS = List.of("oltp_point_select", "oltp_read_only", "oltp_read_write");
+
+    record Run(double qps, double p95, double cpuMicrosPerQuery) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int seconds = Integer.getInteger("seconds", 10);
+        int rounds = Integer.getInteger("rounds", 3);
+        int threads = Integer.getInteger("threads", 4);
+        int idle = Integer.getInteger("idle", 10_000);
+        Topics topics = new Topics("bench-gw-" + UUID.randomUUID().toString().substring(0, 6) + ".");
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        MariaDbNode primary = t.primary();
+        SharedInfra.kafka().provisionTopics(topics);
+        Path dir = SharedInfra.dir("bench-gateway");
+        Files.writeString(dir.resolve("mysqlha-app-users"), "app:app\n");
+        int rw = FreePorts.next();
+        ClusterSpec base = t.spec(CLUSTER);
+        applySpec(topics, new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null, List.of(
+                new ListenerSpec("rw", "127.0.0.1", rw, ListenerRole.READ_WRITE, idle + 1_000)), null, null, null));
+        publishTopology(topics, primary);
+        try (var admin = primary.connect(t.users().admin())) {
+            Sql.execute(admin, "SET GLOBAL max_connections = " + (idle + 2_000));
+        }
+        ServiceProcess gateway = ServiceProcess.start("proxy-gateway", Map.of(
+                "mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
+                "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
+                "mysqlha.instance-id", "bench"), dir, List.of("-Xms64m", "-Xmx256m"));
+        Waits.until("gateway listening on " + rw, Duration.ofSeconds(60), () -> {
+            try (Socket s = new Socket("127.0.0.1", rw)) {
+                return true;
+            }
+        });
+        int haproxyPort = FreePorts.next();
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, String.join("\n", "global", "  maxconn 30000", "defaults", "  mode tcp",
+                "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h", "listen mysql",
+                "  bind 127.0.0.1:" + haproxyPort, "  server primary 127.0.0.1:" + primary.port(), ""));
+        ManagedProcess haproxy = ManagedProcess.start("haproxy", List.of("haproxy", "-f", cfg.toString(), "-db"), dir,
+                dir.resolve("haproxy.log"), ManagedProcess.Ownership.TEST);
+        Map<String, Integer> targets = new LinkedHashMap<>();
+        targets.put("direct", primary.port());
+        targets.put("haproxy", haproxyPort);
+        targets.put("gateway", rw);
+        try {
+            sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "cleanup");
+            sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
+            Map<String, List<Run>> runs = new LinkedHashMap<>();
+            for (String w : WORKLOADS) {
+                sysbench(rw, w, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=3", "run");
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (String w : WORKLOADS) {
+                    for (var target : targets.entrySet()) {
+                        long cpu0 = cpuTicks(gateway.process().pid());
+                        String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
+                                "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
+                        long cpu = cpuTicks(gateway.process().pid()) - cpu0;
+                        double queries = number(out, "queries:\\s+(\\d+)");
+                        runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
+                                number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
+                                number(out, "95th percentile:\\s+([\\d.]+)"),
+                                target.getKey().equals("gateway") ? cpu * 10_000.0 / queries : Double.NaN));
+                    }
+                }
+            }
+            System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians), 1 table of"
+                    + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
+                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-18s %10s %10s %10s %9s %9s %9s %12s %12s %14s%n", "workload", "direct QPS",
+                    "HAProxy", "gateway", "p95 dir", "p95 HAP", "p95 gw", "gw/HAProxy", "gw/direct", "gw CPU us/q");
+            for (String w : WORKLOADS) {
+                Run d = median(runs.get(w + "/direct"));
+                Run h = median(runs.get(w + "/haproxy"));
+                Run g = median(runs.get(w + "/gateway"));
+                System.out.printf("%-18s %10.0f %10.0f %10.0f %9.2f %9.2f %9.2f %12.2f %12.2f %14.1f%n", w, d.qps(),
+                        h.qps(), g.qps(), d.p95(), h.p95(), g.p95(), g.qps() / h.qps(), g.qps() / d.qps(),
+                        g.cpuMicrosPerQuery());
+            }
+            idleConnections(gateway, rw, idle);
+        } finally {
+            haproxy.terminate(Duration.ofSeconds(5));
+            gateway.close();
+        }
+        System.exit(0);
+    }
+
+    private static void idleConnections(ServiceProcess gateway, int port, int count) throws Exception {
+        System.gc();
+        long before = rssKib(gateway.process().pid());
+        List<Socket> open = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            for (int i = 0; i < count; i++) {
+                open.add(login(port));
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            TimeUnit.SECONDS.sleep(2); // let the allocations settle before reading RSS: a reading, not a wait for a condition
+            long after = rssKib(gateway.process().pid());
+            System.out.printf("idle clients: %d authenticated connections opened in %.1f s (%.0f/s); gateway RSS %d MiB"
+                    + " before, %d MiB with them (%.1f MiB per 1,000); each holds one backend connection%n", count,
+                    seconds, count / seconds, before / 1024, after / 1024, (after - before) / 1024.0 / (count / 1000.0));
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+    }
+
+    /** A minimal client: reads the greeting, answers mysql_native_password for app/app, expects OK. */
+    private static Socket login(int port) throws Exception {
+        Socket s = new Socket("127.0.0.1", port);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        byte[] greeting = frame(in);
+        int nul = 1;
+        while (greeting[nul] != 0) {
+            nul++;
+        }
+        byte[] scramble = new byte[20];
+        System.arraycopy(greeting, nul + 1 + 4, scramble, 0, 8);
+        System.arraycopy(greeting, nul + 1 + 4 + 8 + 1 + 2 + 1 + 2 + 2 + 1 + 10, scramble, 8, 12);
+        MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+        byte[] stage1 = sha1.digest("app".getBytes(StandardCharsets.UTF_8));
+        byte[] stage2 = sha1.digest(stage1);
+        sha1.update(scramble);
+        byte[] mix = sha1.digest(stage2);
+        byte[] proof = new byte[20];
+        for (int i = 0; i < 20; i++) {
+            proof[i] = (byte) (stage1[i] ^ mix[i]);
+        }
+        java.io.ByteArrayOutputStream p = new java.io.ByteArrayOutputStream();
+        int caps = 0x200 | 0x8000 | 0x80000 | 0x2000; // PROTOCOL_41, SECURE_CONNECTION, PLUGIN_AUTH, TRANSACTIONS
+        p.write(new byte[] {(byte) caps, (byte) (caps >> 8), (byte) (caps >> 16), (byte) (caps >> 24), 0, 0, 0, 1, 45});
+        p.write(new byte[23]);
+        p.write("app".getBytes(StandardCharsets.UTF_8));
+        p.write(0);
+        p.write(20);
+        p.write(proof);
+        p.write("mysql_native_password".getBytes(StandardCharsets.UTF_8));
+        p.write(0);
+        byte[] payload = p.toByteArray();
+        byte[] f = new byte[payload.length + 4];
+        f[0] = (byte) payload.length;
+        f[3] = 1;
+        System.arraycopy(payload, 0, f, 4, payload.length);
+        s.getOutputStream().write(f);
+        byte[] ok = frame(in);
+        if (ok[0] != 0) {
+            throw new IllegalStateException("login refused: " + new String(ok, StandardCharsets.UTF_8));
+        }
+        return s;
+    }
+
+    private static byte[] frame(DataInputStream in) throws IOException {
+        byte[] h = new byte[4];
+        in.readFully(h);
+        byte[] payload = new byte[(h[0] & 0xff) | (h[1] & 0xff) << 8 | (h[2] & 0xff) << 16];
+        in.readFully(payload);
+        return payload;
+    }
+
+    private static Run median(List<Run> runs) {
+        List<Run> sorted = new ArrayList<>(runs);
+        sorted.sort((a, b) -> Double.compare(a.qps(), b.qps()));
+        Run mid = sorted.get(sorted.size() / 2);
+        List<Double> p95 = new ArrayList<>(runs.stream().map(Run::p95).toList());
+        Collections.sort(p95);
+        List<Double> cpu = new ArrayList<>(runs.stream().map(Run::cpuMicrosPerQuery).toList());
+        Collections.sort(cpu);
+        return new Run(mid.qps(), p95.get(p95.size() / 2), cpu.get(cpu.size() / 2));
+    }
+
+    private static String sysbench(int port, String workload, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1",
+                "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app", "--mysql-db=app"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("sysbench " + workload + " on port " + port + " failed:\n" + out);
+        }
+        return out;
+    }
+
+    private static double number(String out, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("no '" + regex + "' in sysbench's output:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static void applySpec(Topics topics, ClusterSpec spec) throws Exception {
+        String bootstrap = SharedInfra.kafka().bootstrapServers();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer());
+             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                     ConsumerConfig.GROUP_ID_CONFIG, "bench-apply"), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            new ClusterSpecApplier(topics, new EventSource("bench", "bench"), Clock.systemUTC())
+                    .apply(spec, reader, producer, Duration.ofSeconds(30));
+        }
+    }
+
+    private static void publishTopology(Topics topics, MariaDbNode writer) throws Exception {
+        TopologyChanged.AssignedNode w = new TopologyChanged.AssignedNode(writer.name(), "127.0.0.1", writer.port(), 1,
+                "bench");
+        TopologyChanged t = new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
+                CLUSTER, Instant.now(), "bench", "bench", "1.0"), 1, 0, List.of(w), List.of(w), List.of(), List.of(),
+                "bench");
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                SharedInfra.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.name(Topic.TOPOLOGY), CLUSTER.getBytes(StandardCharsets.UTF_8),
+                    new EventCodec().encode(t))).get();
+        }
+    }
+
+    private static long cpuTicks(long pid) throws IOException {
+        String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    private static long rssKib(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS"))
+                .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    }
+}
