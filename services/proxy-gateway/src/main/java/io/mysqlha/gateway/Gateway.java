@@ -68,8 +68,8 @@ public class Gateway {
         this.registry = registry;
         AppUsers users = loadUsers(common, config.usersSecret());
         this.context = new SessionContext(() -> users, new AtomicReference<>(config.serverVersion()),
-                new AtomicLong(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
-                config.holdTimeoutMs(), waiting::add);
+                SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
+                config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
                 this::specsChanged);
         table.onChange(r -> {

@@ -38,6 +38,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private int nextSeq;
     private int nextSeqToClient;
+    private volatile long threadId;
     private boolean answered;
 
     /**
@@ -99,6 +100,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             session.backendGreeted(greeting.serverVersion());
+            threadId = greeting.connectionId();
             // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps)
             int caps = capabilities & (greeting.capabilities() | Capabilities.LONG_PASSWORD)
                     | Capabilities.PLUGIN_AUTH | Capabilities.SECURE_CONNECTION | Capabilities.PROTOCOL_41
@@ -213,6 +215,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             session.backendFailed(this, String.valueOf(cause.getMessage()));
         }
         ctx.close();
+    }
+
+    /** The node's own id for this connection (what KILL on the node takes). */
+    long threadId() {
+        return threadId;
     }
 
     Channel channel() {

@@ -52,7 +52,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final byte[] scramble = new byte[NativePassword.SCRAMBLE_LENGTH];
     private Phase phase = Phase.GREETING;
     private Channel client;
-    private BackendSession backend;
+    private volatile BackendSession backend;
+    private BackendSession killer;
     private HandshakeResponse41Packet handshake;
     private int capabilities;
     private byte[] hash;
@@ -90,6 +91,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             refuse(0, ErrPacket.ER_CON_COUNT_ERROR, "08004", "Too many connections");
             return;
         }
+        context.sessions().put(connectionId, this);
         HandshakeV10Packet greeting = new HandshakeV10Packet(context.serverVersion().get(), connectionId, scramble,
                 Capabilities.GATEWAY, 45, ServerStatus.AUTOCOMMIT, 0, NativePassword.PLUGIN);
         client.writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
@@ -214,6 +216,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         HandshakeResponse41Packet login = handshake.withDatabase(schema);
         BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup);
         backend = next;
+        connect(next, target);
+    }
+
+    private void connect(BackendSession next, InetSocketAddress target) {
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -269,6 +275,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend took the user (and the session's state): the login completes, or held statements go out. */
     void backendReady(BackendSession b, int status) {
+        if (b == killer) {
+            killDone(b, null);
+            return;
+        }
         if (b != backend) {
             b.close();
             return;
@@ -297,6 +307,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend refused the user: at login the client gets the reason and is disconnected. */
     void backendRefused(BackendSession b, ErrPacket err) {
+        if (b == killer) {
+            killDone(b, err.message());
+            return;
+        }
         if (b != backend) {
             return;
         }
@@ -317,6 +331,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * topology names then.
      */
     void backendFailed(BackendSession b, String why) {
+        if (b == killer) {
+            killDone(b, why);
+            return;
+        }
         if (b != backend || phase == Phase.CLOSED) {
             return;
         }
@@ -364,6 +382,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void fromClient(ByteBuf frame) {
         int seq = Frames.sequenceId(frame);
         boolean continuation = clientContinues;
+        if (killer != null) {
+            held.addLast(frame); // after the kill's answer: answers go back in order
+            return;
+        }
         if (!held.isEmpty() || backend == null || !backend.ready()) {
             hold(frame);
             return;
@@ -409,6 +431,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     hold(frame);
                     return;
                 }
+                Kill kill = gatewayKill(frame, command);
+                if (kill != null) {
+                    frame.release();
+                    frame = kill(kill);
+                    if (frame == null) {
+                        return;
+                    }
+                }
                 rememberSchema(frame, command);
                 if (tracker.begin(command) && tracker.pending() == 1) {
                     backend.responseStarts();
@@ -419,6 +449,66 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 backend.channel().write(frame);
             }
         }
+    }
+
+    /** A KILL whose id is one of this gateway's sessions, or null (then it goes to the node as it is). */
+    private Kill gatewayKill(ByteBuf frame, int command) {
+        int length = Frames.payloadLength(frame) - 1;
+        Kill kill = null;
+        if (command == Command.PROCESS_KILL && length >= 4) {
+            kill = new Kill(false, frame.getUnsignedIntLE(frame.readerIndex() + Frames.HEADER + 1));
+        } else if (command == Command.QUERY && length < 80) {
+            kill = Kill.parse(frame.toString(frame.readerIndex() + Frames.HEADER + 1, length,
+                    java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return kill != null && context.sessions().containsKey(kill.id()) ? kill : null;
+    }
+
+    /**
+     * Carries out a KILL of a gateway session: a whole connection is closed here; a query is killed on the node
+     * that runs it, by its thread id there. Returns the frame to send on this session's own backend (when it is on
+     * the same node), or null when the answer is given here or comes from a one-shot connection to that node.
+     */
+    private ByteBuf kill(Kill kill) {
+        ClientSession target = context.sessions().get(kill.id());
+        if (target == null || !kill.queryOnly()) {
+            if (target != null) {
+                target.client.eventLoop().execute(target::close);
+            }
+            client.writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
+                    capabilities)));
+            return null;
+        }
+        BackendSession running = target.backend;
+        if (running == null || !running.ready()) {
+            client.writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
+                    capabilities)));
+            return null;
+        }
+        String statement = "KILL QUERY " + running.threadId();
+        if (address(running.target()).equals(address(backend.target()))) {
+            return Packets.frame(client.alloc(), 0, new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode);
+        }
+        killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, hash, running.target(),
+                List.of(statement));
+        connect(killer, running.target());
+        return null;
+    }
+
+    private void killDone(BackendSession b, String failure) {
+        killer = null;
+        b.close();
+        client.writeAndFlush(failure == null
+                ? Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p, capabilities))
+                : Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: the KILL"
+                        + " could not be carried out: " + failure));
+        List<ByteBuf> due = new ArrayList<>(held);
+        held.clear();
+        due.forEach(this::fromClient);
+        if (backend != null && backend.ready()) {
+            backend.channel().flush();
+        }
+        client.read();
     }
 
     private void hold(ByteBuf frame) {
@@ -541,6 +631,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        context.sessions().remove(connectionId, this);
+        if (killer != null) {
+            killer.close();
+        }
         if (counted) {
             counted = false;
             route.sessionMetrics().closed();

@@ -11,7 +11,15 @@ import java.util.function.Supplier;
  */
 public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> serverVersion, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
-                             RoutesChanged routesChanged) {
+                             RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions) {
+
+    /**
+     * Gateway connection ids start high and at random, so a KILL by id is told apart from a backend's own thread
+     * ids (small counters) and from another gateway instance's.
+     */
+    public static AtomicLong newIds() {
+        return new AtomicLong(1_000_000_000L + java.util.concurrent.ThreadLocalRandom.current().nextLong(100_000_000L));
+    }
 
     /** Where sessions waiting for a backend register to hear that the routes changed. */
     public interface RoutesChanged {
