@@ -164,6 +164,10 @@ public class Gateway {
         }
     }
 
+    java.util.Collection<ClientSession> sessions() {
+        return context.sessions().values();
+    }
+
     List<Listener> listeners() {
         return List.copyOf(listeners.values());
     }

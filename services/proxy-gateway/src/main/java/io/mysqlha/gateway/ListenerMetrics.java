@@ -3,29 +3,50 @@ package io.mysqlha.gateway;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.mysqlha.gateway.session.SessionMetrics;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Per-listener connection figures, registered once, updated without allocation. */
+/**
+ * Per-listener figures: connections by outcome, statements by node, the gateway's own errors by cause, hold time,
+ * backend connects. Meters are registered once per listener and node; a statement costs one map lookup.
+ */
 final class ListenerMetrics implements SessionMetrics {
     final AtomicInteger open = new AtomicInteger();
+    private final MeterRegistry registry;
+    private final String cluster;
+    private final String listener;
     private final Counter accepted;
     private final Counter rejectedTooMany;
-    private final Counter backendUnavailable;
-    private final Counter authFailed;
+    private final Map<Cause, Counter> errors = new EnumMap<>(Cause.class);
+    private final Map<String, Counter> statements = new ConcurrentHashMap<>();
+    private final Map<String, Counter> connects = new ConcurrentHashMap<>();
+    private final Timer hold;
 
     ListenerMetrics(MeterRegistry registry, String cluster, String listener) {
+        this.registry = registry;
+        this.cluster = cluster;
+        this.listener = listener;
         Gauge.builder("mysqlha.gateway.client.connections", open, AtomicInteger::get)
                 .description("Client connections open now").tag("cluster", cluster).tag("listener", listener)
                 .register(registry);
-        accepted = counter(registry, cluster, listener, "accepted");
-        rejectedTooMany = counter(registry, cluster, listener, "too_many_connections");
-        backendUnavailable = counter(registry, cluster, listener, "backend_unavailable");
-        authFailed = counter(registry, cluster, listener, "access_denied");
+        accepted = connections("accepted");
+        rejectedTooMany = connections("too_many_connections");
+        for (Cause c : Cause.values()) {
+            errors.put(c, Counter.builder("mysqlha.gateway.errors").description("Errors the gateway answered itself, by cause")
+                    .tag("cluster", cluster).tag("listener", listener).tag("cause", c.name().toLowerCase())
+                    .register(registry));
+        }
+        hold = Timer.builder("mysqlha.gateway.hold").description("How long statements waited for a backend")
+                .tag("cluster", cluster).tag("listener", listener).publishPercentileHistogram().register(registry);
     }
 
-    private static Counter counter(MeterRegistry registry, String cluster, String listener, String result) {
+    private Counter connections(String result) {
         return Counter.builder("mysqlha.gateway.connections").description("Client connections by outcome")
                 .tag("cluster", cluster).tag("listener", listener).tag("result", result).register(registry);
     }
@@ -51,12 +72,31 @@ final class ListenerMetrics implements SessionMetrics {
     }
 
     @Override
-    public void authFailed() {
-        authFailed.increment();
+    public void error(Cause cause) {
+        errors.get(cause).increment();
     }
 
     @Override
-    public void backendUnavailable() {
-        backendUnavailable.increment();
+    public void statement(String node) {
+        Counter c = statements.get(node);
+        if (c == null) {
+            c = statements.computeIfAbsent(node, n -> Counter.builder("mysqlha.gateway.statements")
+                    .description("Statements sent, by node").tag("cluster", cluster).tag("listener", listener)
+                    .tag("node", n).register(registry));
+        }
+        c.increment();
+    }
+
+    @Override
+    public void backendConnect(String node, boolean ok) {
+        connects.computeIfAbsent(node + (ok ? "/ok" : "/failed"), k -> Counter.builder("mysqlha.gateway.backend.connects")
+                .description("Backend connections opened, by node and result").tag("cluster", cluster)
+                .tag("listener", listener).tag("node", node).tag("result", ok ? "ok" : "failed").register(registry))
+                .increment();
+    }
+
+    @Override
+    public void held(long nanos) {
+        hold.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

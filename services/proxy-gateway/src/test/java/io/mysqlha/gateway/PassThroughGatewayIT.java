@@ -83,4 +83,31 @@ class PassThroughGatewayIT {
                 .body(containsString("127.0.0.1:" + GatewayTestInfra.rwPort))
                 .body(containsString("\"topology\": \"loaded\""));
     }
+
+    @Test
+    void shouldShowRoutesSessionsAndStatementFigures() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        String primary = "127.0.0.1:" + t.primary().port();
+        try (Connection c = Sql.connect("127.0.0.1", GatewayTestInfra.rwPort, users.app(), 5_000)) {
+            String backendId = Sql.value(c, "SELECT CONNECTION_ID()").orElseThrow();
+            given().get("/gateway/sessions").then().statusCode(200)
+                    .body("find { it.backendThreadId == " + backendId + " }.user", org.hamcrest.Matchers.equalTo("app"))
+                    .body("find { it.backendThreadId == " + backendId + " }.backend",
+                            org.hamcrest.Matchers.equalTo(primary))
+                    .body("find { it.backendThreadId == " + backendId + " }.cluster",
+                            org.hamcrest.Matchers.equalTo(GatewayTestInfra.CLUSTER));
+        }
+        given().get("/gateway/routes").then().statusCode(200)
+                .body("find { it.name == 'rw' }.writer", containsString(primary))
+                .body("find { it.name == 'rw' }.generation", org.hamcrest.Matchers.notNullValue());
+        String metrics = given().get("/q/metrics").asString();
+        assertTrue(metrics.contains("mysqlha_gateway_statements_total{cluster=\"" + GatewayTestInfra.CLUSTER
+                + "\",listener=\"rw\",node=\"" + primary + "\"}"), "statements by node");
+        assertTrue(metrics.contains("mysqlha_gateway_backend_connects_total{cluster=\"" + GatewayTestInfra.CLUSTER
+                + "\",listener=\"rw\",node=\"" + primary + "\",result=\"ok\"}"), "backend connects");
+        assertTrue(metrics.contains("mysqlha_gateway_errors_total{cause=\"hold_timeout\",cluster=\""
+                + GatewayTestInfra.CLUSTER + "\",listener=\"rw\"}"), "errors by cause");
+        assertTrue(metrics.contains("mysqlha_gateway_hold_seconds_count"), "hold time");
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/gateway/sessions"));
+    }
 }

@@ -34,6 +34,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private final byte[] hash;
     private final InetSocketAddress target;
     private final java.util.ArrayDeque<String> setup;
+    private final String node;
     private Phase phase = Phase.GREETING;
     private Channel channel;
     private int nextSeq;
@@ -49,6 +50,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                    byte[] hash, InetSocketAddress target, java.util.List<String> setup) {
         this.session = session;
         this.setup = new java.util.ArrayDeque<>(setup);
+        this.node = ClientSession.address(target);
         this.client = client;
         this.capabilities = capabilities;
         this.stage1 = stage1;
@@ -215,6 +217,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             session.backendFailed(this, String.valueOf(cause.getMessage()));
         }
         ctx.close();
+    }
+
+    /** The node as "host:port", computed once (metrics name it on every statement). */
+    String node() {
+        return node;
     }
 
     /** The node's own id for this connection (what KILL on the node takes). */

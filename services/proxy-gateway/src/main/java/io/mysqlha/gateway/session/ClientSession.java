@@ -54,12 +54,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private Channel client;
     private volatile BackendSession backend;
     private BackendSession killer;
-    private HandshakeResponse41Packet handshake;
+    private volatile HandshakeResponse41Packet handshake;
     private int capabilities;
     private byte[] hash;
     private byte[] stage1;
     private int nextSeq;
-    private ResponseTracker tracker;
+    private volatile ResponseTracker tracker;
     private boolean clientContinues;
     private int statusFlags = ServerStatus.AUTOCOMMIT;
     private String schema;
@@ -70,6 +70,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();
     private final List<ByteBuf> inFlight = new ArrayList<>();
     private ScheduledFuture<?> holdTimer;
+    private long holdStarted;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -189,7 +190,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void denied() {
-        route.sessionMetrics().authFailed();
+        route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
         boolean withPassword = handshake.authResponse().length > 0;
         refuse(nextSeq, ErrPacket.ER_ACCESS_DENIED_ERROR, "28000", "Access denied for user '" + handshake.username()
                 + "'@'" + host() + "' (using password: " + (withPassword ? "YES" : "NO") + ")");
@@ -232,6 +233,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 })
                 .connect(target).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
+                        route.sessionMetrics().backendConnect(next.node(), false);
                         backendFailed(next, "cannot reach " + route.role() + " " + address(target) + " ("
                                 + f.cause().getMessage() + ")");
                     }
@@ -243,7 +245,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend != null && backend.ready() || phase == Phase.CLOSED) {
             return;
         }
-        route.sessionMetrics().backendUnavailable();
+        route.sessionMetrics().error(SessionMetrics.Cause.HOLD_TIMEOUT);
         String why = "mysqlha gateway: no " + route.role() + " for cluster " + route.cluster() + " within "
                 + context.holdTimeoutMs() + " ms";
         if (phase == Phase.CONNECTING) {
@@ -256,6 +258,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Every held statement gets the error; the connection stays. */
     private void failHeld(String why) {
+        heldFor();
         boolean first = true;
         for (ByteBuf frame; (frame = held.pollFirst()) != null; ) {
             if (Frames.sequenceId(frame) == 0 && (first || !held.isEmpty())) {
@@ -287,6 +290,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             holdTimer.cancel(false);
             holdTimer = null;
         }
+        route.sessionMetrics().backendConnect(b.node(), true);
         statusFlags = status;
         tracker = new ResponseTracker(capabilities);
         if (phase == Phase.CONNECTING) {
@@ -300,6 +304,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         List<ByteBuf> due = new ArrayList<>(held);
         held.clear();
+        heldFor();
         due.forEach(this::fromClient);
         b.channel().flush();
         client.read();
@@ -314,7 +319,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (b != backend) {
             return;
         }
-        route.sessionMetrics().authFailed();
+        route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
         if (phase == Phase.CONNECTING) {
             refuse(nextSeq, err.errorCode(), err.sqlState(), err.message());
         } else {
@@ -339,7 +344,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         backend = null;
-        route.sessionMetrics().backendUnavailable();
+        route.sessionMetrics().error(b.answered() || !tracker.busy() ? SessionMetrics.Cause.BACKEND_UNAVAILABLE
+                : SessionMetrics.Cause.LOST_BACKEND);
         if (phase == Phase.CONNECTING) {
             refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: " + why);
             return;
@@ -393,6 +399,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
         if (!continuation && seq != 0 && !tracker.busy()) {
             frame.release(); // what mysqld does: say so, and close
+            route.sessionMetrics().error(SessionMetrics.Cause.PROTOCOL);
             refuse((seq + 1) & 0xff, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
             return;
         }
@@ -416,6 +423,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 if (transactionLost && !isRollback(frame)) {
                     transactionLost = false;
+                    route.sessionMetrics().error(SessionMetrics.Cause.TRANSACTION_LOST);
                     frame.release();
                     client.writeAndFlush(Packets.err(client.alloc(), 1, TRANSACTION_LOST, "40001",
                             "mysqlha gateway: the open transaction was lost with " + lostOn + " (rolled back"
@@ -440,6 +448,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     }
                 }
                 rememberSchema(frame, command);
+                route.sessionMetrics().statement(backend.node());
                 if (tracker.begin(command) && tracker.pending() == 1) {
                     backend.responseStarts();
                     releaseInFlight();
@@ -511,7 +520,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         client.read();
     }
 
+    private void heldFor() {
+        if (holdStarted != 0) {
+            route.sessionMetrics().held(System.nanoTime() - holdStarted);
+            holdStarted = 0;
+        }
+    }
+
     private void hold(ByteBuf frame) {
+        if (held.isEmpty()) {
+            holdStarted = System.nanoTime();
+        }
         held.addLast(frame);
         if (backend == null) {
             acquire();
@@ -552,6 +571,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void unsupported(ByteBuf frame, int command) {
+        route.sessionMetrics().error(SessionMetrics.Cause.UNSUPPORTED_COMMAND);
         frame.release();
         clientContinues = false;
         client.writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.ER_UNKNOWN_COM_ERROR, "08S01",
@@ -696,5 +716,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     long connectionId() {
         return connectionId;
+    }
+
+    /** A snapshot for the admin API. */
+    public SessionView view() {
+        BackendSession b = backend;
+        ResponseTracker t = tracker;
+        HandshakeResponse41Packet h = handshake;
+        return new SessionView(connectionId, route.cluster(), route.role(), h == null ? null : h.username(),
+                client == null ? null : String.valueOf(client.remoteAddress()), b == null ? null : b.node(),
+                b == null ? null : b.threadId(), t != null && t.inTransaction(), held.size());
     }
 }

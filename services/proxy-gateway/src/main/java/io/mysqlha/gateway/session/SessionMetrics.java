@@ -1,7 +1,11 @@
 package io.mysqlha.gateway.session;
 
-/** What sessions report; implemented with meters by the service, with counters in tests. */
+/** What sessions report; implemented with meters by the service. Called on event loops: no blocking, no logging. */
 public interface SessionMetrics {
+    /** Why the gateway answered a client with an error of its own. */
+    enum Cause { ACCESS_DENIED, BACKEND_UNAVAILABLE, HOLD_TIMEOUT, LOST_BACKEND, TRANSACTION_LOST, UNSUPPORTED_COMMAND,
+        PROTOCOL }
+
     /** A client connection opened; returns the number open now (the session refuses it past the limit). */
     int opened();
 
@@ -11,7 +15,14 @@ public interface SessionMetrics {
 
     void authenticated();
 
-    void authFailed();
+    void error(Cause cause);
 
-    void backendUnavailable();
+    /** A statement went to this node ("host:port"). */
+    void statement(String node);
+
+    /** A backend connection to this node was opened and authenticated, or failed. */
+    void backendConnect(String node, boolean ok);
+
+    /** Statements waited this long for a backend (then went, or failed). */
+    void held(long nanos);
 }

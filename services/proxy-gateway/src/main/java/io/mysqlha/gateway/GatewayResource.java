@@ -1,0 +1,49 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.gateway.routing.Routes;
+import io.mysqlha.gateway.session.SessionView;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.Comparator;
+import java.util.List;
+
+/** What the gateway routes by and who is connected (admin HTTP port, 8084 locally). */
+@Path("/gateway")
+@Produces(MediaType.APPLICATION_JSON)
+public class GatewayResource {
+    private final Gateway gateway;
+
+    public GatewayResource(Gateway gateway) {
+        this.gateway = gateway;
+    }
+
+    /** A listener and where it sends now. */
+    public record ListenerView(String cluster, String name, String role, String address, int open,
+                               Long generation, String writer, List<String> readers) {
+    }
+
+    @GET
+    @Path("/routes")
+    @Operation(summary = "Each listener, the topology generation it routes by, its writer and readers")
+    public List<ListenerView> routes() {
+        return gateway.listeners().stream().sorted(Comparator.comparing(Listener::key)).map(l -> {
+            Routes r = gateway.table().routes(l.clusterId()).orElse(null);
+            return new ListenerView(l.clusterId(), l.name(), l.role(), l.key(), l.metrics().open.get(),
+                    r == null ? null : r.generation(), r == null || r.writer() == null ? null : r.writer().nodeId()
+                    + " " + r.writer().address(), r == null ? List.of() : r.readers().stream()
+                    .map(n -> n.nodeId() + " " + n.address() + " weight " + n.weight()).toList());
+        }).toList();
+    }
+
+    @GET
+    @Path("/sessions")
+    @Operation(summary = "Client sessions: user, client, the node each uses now, open transaction, waiting statements")
+    public List<SessionView> sessions() {
+        return gateway.sessions().stream().map(s -> s.view()).sorted(Comparator.comparingLong(SessionView::id))
+                .toList();
+    }
+}
