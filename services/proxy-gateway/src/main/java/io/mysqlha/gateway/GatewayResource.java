@@ -1,6 +1,7 @@
 package io.mysqlha.gateway;
 
 import io.mysqlha.gateway.routing.Routes;
+import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.gateway.session.SessionView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,7 +24,8 @@ public class GatewayResource {
 
     /** A listener and where it sends now. */
     public record ListenerView(String cluster, String name, String role, String address, int open,
-                               Long generation, String writer, List<String> readers) {
+                               Long generation, Long epoch, String writer, List<String> readers,
+                               String writesHeldFor) {
     }
 
     @GET
@@ -33,9 +35,11 @@ public class GatewayResource {
         return gateway.listeners().stream().sorted(Comparator.comparing(Listener::key)).map(l -> {
             Routes r = gateway.table().routes(l.clusterId()).orElse(null);
             return new ListenerView(l.clusterId(), l.name(), l.role(), l.key(), l.metrics().open.get(),
-                    r == null ? null : r.generation(), r == null || r.writer() == null ? null : r.writer().nodeId()
-                    + " " + r.writer().address(), r == null ? List.of() : r.readers().stream()
-                    .map(n -> n.nodeId() + " " + n.address() + " weight " + n.weight()).toList());
+                    r == null ? null : r.generation(), r == null ? null : r.epoch(),
+                    r == null || r.writer() == null ? null : r.writer().nodeId() + " " + r.writer().address(),
+                    r == null ? List.of() : r.readers().stream()
+                            .map(n -> n.nodeId() + " " + n.address() + " weight " + n.weight()).toList(),
+                    gateway.table().hold(l.clusterId()).map(RoutingTable.Hold::failoverId).orElse(null));
         }).toList();
     }
 

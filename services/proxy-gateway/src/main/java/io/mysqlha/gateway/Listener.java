@@ -32,6 +32,9 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
         if (routes == null) {
             return null;
         }
+        if (listenerRole == ListenerRole.READ_WRITE && table.hold(clusterId).isPresent()) {
+            return null; // a switchover or failover is replacing the primary: writes wait for the new one
+        }
         Routes.Node node = listenerRole == ListenerRole.READ_WRITE ? routes.writer()
                 : routes.reader(ThreadLocalRandom.current().nextDouble());
         return node == null ? null : InetSocketAddress.createUnresolved(node.host(), node.port());
@@ -41,6 +44,9 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
     public boolean stillServes(InetSocketAddress backend) {
         Routes routes = table.routes(clusterId).orElse(null);
         if (routes == null) {
+            return false;
+        }
+        if (listenerRole == ListenerRole.READ_WRITE && table.hold(clusterId).isPresent()) {
             return false;
         }
         String address = backend.getHostString() + ":" + backend.getPort();

@@ -89,19 +89,28 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
 
     /** Publishes the next generation of the test cluster's topology: this writer (none when null), these readers. */
     static long route(MariaDbNode writer, List<MariaDbNode> readers) {
+        return route(writer, readers, 0);
+    }
+
+    static long route(MariaDbNode writer, List<MariaDbNode> readers, long epoch) {
         long generation = GENERATION.incrementAndGet();
         TopologyChanged t = new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
-                CLUSTER, Instant.now(), "topology", "gateway-it", "1.0"), generation, 0,
+                CLUSTER, Instant.now(), "topology", "gateway-it", "1.0"), generation, epoch,
                 writer == null ? List.of() : List.of(node(writer)), readers.stream().map(GatewayTestInfra::node).toList(),
                 List.of(), List.of(), "test");
+        publish(t);
+        return generation;
+    }
+
+    /** Publishes an event of the test cluster on its topic, as the service that owns it would. */
+    static void publish(io.mysqlha.events.Event event) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedInfra.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.defaults().name(Topic.TOPOLOGY),
-                    CLUSTER.getBytes(StandardCharsets.UTF_8), new EventCodec().encode(t))).get();
+            producer.send(new ProducerRecord<>(Topics.defaults().nameFor(event),
+                    CLUSTER.getBytes(StandardCharsets.UTF_8), new EventCodec().encode(event))).get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish the test topology: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot publish " + event.header().type() + ": " + e.getMessage(), e);
         }
-        return generation;
     }
 
     private static TopologyChanged.AssignedNode node(MariaDbNode n) {

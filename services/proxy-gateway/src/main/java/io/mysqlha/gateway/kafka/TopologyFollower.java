@@ -4,6 +4,9 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.ClusterSpecDefined;
 import io.mysqlha.events.DecodeResult;
 import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.FailoverCompleted;
+import io.mysqlha.events.FailoverFailed;
+import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
@@ -86,8 +89,13 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
                 consumer = c;
                 List<TopicPartition> all = new ArrayList<>(partitions(c, Topic.CLUSTERS));
                 all.addAll(partitions(c, Topic.TOPOLOGY));
-                c.assign(all);
+                List<TopicPartition> failover = partitions(c, Topic.FAILOVER);
+                List<TopicPartition> assigned = new ArrayList<>(all);
+                assigned.addAll(failover);
+                c.assign(assigned);
                 c.seekToBeginning(all);
+                c.seekToEnd(failover); // primary changes from now on: the ones before are in the topology already
+                failover.forEach(c::position);
                 Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(all));
                 while (!closed) {
                     boolean specsChanged = false;
@@ -128,6 +136,10 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
         }
         String key = new String(r.key(), StandardCharsets.UTF_8);
         boolean clusters = r.topic().equals(topics.name(Topic.CLUSTERS));
+        if (r.topic().equals(topics.name(Topic.FAILOVER))) {
+            primaryChange(r);
+            return false;
+        }
         if (r.value() == null) {
             if (clusters) {
                 return specs.remove(key) != null;
@@ -158,6 +170,28 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
                 LOG.warnf("gateway: ignored a record on %s partition %d offset %d: %s", r.topic(), r.partition(),
                         r.offset(), rejected.reason());
                 return false;
+            }
+        }
+    }
+
+    /** Holds writes while a switchover or failover replaces a primary; releases them when it ends. */
+    private void primaryChange(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            return;
+        }
+        switch (codec.decode(r.value())) {
+            case DecodeResult.Accepted(FailoverStarted s) when !s.dryRun() -> {
+                table.holdWrites(s.clusterId(), s.failoverId(), s.epoch());
+                LOG.infof("gateway: %s %s of %s started (epoch %d): new writes held until the new writer is"
+                        + " published", s.kind().name().toLowerCase(), s.failoverId(), s.clusterId(), s.epoch());
+            }
+            case DecodeResult.Accepted(FailoverCompleted c) -> table.release(c.clusterId(), c.failoverId());
+            case DecodeResult.Accepted(FailoverFailed f) -> {
+                table.release(f.clusterId(), f.failoverId());
+                LOG.warnf("gateway: %s of %s failed at %s; writes go to the writer the topology names",
+                        f.failoverId(), f.clusterId(), f.step());
+            }
+            default -> {
             }
         }
     }

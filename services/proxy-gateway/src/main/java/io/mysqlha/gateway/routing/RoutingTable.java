@@ -18,6 +18,12 @@ public final class RoutingTable {
     public enum Applied { NEWER, STALE }
 
     private final Map<String, Routes> routes = new ConcurrentHashMap<>();
+    /** Clusters whose primary is being replaced: failover id and the epoch that ends the hold. */
+    private final Map<String, Hold> holds = new ConcurrentHashMap<>();
+
+    /** New writes wait while a switchover or failover replaces the primary. */
+    public record Hold(String failoverId, long untilEpoch) {
+    }
     private final CopyOnWriteArrayList<Consumer<Routes>> listeners = new CopyOnWriteArrayList<>();
 
     public Applied apply(TopologyChanged t) {
@@ -31,10 +37,33 @@ public final class RoutingTable {
             return current;
         });
         if (newer[0]) {
+            holds.computeIfPresent(t.clusterId(), (id, h) -> next.epoch() >= h.untilEpoch() ? null : h);
             listeners.forEach(l -> l.accept(next));
             return Applied.NEWER;
         }
         return Applied.STALE;
+    }
+
+    /**
+     * A primary change began: writes to the cluster wait (statements in flight and open transactions finish where
+     * they are) until a topology of the new epoch names the writer, or the change ends.
+     */
+    public void holdWrites(String clusterId, String failoverId, long epoch) {
+        Routes current = routes.get(clusterId);
+        if (current == null || current.epoch() < epoch) {
+            holds.put(clusterId, new Hold(failoverId, epoch));
+        }
+    }
+
+    /** The change ended (completed or failed): writes go to whatever writer the topology names. */
+    public void release(String clusterId, String failoverId) {
+        if (holds.computeIfPresent(clusterId, (id, h) -> h.failoverId().equals(failoverId) ? null : h) == null) {
+            routes(clusterId).ifPresent(r -> listeners.forEach(l -> l.accept(r)));
+        }
+    }
+
+    public Optional<Hold> hold(String clusterId) {
+        return Optional.ofNullable(holds.get(clusterId));
     }
 
     /** The cluster was removed (tombstone): nothing routes to it any more. */

@@ -20,8 +20,36 @@ class RoutingTableTest {
     }
 
     private static TopologyChanged topology(long generation, List<AssignedNode> writers, List<AssignedNode> readers) {
+        return topology(generation, 0, writers, readers);
+    }
+
+    private static TopologyChanged topology(long generation, long epoch, List<AssignedNode> writers,
+                                            List<AssignedNode> readers) {
         return new TopologyChanged(new EventHeader("e", "TopologyChanged", "c1", Instant.EPOCH, "topology", "t", "1.0"),
-                generation, 0, writers, readers, List.of(), List.of(), "test");
+                generation, epoch, writers, readers, List.of(), List.of(), "test");
+    }
+
+    @Test
+    void shouldHoldWritesFromAPrimaryChangeUntilItsEpochOrItsEnd() {
+        RoutingTable table = new RoutingTable();
+        table.apply(topology(1, 3, List.of(n("n1", 1)), List.of()));
+        table.holdWrites("c1", "sw-1", 4);
+        assertEquals("sw-1", table.hold("c1").orElseThrow().failoverId());
+        table.apply(topology(2, 3, List.of(n("n1", 1)), List.of()));
+        assertEquals(true, table.hold("c1").isPresent(), "a generation of the old epoch does not end it");
+        table.apply(topology(3, 4, List.of(n("n2", 1)), List.of()));
+        assertEquals(false, table.hold("c1").isPresent(), "the new epoch's writer ends it");
+
+        table.holdWrites("c1", "sw-2", 5);
+        table.release("c1", "other");
+        assertEquals(true, table.hold("c1").isPresent(), "another change's end does not end it");
+        List<Long> heard = new ArrayList<>();
+        table.onChange(r -> heard.add(r.generation()));
+        table.release("c1", "sw-2");
+        assertEquals(false, table.hold("c1").isPresent(), "a failed or completed change ends it");
+        assertEquals(List.of(3L), heard, "waiting sessions hear of it");
+        table.holdWrites("c1", "old", 2);
+        assertEquals(false, table.hold("c1").isPresent(), "an older epoch's start is history");
     }
 
     @Test
