@@ -30,6 +30,19 @@ public final class KafkaClients {
     }
 
     /**
+     * Every partition of a topic, for a consumer that reads it whole (no group); fails with the topic's name when
+     * it does not exist yet (the reader retries).
+     */
+    public static java.util.List<org.apache.kafka.common.TopicPartition> partitions(KafkaConsumer<?, ?> consumer,
+                                                                                   String topic) {
+        var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist yet");
+        }
+        return infos.stream().map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+    }
+
+    /**
      * Stops a thread that polls {@code consumer}: wakes the poll up (the thread sees its closed flag, already set by
      * the caller, and leaves) and waits for it to finish.
      */

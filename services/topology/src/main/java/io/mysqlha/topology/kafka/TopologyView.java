@@ -11,7 +11,6 @@ import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -107,12 +106,7 @@ public final class TopologyView implements Runnable, AutoCloseable {
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, Topic topic) {
-        String name = topics.name(topic);
-        List<PartitionInfo> infos = c.partitionsFor(name, Duration.ofSeconds(30));
-        if (infos == null || infos.isEmpty()) {
-            throw new IllegalStateException("topic " + name + " does not exist yet");
-        }
-        return infos.stream().map(i -> new TopicPartition(name, i.partition())).toList();
+        return KafkaClients.partitions(c, topics.name(topic));
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {
