@@ -146,6 +146,11 @@ public class ProbeService implements OwnershipListener {
     }
 
     private void observed(NodeHealthObserved o) {
+        if (!probers.containsKey(o.clusterId())) {
+            // a cycle that was in flight when the cluster was released: its figures would outlive the release
+            // (re-registered after forgetMeters), and the cluster is another instance's, or gone
+            return;
+        }
         String key = o.clusterId() + "/" + o.nodeId();
         latency.computeIfAbsent(key, k -> Timer.builder("mysqlha.probe.duration")
                 .description("Probe cycle time per node (connect, reads, heartbeat)")
