@@ -142,4 +142,56 @@ class GatewayFailoverIT {
                     "nothing of the lost transaction was continued elsewhere");
         }
     }
+
+    @Test
+    void shouldHoldNewWritesDuringASwitchoverAndResumeOnTheNewEpochWithoutAnError() throws Exception {
+        record Insert(long started, long ended, String error) {
+        }
+        List<Insert> inserts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Connection c = client(GatewayTestInfra.rwPort)) {
+            Sql.execute(c, "CREATE TABLE IF NOT EXISTS switched (id INT AUTO_INCREMENT PRIMARY KEY, at BIGINT)");
+            // its own thread: the common pool has one worker on 2 cores, and a writer held there starves the rest
+            Thread writer = Thread.ofPlatform().name("switchover-writer").start(() -> {
+                while (!stop.get()) {
+                    long started = System.nanoTime();
+                    try {
+                        Sql.execute(c, "INSERT INTO switched (at) VALUES (" + started + ")");
+                        inserts.add(new Insert(started, System.nanoTime(), null));
+                    } catch (SQLException e) {
+                        inserts.add(new Insert(started, System.nanoTime(), e.getErrorCode() + " " + e.getMessage()));
+                    }
+                }
+            });
+            try {
+                Waits.until("the writer writing", Duration.ofSeconds(10), () -> inserts.size() > 20);
+                String id = "sw-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+                GatewayTestInfra.publish(new io.mysqlha.events.FailoverStarted(header("FailoverStarted"), id,
+                        io.mysqlha.events.FailoverKind.SWITCHOVER, "planned", t.primary().name(), t.primary().name(),
+                        1, false));
+                Waits.until("writes held", Duration.ofSeconds(10), () -> io.restassured.RestAssured.given()
+                        .get("/gateway/routes").jsonPath().getList("writesHeldFor").contains(id));
+                long heldVisible = System.nanoTime();
+                int before = inserts.size();
+                long released = System.nanoTime();
+                GatewayTestInfra.route(t.primary(), List.of(t.replicas().getFirst()), 1); // the new epoch's writer
+                Waits.until("writes going on", Duration.ofSeconds(20), () -> inserts.stream()
+                        .skip(before).filter(i -> i.error() == null).count() > 20);
+                stop.set(true);
+                writer.join(20_000);
+                assertEquals(List.of(), inserts.stream().filter(i -> i.error() != null).map(Insert::error).toList(),
+                        "no client error across the switchover");
+                assertTrue(inserts.stream().filter(i -> i.started() > heldVisible).allMatch(i -> i.ended() > released),
+                        "no write that began while held finished before the new epoch was published");
+            } finally {
+                stop.set(true);
+                writer.join(20_000);
+            }
+        }
+    }
+
+    private static io.mysqlha.events.EventHeader header(String type) {
+        return new io.mysqlha.events.EventHeader(java.util.UUID.randomUUID().toString(), type,
+                GatewayTestInfra.CLUSTER, java.time.Instant.now(), "failover", "gateway-it", "1.0");
+    }
 }
