@@ -2,7 +2,6 @@ package io.mysqlha.protocol;
 
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -107,7 +106,4 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
                 + " bytes, attributes=" + attributes.keySet() + "]";
     }
 
-    static String utf8(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
-    }
 }

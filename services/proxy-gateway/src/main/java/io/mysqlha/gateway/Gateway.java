@@ -72,6 +72,10 @@ public class Gateway {
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
                 this::specsChanged);
+        registry.more().counter("mysqlha.gateway.topology.stale.generations", List.of(), follower,
+                TopologyFollower::staleGenerations);
+        registry.more().counter("mysqlha.gateway.topology.refused.records", List.of(), follower,
+                TopologyFollower::refused);
         table.onChange(r -> {
             List<Runnable> due = new ArrayList<>(waiting);
             waiting.removeAll(due);

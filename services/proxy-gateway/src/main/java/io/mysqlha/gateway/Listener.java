@@ -55,6 +55,11 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
     }
 
     @Override
+    public long routesVersion() {
+        return table.version();
+    }
+
+    @Override
     public SessionMetrics sessionMetrics() {
         return metrics;
     }

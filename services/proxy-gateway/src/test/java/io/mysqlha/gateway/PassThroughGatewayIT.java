@@ -108,6 +108,7 @@ class PassThroughGatewayIT {
         assertTrue(metrics.contains("mysqlha_gateway_errors_total{cause=\"hold_timeout\",cluster=\""
                 + GatewayTestInfra.CLUSTER + "\",listener=\"rw\"}"), "errors by cause");
         assertTrue(metrics.contains("mysqlha_gateway_hold_seconds_count"), "hold time");
+        assertTrue(metrics.contains("mysqlha_gateway_topology_stale_generations_total"), "stale generations");
         given().get("/q/openapi").then().statusCode(200).body(containsString("/gateway/sessions"));
     }
 }

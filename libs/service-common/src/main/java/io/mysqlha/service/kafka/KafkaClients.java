@@ -30,6 +30,21 @@ public final class KafkaClients {
     }
 
     /**
+     * A consumer that reads topics whole, outside any group (it assigns partitions itself), committed records only:
+     * the compacted state topics and the transactional topology and alerts topics.
+     */
+    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String clientId,
+                                                               Map<String, Object> extra) {
+        Map<String, Object> config = new HashMap<>(extra);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    /**
      * Every partition of a topic, for a consumer that reads it whole (no group); fails with the topic's name when
      * it does not exist yet (the reader retries).
      */

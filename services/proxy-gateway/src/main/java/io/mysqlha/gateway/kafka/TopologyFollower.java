@@ -12,12 +12,10 @@ import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.service.kafka.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -79,12 +77,8 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
     @Override
     public void run() {
         while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                    ConsumerConfig.CLIENT_ID_CONFIG, "gateway-topology"),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, "gateway-topology",
+                    Map.of())) {
                 consumer = c;
                 List<TopicPartition> all = new ArrayList<>(partitions(c, Topic.CLUSTERS));
                 all.addAll(partitions(c, Topic.TOPOLOGY));

@@ -25,6 +25,12 @@ public final class RoutingTable {
     public record Hold(String failoverId, long untilEpoch) {
     }
     private final CopyOnWriteArrayList<Consumer<Routes>> listeners = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Moves on every change of routes or holds (sessions re-check their node only then). */
+    public long version() {
+        return version.get();
+    }
 
     public Applied apply(TopologyChanged t) {
         Routes next = Routes.of(t);
@@ -37,6 +43,7 @@ public final class RoutingTable {
             return current;
         });
         if (newer[0]) {
+            version.incrementAndGet();
             holds.computeIfPresent(t.clusterId(), (id, h) -> next.epoch() >= h.untilEpoch() ? null : h);
             listeners.forEach(l -> l.accept(next));
             return Applied.NEWER;
@@ -52,12 +59,14 @@ public final class RoutingTable {
         Routes current = routes.get(clusterId);
         if (current == null || current.epoch() < epoch) {
             holds.put(clusterId, new Hold(failoverId, epoch));
+            version.incrementAndGet();
         }
     }
 
     /** The change ended (completed or failed): writes go to whatever writer the topology names. */
     public void release(String clusterId, String failoverId) {
         if (holds.computeIfPresent(clusterId, (id, h) -> h.failoverId().equals(failoverId) ? null : h) == null) {
+            version.incrementAndGet();
             routes(clusterId).ifPresent(r -> listeners.forEach(l -> l.accept(r)));
         }
     }
@@ -69,6 +78,7 @@ public final class RoutingTable {
     /** The cluster was removed (tombstone): nothing routes to it any more. */
     public void remove(String clusterId) {
         routes.remove(clusterId);
+        version.incrementAndGet();
     }
 
     public Optional<Routes> routes(String clusterId) {

@@ -71,6 +71,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final List<ByteBuf> inFlight = new ArrayList<>();
     private ScheduledFuture<?> holdTimer;
     private long holdStarted;
+    /** The routes version at which the current backend was last found to still serve (-1: not yet). */
+    private long routesChecked = -1;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -291,6 +293,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             holdTimer = null;
         }
         route.sessionMetrics().backendConnect(b.node(), true);
+        routesChecked = -1;
         statusFlags = status;
         tracker = new ResponseTracker(capabilities);
         if (phase == Phase.CONNECTING) {
@@ -431,7 +434,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 transactionLost = false;
-                if (!tracker.busy() && !tracker.inTransaction() && !route.stillServes(backend.target())) {
+                if (!tracker.busy() && !tracker.inTransaction() && routesChecked != route.routesVersion()
+                        && !stillOnItsNode()) {
                     BackendSession old = backend;
                     statusFlags = tracker.statusFlags();
                     backend = null;
@@ -460,13 +464,27 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Whether the session's node still has its role. Asked only when the routes changed since the last answer: a
+     * statement on unchanged routes costs one comparison.
+     */
+    private boolean stillOnItsNode() {
+        long version = route.routesVersion();
+        boolean serves = route.stillServes(backend.target());
+        if (serves) {
+            routesChecked = version;
+        }
+        return serves;
+    }
+
     /** A KILL whose id is one of this gateway's sessions, or null (then it goes to the node as it is). */
     private Kill gatewayKill(ByteBuf frame, int command) {
         int length = Frames.payloadLength(frame) - 1;
         Kill kill = null;
         if (command == Command.PROCESS_KILL && length >= 4) {
             kill = new Kill(false, frame.getUnsignedIntLE(frame.readerIndex() + Frames.HEADER + 1));
-        } else if (command == Command.QUERY && length < 80) {
+        } else if (command == Command.QUERY && length < 80 && StatementStart.is(frame, frame.readerIndex()
+                + Frames.HEADER + 1, frame.readerIndex() + Frames.HEADER + 1 + length, "kill")) {
             kill = Kill.parse(frame.toString(frame.readerIndex() + Frames.HEADER + 1, length,
                     java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -555,7 +573,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         int length = Frames.payloadLength(frame) - 1;
         if (command == Command.INIT_DB) {
             pendingSchema = frame.toString(at, length, java.nio.charset.StandardCharsets.UTF_8);
-        } else if (command == Command.QUERY && length > 4 && length < 200) {
+        } else if (command == Command.QUERY && length > 4 && length < 200
+                && StatementStart.is(frame, at, at + length, "use")) {
             String q = frame.toString(at, length, java.nio.charset.StandardCharsets.UTF_8).strip();
             if (q.regionMatches(true, 0, "use ", 0, 4)) {
                 pendingSchema = q.substring(4).strip().replace("`", "").replace(";", "").strip();
@@ -712,10 +731,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     static String address(InetSocketAddress a) {
         return a.getHostString() + ":" + a.getPort();
-    }
-
-    long connectionId() {
-        return connectionId;
     }
 
     /** A snapshot for the admin API. */

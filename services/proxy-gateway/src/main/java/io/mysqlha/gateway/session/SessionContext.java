@@ -41,6 +41,9 @@ public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> s
         /** Whether a session on this node may stay there (between statements it moves when not). */
         boolean stillServes(InetSocketAddress backend);
 
+        /** Changes whenever any route, hold or release changes: what was true of stillServes stays true until then. */
+        long routesVersion();
+
         SessionMetrics sessionMetrics();
 
         int maxConnections();

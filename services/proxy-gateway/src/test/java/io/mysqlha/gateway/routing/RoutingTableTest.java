@@ -33,8 +33,10 @@ class RoutingTableTest {
     void shouldHoldWritesFromAPrimaryChangeUntilItsEpochOrItsEnd() {
         RoutingTable table = new RoutingTable();
         table.apply(topology(1, 3, List.of(n("n1", 1)), List.of()));
+        long before = table.version();
         table.holdWrites("c1", "sw-1", 4);
         assertEquals("sw-1", table.hold("c1").orElseThrow().failoverId());
+        assertEquals(before + 1, table.version(), "a hold makes sessions re-check their node");
         table.apply(topology(2, 3, List.of(n("n1", 1)), List.of()));
         assertEquals(true, table.hold("c1").isPresent(), "a generation of the old epoch does not end it");
         table.apply(topology(3, 4, List.of(n("n2", 1)), List.of()));
@@ -58,8 +60,10 @@ class RoutingTableTest {
         List<Long> heard = new ArrayList<>();
         table.onChange(r -> heard.add(r.generation()));
         assertEquals(RoutingTable.Applied.NEWER, table.apply(topology(5, List.of(n("n1", 1)), List.of())));
+        long version = table.version();
         assertEquals(RoutingTable.Applied.STALE, table.apply(topology(4, List.of(n("n2", 1)), List.of())));
         assertEquals(RoutingTable.Applied.STALE, table.apply(topology(5, List.of(n("n2", 1)), List.of())));
+        assertEquals(version, table.version(), "stale generations change nothing sessions must re-check");
         assertEquals("n1", table.routes("c1").orElseThrow().writer().nodeId());
         assertEquals(RoutingTable.Applied.NEWER, table.apply(topology(6, List.of(), List.of())));
         assertNull(table.routes("c1").orElseThrow().writer(), "no writer: sessions hold writes");

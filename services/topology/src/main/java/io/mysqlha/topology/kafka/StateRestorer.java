@@ -13,12 +13,12 @@ import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
 import io.mysqlha.topology.core.ClusterBook;
+import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,13 +64,8 @@ final class StateRestorer {
     Restored restore(Set<Integer> partitions, Instant now) {
         Map<TopicPartition, Long> positions = new HashMap<>();
         int[] count = {0};
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
-                ConsumerConfig.CLIENT_ID_CONFIG, "topology-restore"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(bootstrap, "topology-restore",
+                Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000))) {
             Map<String, ClusterSpecDefined> specs = new LinkedHashMap<>();
             Map<String, Integer> partitionOf = new HashMap<>();
             read(consumer, Topic.CLUSTERS, partitions, null, positions, r -> {
