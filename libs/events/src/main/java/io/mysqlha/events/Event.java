@@ -5,7 +5,8 @@ package io.mysqlha.events;
  * id is the Kafka key, so one cluster's events keep their order on one partition.
  */
 public sealed interface Event permits ClusterSpecDefined, NodeHealthObserved, TopologyChanged, FailoverStarted,
-        FailoverStepCompleted, FailoverCompleted, FailoverFailed, SwitchoverRequested, BackupStarted,
+        FailoverStepCompleted, FailoverCompleted, FailoverFailed, FailureAnalyzed, SwitchoverRequested,
+        RecoveryBlockAcknowledged, BackupStarted,
         BackupCompleted, BackupFailed, BackupVerified, BinlogSegmentArchived, AlertRaised, AlertResolved {
 
     EventHeader header();

@@ -9,7 +9,7 @@ final class FailoverStartup {
     private static final Logger LOG = Logger.getLogger(FailoverStartup.class);
 
     void onStart(@Observes StartupEvent event, FailoverConfig config, ServiceIdentity identity) {
-        LOG.infof("failover %s: down after %d observations, block window %d s%s", identity.source().instance(),
-                config.downAfter(), config.blockWindowSeconds(), config.dryRun() ? ", DRY RUN" : "");
+        LOG.infof("failover %s: block window %d s%s", identity.source().instance(), config.blockWindowSeconds(),
+                config.dryRun() ? ", DRY RUN" : "");
     }
 }

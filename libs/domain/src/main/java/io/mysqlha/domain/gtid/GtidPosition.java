@@ -18,6 +18,9 @@ public sealed interface GtidPosition permits MysqlGtidSet, MariaDbGtidPosition {
 
     boolean isEmpty();
 
+    /** Every transaction of this position and of {@code other}. */
+    GtidPosition union(GtidPosition other);
+
     /** The canonical text, as the server would print it. */
     @Override
     String toString();

@@ -101,6 +101,14 @@ public final class MariaDbGtidPosition implements GtidPosition {
         return missing;
     }
 
+    /** Per domain, the further of the two (a position holds every sequence number up to its own). */
+    @Override
+    public MariaDbGtidPosition union(GtidPosition other) {
+        Map<Long, Gtid> merged = new TreeMap<>(byDomain);
+        same(other).byDomain.values().forEach(g -> merged.merge(g.domain(), g, (a, b) -> a.seq() >= b.seq() ? a : b));
+        return new MariaDbGtidPosition(merged);
+    }
+
     @Override
     public boolean isEmpty() {
         return byDomain.isEmpty();

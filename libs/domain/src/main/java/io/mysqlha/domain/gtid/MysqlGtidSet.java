@@ -168,6 +168,14 @@ public final class MysqlGtidSet implements GtidPosition {
         return new MysqlGtidSet(result);
     }
 
+    @Override
+    public MysqlGtidSet union(GtidPosition other) {
+        if (other instanceof MysqlGtidSet set) {
+            return union(set);
+        }
+        throw new IllegalArgumentException("cannot join a MySQL GTID set with a " + other.flavour() + " position");
+    }
+
     public long count() {
         return sources.values().stream().flatMap(List::stream).mapToLong(Interval::size).sum();
     }

@@ -68,4 +68,10 @@ class MariaDbGtidPositionTest {
         assertTrue(MariaDbGtidPosition.parse("").isEmpty());
         assertTrue(GtidPosition.empty(Flavour.MARIADB).isEmpty());
     }
+
+    @Test
+    void shouldUniteToTheFurtherPositionPerDomain() {
+        GtidPosition united = MariaDbGtidPosition.parse("0-1-10,1-2-5").union(MariaDbGtidPosition.parse("0-2-12,2-3-1"));
+        assertEquals("0-2-12,1-2-5,2-3-1", united.toString());
+    }
 }

@@ -51,7 +51,7 @@ class ClusterBookTest {
 
     private static FailoverCompleted failover(long epoch, String to) {
         return new FailoverCompleted(new EventHeader("f", "FailoverCompleted", "c1", at(0), "failover", "f1", "1.0"),
-                "fo-" + epoch, FailoverKind.FAILOVER, "n1", to, epoch, Map.of(), 0, "");
+                "fo-" + epoch, FailoverKind.FAILOVER, "n1", to, epoch, Map.of(), 0, "", "0-1-5");
     }
 
     @Test
