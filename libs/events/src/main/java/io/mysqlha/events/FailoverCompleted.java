@@ -15,6 +15,6 @@ public record FailoverCompleted(EventHeader header, String failoverId, FailoverK
                                 long lostTransactions, String lostGtids,
                                 String promotedAt) implements Event {
     public FailoverCompleted {
-        stepDurationsMillis = Map.copyOf(stepDurationsMillis);
+        stepDurationsMillis = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stepDurationsMillis));
     }
 }

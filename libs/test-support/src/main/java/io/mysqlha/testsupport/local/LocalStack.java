@@ -6,7 +6,6 @@ import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.events.spec.ClusterSpecYaml;
 import io.mysqlha.testsupport.kafka.KafkaBroker;
-import io.mysqlha.testsupport.mariadb.DbUser;
 import io.mysqlha.testsupport.mariadb.DbUsers;
 import io.mysqlha.testsupport.mariadb.MariaDbNode;
 import io.mysqlha.testsupport.mariadb.ReplicationTopology;
@@ -22,7 +21,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +117,7 @@ public final class LocalStack {
             Files.writeString(pidFile(n.name()), n.process().pid() + "\n");
             say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
         }
-        writeSecrets(topology.users());
+        io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), topology.users());
 
         ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
         try (var clients = new KafkaClients(kafka.bootstrapServers())) {
@@ -160,29 +158,6 @@ public final class LocalStack {
             consumer.close();
             producer.close();
         }
-    }
-
-    /**
-     * Secrets as services read them (SecretResolver): one file per name, mode 0600. Database credentials are
-     * {@code user=} and {@code password=} lines; the application users file has one {@code user:password} per line.
-     */
-    private void writeSecrets(DbUsers users) throws IOException {
-        Path dir = Files.createDirectories(var.resolve("secrets"));
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        secret(dir, "mysqlha-monitor", credentials(users.monitor()));
-        secret(dir, "mysqlha-replication", credentials(users.replication()));
-        secret(dir, "mysqlha-admin", credentials(users.admin()));
-        secret(dir, "mysqlha-app-users", users.app().name() + ":" + users.app().password().reveal() + "\n");
-    }
-
-    private static String credentials(DbUser user) {
-        return "user=" + user.name() + "\npassword=" + user.password().reveal() + "\n";
-    }
-
-    private static void secret(Path dir, String name, String content) throws IOException {
-        Path file = dir.resolve(name);
-        Files.writeString(file, content);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
 
     private Path pidFile(String name) {

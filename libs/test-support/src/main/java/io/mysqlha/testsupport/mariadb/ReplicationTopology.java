@@ -82,7 +82,8 @@ public final class ReplicationTopology implements AutoCloseable {
         c.put("rpl-semi-sync-slave-enabled", "ON");
         c.put("rpl-semi-sync-master-enabled", "OFF");
         c.put("rpl-semi-sync-master-timeout", Long.toString(SEMI_SYNC_TIMEOUT_MS));
-        c.put("slave-net-timeout", "10");
+        // short, as Orchestrator advises: a replica notices a frozen (not dead) primary within seconds
+        c.put("slave-net-timeout", "4");
         // Replication resumes through restart(): after a crash gtid_slave_pos may lag the binlog (see there).
         c.put("skip-slave-start", "ON");
         return c;

@@ -14,9 +14,11 @@ import java.util.Optional;
  * @param formerPrimary the primary the last failover replaced (null before any)
  * @param promotedAt    the current primary's GTID position when it was promoted (null before any failover)
  * @param downAfter     failed observations in a row before the primary counts as lost
+ * @param settledAfter  when the current epoch began (null before any failover): an observation made before it
+ *                      shows the cluster as it was, and says nothing about the nodes' roles now
  */
 public record ClusterSnapshot(ClusterSpec spec, String primaryId, long epoch, String formerPrimary, String promotedAt,
-                              Map<String, NodeView> nodes, int downAfter, Instant at) {
+                              Map<String, NodeView> nodes, int downAfter, Instant at, Instant settledAfter) {
 
     public ClusterSnapshot {
         nodes = Map.copyOf(nodes);
@@ -24,6 +26,11 @@ public record ClusterSnapshot(ClusterSpec spec, String primaryId, long epoch, St
 
     public Optional<NodeView> primary() {
         return Optional.ofNullable(primaryId).map(nodes::get);
+    }
+
+    /** True when the node's latest observation was made in the current epoch. */
+    public boolean current(NodeView n) {
+        return settledAfter == null || (n.latest() != null && n.latest().header().time().isAfter(settledAfter));
     }
 
     /** Every node but the primary, in the spec's order. */

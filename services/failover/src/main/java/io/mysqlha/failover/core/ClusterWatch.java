@@ -31,6 +31,7 @@ public final class ClusterWatch {
     private String formerPrimary;
     private String promotedAt;
     private String topologyWriter;
+    private Instant epochSince;
     private Set<String> published = Set.of();
 
     public ClusterWatch(ClusterSpec spec) {
@@ -78,6 +79,7 @@ public final class ClusterWatch {
         epochPrimary = f.newPrimary();
         formerPrimary = f.oldPrimary();
         promotedAt = f.promotedAt();
+        epochSince = f.header().time();
         return true;
     }
 
@@ -111,7 +113,7 @@ public final class ClusterWatch {
             nodes.put(n.id(), views.getOrDefault(n.id(), new NodeView(n, null, null, 0)));
         }
         return new ClusterSnapshot(spec, primaryId().orElse(null), epoch, formerPrimary, promotedAt, nodes,
-                spec.probe().downAfter(), now);
+                spec.probe().downAfter(), now, epochSince);
     }
 
     /**

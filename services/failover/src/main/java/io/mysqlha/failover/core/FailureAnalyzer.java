@@ -34,7 +34,7 @@ public final class FailureAnalyzer {
             return List.of(primaryLost(s, p, inputs));
         }
         List<Analysis> found = new ArrayList<>();
-        if (p.reachable() && Boolean.TRUE.equals(p.latest().readOnly())) {
+        if (p.reachable() && s.current(p) && Boolean.TRUE.equals(p.latest().readOnly())) {
             found.add(new Analysis(Problem.PrimaryIsReadOnly, p.id(), p.id() + " is the primary of epoch " + s.epoch()
                     + " but read_only=ON: writes fail", inputs));
         }
@@ -84,8 +84,9 @@ public final class FailureAnalyzer {
 
     private static Optional<Analysis> replicaProblem(ClusterSnapshot s, NodeView p, NodeView n,
                                                      Map<String, String> inputs) {
-        if (!n.reachable()) {
-            return Optional.empty(); // topology takes it out of rotation; nothing for failover to do
+        if (!n.reachable() || !s.current(n)) {
+            // unreachable: topology takes it out of rotation; observed before this epoch: what it is now is unknown
+            return Optional.empty();
         }
         NodeHealthObserved o = n.latest();
         if (Boolean.FALSE.equals(o.readOnly())) {
@@ -113,14 +114,15 @@ public final class FailureAnalyzer {
     }
 
     /**
-     * Transactions the replica has and the primary had not, judged only from a primary observation made after the
-     * replica's (an older one legitimately lacks what the replica received since).
+     * Transactions the replica has and the primary had not, judged only from a primary observation begun after the
+     * replica's ended (an earlier one legitimately lacks what the replica received since; an observation is stamped
+     * when it ends, its GTIDs were read up to its round trip before).
      */
     static Optional<String> errant(NodeView p, NodeView n) {
         NodeHealthObserved po = p.lastGood();
         NodeHealthObserved ro = n.latest();
         if (po == null || ro.flavour() == null || po.flavour() != ro.flavour()
-                || po.header().time().isBefore(ro.header().time())) {
+                || !po.header().time().minusNanos(po.rttMicros() * 1000).isAfter(ro.header().time())) {
             return Optional.empty();
         }
         try {

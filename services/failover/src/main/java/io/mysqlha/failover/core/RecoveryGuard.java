@@ -13,13 +13,17 @@ import java.util.Optional;
 public final class RecoveryGuard {
     private final Clock clock;
     private final Duration blockWindow;
+    private final Duration retryAfterFailure;
     private String inFlight;
+    private Instant lastPromotionFailed;
     private Instant lastPromotionEnded;
     private String lastPromotion;
 
-    public RecoveryGuard(Clock clock, Duration blockWindow) {
+    /** @param retryAfterFailure a failed promotion may be tried again (another candidate, say) after this */
+    public RecoveryGuard(Clock clock, Duration blockWindow, Duration retryAfterFailure) {
         this.clock = clock;
         this.blockWindow = blockWindow;
+        this.retryAfterFailure = retryAfterFailure;
     }
 
     /** Why {@code recovery} may not start now, or empty when it may (and then it is in flight). */
@@ -34,18 +38,29 @@ public final class RecoveryGuard {
                         + blockWindow.toSeconds() + " s; acknowledge it to clear)");
             }
         }
+        if (recovery == Recovery.PROMOTE && lastPromotionFailed != null
+                && clock.instant().isBefore(lastPromotionFailed.plus(retryAfterFailure))) {
+            return Optional.of("the last promotion failed at " + lastPromotionFailed + "; next attempt after "
+                    + lastPromotionFailed.plus(retryAfterFailure));
+        }
         inFlight = recoveryId;
         return Optional.empty();
     }
 
-    /** The recovery ended (completed or failed); a promotion starts the block window. */
-    public synchronized void ended(String recoveryId, Recovery recovery) {
+    /**
+     * The recovery ended. A completed automatic promotion starts the block window; a failed one only delays the
+     * next attempt (a cluster with no writer must not wait 30 s because a candidate died mid-promotion).
+     */
+    public synchronized void ended(String recoveryId, Recovery recovery, boolean completed) {
         if (recoveryId.equals(inFlight)) {
             inFlight = null;
         }
-        if (recovery == Recovery.PROMOTE) {
+        if (recovery == Recovery.PROMOTE && completed) {
             lastPromotionEnded = clock.instant();
             lastPromotion = recoveryId;
+            lastPromotionFailed = null;
+        } else if (recovery == Recovery.PROMOTE) {
+            lastPromotionFailed = clock.instant();
         }
     }
 
@@ -60,6 +75,7 @@ public final class RecoveryGuard {
     /** An operator acknowledged: the window is cleared. */
     public synchronized void acknowledge() {
         lastPromotionEnded = null;
+        lastPromotionFailed = null;
     }
 
     public synchronized Optional<String> inFlight() {

@@ -107,10 +107,20 @@ class FailureAnalyzerTest {
     void shouldRecogniseTheFormerPrimaryByTheLastFailover() {
         ClusterWatch w = new ClusterWatch(Nodes.spec());
         w.failoverCompleted(Nodes.completed(1, "n1", "n2", "0-1-5"));
-        w.observe(alone("n1", 0, "0-1-5"));
-        w.observe(primary("n2", 0, "0-2-7"));
-        w.observe(replica("n3", 0, "n2", RUNNING, "0-2-7"));
+        w.observe(alone("n1", 1000, "0-1-5"));
+        w.observe(primary("n2", 1000, "0-2-7"));
+        w.observe(replica("n3", 1000, "n2", RUNNING, "0-2-7"));
         assertEquals("FormerPrimaryReturned/n1", only(FailureAnalyzer.analyze(w.snapshot(Nodes.T0))));
+    }
+
+    @Test
+    void shouldNotJudgeRolesFromObservationsMadeBeforeTheEpochBegan() {
+        ClusterWatch w = new ClusterWatch(Nodes.spec());
+        w.observe(primary("n1", 0, "0-1-5"));
+        w.observe(replica("n2", 0, "n1", RUNNING, "0-1-5"));
+        w.observe(replica("n3", 0, "n1", RUNNING, "0-1-5"));
+        w.failoverCompleted(Nodes.completed(1, "n1", "n2", "0-1-5")); // n2 still looks read-only, n1 writable
+        assertEquals(List.of(), FailureAnalyzer.analyze(w.snapshot(Nodes.T0)));
     }
 
     @Test

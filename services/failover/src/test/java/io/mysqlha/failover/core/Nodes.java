@@ -82,7 +82,8 @@ final class Nodes {
     }
 
     static FailoverCompleted completed(long epoch, String from, String to, String promotedAt) {
-        return new FailoverCompleted(new EventHeader("f", "FailoverCompleted", "c1", T0, "failover", "f", "1.1"),
+        return new FailoverCompleted(new EventHeader("f", "FailoverCompleted", "c1", T0.plusMillis(500), "failover",
+                "f", "1.1"),
                 "fo-" + epoch, FailoverKind.FAILOVER, from, to, epoch, java.util.Map.of(), 0, "", promotedAt);
     }
 }

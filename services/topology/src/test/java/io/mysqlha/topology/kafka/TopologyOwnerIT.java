@@ -1,5 +1,7 @@
 package io.mysqlha.topology.kafka;
 
+import io.mysqlha.testsupport.kafka.EventTap;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.AlertRaised;
@@ -17,7 +19,6 @@ import io.mysqlha.testsupport.mariadb.GaleraCluster;
 import io.mysqlha.testsupport.mariadb.MariaDbNode;
 import io.mysqlha.testsupport.mariadb.ReplicationTopology;
 import io.mysqlha.testsupport.mariadb.Sql;
-import io.mysqlha.topology.EventTap;
 import io.mysqlha.topology.TopologyInfra;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;

@@ -1,4 +1,4 @@
-package io.mysqlha.topology;
+package io.mysqlha.testsupport.kafka;
 
 import io.mysqlha.events.DecodeResult;
 import io.mysqlha.events.Event;

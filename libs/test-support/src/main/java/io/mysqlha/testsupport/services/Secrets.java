@@ -1,0 +1,44 @@
+package io.mysqlha.testsupport.services;
+
+import io.mysqlha.testsupport.mariadb.DbUser;
+import io.mysqlha.testsupport.mariadb.DbUsers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Secrets as the services read them (SecretResolver): one file per name, mode 0600, under the default names of a
+ * cluster spec. Database credentials are {@code user=} and {@code password=} lines; the application users file has
+ * one {@code user:password} per line.
+ */
+public final class Secrets {
+    private Secrets() {
+    }
+
+    public static Path write(Path dir, DbUsers users) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            secret(dir, "mysqlha-monitor", credentials(users.monitor()));
+            secret(dir, "mysqlha-replication", credentials(users.replication()));
+            secret(dir, "mysqlha-admin", credentials(users.admin()));
+            secret(dir, "mysqlha-app-users", users.app().name() + ":" + users.app().password().reveal() + "\n");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write secrets under " + dir, e);
+        }
+    }
+
+    private static String credentials(DbUser user) {
+        return "user=" + user.name() + "\npassword=" + user.password().reveal() + "\n";
+    }
+
+    private static void secret(Path dir, String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+}

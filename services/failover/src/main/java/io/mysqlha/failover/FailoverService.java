@@ -1,0 +1,99 @@
+package io.mysqlha.failover;
+
+import io.mysqlha.failover.io.NodeRepair;
+import io.mysqlha.failover.io.RecoveryRunner;
+import io.mysqlha.failover.io.RecoverySettings;
+import io.mysqlha.failover.kafka.EventPublisher;
+import io.mysqlha.failover.kafka.FailoverOwner;
+import io.mysqlha.failover.kafka.RecoveryLog;
+import io.mysqlha.service.MysqlhaConfig;
+import io.mysqlha.service.SecretResolver;
+import io.mysqlha.service.ServiceIdentity;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The failover service: owns clusters through its consumer group and recovers them ({@link FailoverOwner}); shows
+ * every cluster's recent recoveries and takes operators' requests over REST ({@link RecoveryLog}).
+ */
+@ApplicationScoped
+public class FailoverService {
+    private static final Logger LOG = Logger.getLogger(FailoverService.class);
+
+    private final Vertx vertx;
+    private final MysqlhaConfig config;
+    private final FailoverConfig failover;
+    private final ServiceIdentity identity;
+    private EventPublisher publisher;
+    private FailoverOwner owner;
+    private RecoveryLog log;
+
+    public FailoverService(Vertx vertx, MysqlhaConfig config, FailoverConfig failover, ServiceIdentity identity) {
+        this.vertx = vertx;
+        this.config = config;
+        this.failover = failover;
+        this.identity = identity;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String bootstrap = config.kafka().bootstrapServers();
+        publisher = new EventPublisher(bootstrap, "failover-" + identity.source().instance(), identity.topics());
+        SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
+        RecoverySettings settings = new RecoverySettings(Duration.ofMillis(failover.connectTimeoutMs()),
+                Duration.ofMillis(failover.statementTimeoutMs()), Duration.ofMillis(failover.applyTimeoutMs()),
+                Duration.ofMillis(failover.drainTimeoutMs()));
+        Clock clock = Clock.systemUTC();
+        RecoveryRunner runner = new RecoveryRunner(vertx, secrets, settings, clock, identity.source(),
+                publisher::publish);
+        NodeRepair repair = new NodeRepair(vertx, secrets, settings, clock, identity.source(), publisher::publish);
+        owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap, failover.groupId(), identity.topics(),
+                identity.source(), Duration.ofMillis(failover.healthReplayMs()), Duration.ofMillis(failover.tickMs()),
+                Duration.ofSeconds(failover.blockWindowSeconds()), Duration.ofSeconds(failover.retryAfterFailureSeconds()),
+                failover.rejoin(), failover.dryRun()), clock, runner, repair, publisher);
+        log = new RecoveryLog(bootstrap, identity.topics());
+        owner.start();
+        log.start();
+        LOG.infof("failover %s: group %s, block window %d s, rejoin %s%s", identity.source().instance(),
+                failover.groupId(), failover.blockWindowSeconds(), failover.rejoin(),
+                failover.dryRun() ? ", DRY RUN: recoveries are only published" : "");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (owner != null) {
+            owner.close();
+        }
+        if (log != null) {
+            log.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    boolean ready() {
+        return owner != null && owner.ready();
+    }
+
+    FailoverOwner owner() {
+        return owner;
+    }
+
+    RecoveryLog log() {
+        return log;
+    }
+
+    ServiceIdentity identity() {
+        return identity;
+    }
+
+    EventPublisher publisher() {
+        return publisher;
+    }
+}

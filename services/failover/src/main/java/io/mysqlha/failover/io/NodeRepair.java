@@ -1,0 +1,92 @@
+package io.mysqlha.failover.io;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.events.Event;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.FailoverStepCompleted;
+import io.mysqlha.service.SecretResolver;
+import io.vertx.core.Vertx;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The small recoveries, one node each: fence a writable replica; fence a returning or disconnected node and make
+ * it a replica of the primary when it has nothing the primary lacks. Each is one FailoverStepCompleted in the
+ * decision log (with its own id); none holds the gateways' writes.
+ */
+public final class NodeRepair {
+    private static final Logger LOG = Logger.getLogger(NodeRepair.class);
+
+    /** What a rejoin found: done, or refused because the node has transactions of its own. */
+    public record Rejoin(boolean rejoined, String errant, String detail) {
+    }
+
+    private final Vertx vertx;
+    private final SecretResolver secrets;
+    private final RecoverySettings settings;
+    private final Clock clock;
+    private final EventSource source;
+    private final Consumer<Event> publish;
+
+    public NodeRepair(Vertx vertx, SecretResolver secrets, RecoverySettings settings, Clock clock, EventSource source,
+                      Consumer<Event> publish) {
+        this.vertx = vertx;
+        this.secrets = secrets;
+        this.settings = settings;
+        this.clock = clock;
+        this.source = source;
+        this.publish = publish;
+    }
+
+    public String fence(String recoveryId, ClusterSpec spec, NodeSpec node) {
+        long started = System.nanoTime();
+        ClusterCredentials creds = ClusterCredentials.resolve(spec, secrets);
+        try (NodeSql sql = NodeSql.connect(vertx, node, creds.admin(), settings.connectTimeout(), settings.statementTimeout())) {
+            RecoveryRunner.dialect(sql).fence(sql);
+        }
+        String detail = node.id() + " read_only=ON (it was writable beside the primary)";
+        step(recoveryId, spec, "fence-replica", started, detail);
+        return detail;
+    }
+
+    /**
+     * Rejoins {@code node} under {@code primary}. It is fenced first. It may follow only if the primary has every
+     * transaction it has ({@link PromotionDialect#missingOn}): an old primary killed mid-commit often holds one
+     * that no replica received.
+     */
+    public Rejoin rejoin(String recoveryId, ClusterSpec spec, NodeSpec node, NodeSpec primary) {
+        long started = System.nanoTime();
+        ClusterCredentials creds = ClusterCredentials.resolve(spec, secrets);
+        try (NodeSql sql = NodeSql.connect(vertx, node, creds.admin(), settings.connectTimeout(), settings.statementTimeout());
+             NodeSql p = NodeSql.connect(vertx, primary, creds.admin(), settings.connectTimeout(), settings.statementTimeout())) {
+            PromotionDialect dialect = RecoveryRunner.dialect(sql);
+            ReplicaReading mine = dialect.read(sql);
+            if (!mine.readOnly()) {
+                dialect.fence(sql);
+            }
+            Optional<String> missing = dialect.missingOn(p, mine);
+            if (missing.isPresent()) {
+                String errant = node.id() + " has transactions " + primary.id() + " does not: " + missing.get();
+                String detail = node.id() + " is read-only and left out: " + errant
+                        + "; remove them (or rebuild the node) before it can replicate";
+                step(recoveryId, spec, "rejoin-refused", started, detail);
+                return new Rejoin(false, errant, detail);
+            }
+            dialect.pointAt(sql, primary, creds.replication(), mine.sourceHost() == null);
+            String detail = node.id() + " (at " + mine.own() + ") replicates from " + primary.id();
+            step(recoveryId, spec, "rejoin", started, detail);
+            LOG.infof("cluster %s: %s", spec.clusterId(), detail);
+            return new Rejoin(true, null, detail);
+        }
+    }
+
+    private void step(String recoveryId, ClusterSpec spec, String name, long startedNanos, String detail) {
+        publish.accept(new FailoverStepCompleted(EventHeader.of(FailoverStepCompleted.class, spec.clusterId(), clock,
+                source), recoveryId, name, (System.nanoTime() - startedNanos) / 1_000_000, detail));
+    }
+}

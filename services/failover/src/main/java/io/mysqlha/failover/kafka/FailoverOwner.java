@@ -1,0 +1,625 @@
+package io.mysqlha.failover.kafka;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.events.AlertRaised;
+import io.mysqlha.events.AlertResolved;
+import io.mysqlha.events.ClusterSpecDefined;
+import io.mysqlha.events.DecodeResult;
+import io.mysqlha.events.Event;
+import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.FailoverCompleted;
+import io.mysqlha.events.FailoverFailed;
+import io.mysqlha.events.FailoverKind;
+import io.mysqlha.events.FailoverStarted;
+import io.mysqlha.events.FailureAnalyzed;
+import io.mysqlha.events.NodeHealthObserved;
+import io.mysqlha.events.RecoveryBlockAcknowledged;
+import io.mysqlha.events.Severity;
+import io.mysqlha.events.SwitchoverRequested;
+import io.mysqlha.events.Topic;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.failover.core.Analysis;
+import io.mysqlha.failover.core.ClusterSnapshot;
+import io.mysqlha.failover.core.ClusterWatch;
+import io.mysqlha.failover.core.FailureAnalyzer;
+import io.mysqlha.failover.core.NodeView;
+import io.mysqlha.failover.core.Problem;
+import io.mysqlha.failover.core.Recovery;
+import io.mysqlha.failover.core.RecoveryGuard;
+import io.mysqlha.failover.core.RecoveryPlan;
+import io.mysqlha.failover.core.RecoveryPlanner;
+import io.mysqlha.failover.io.NodeRepair;
+import io.mysqlha.failover.io.PromotionRequest;
+import io.mysqlha.failover.io.RecoveryOutcome;
+import io.mysqlha.failover.io.RecoveryRunner;
+import io.mysqlha.service.kafka.KafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.consumer.RangeAssignor;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * The one actor of each cluster's failover: a consumer-group member (range assignor) over the clusters, health,
+ * topology, failover and commands topics, all keyed by cluster with the same partition count, so the member that
+ * has partition p of them owns the clusters of p. On assignment it replays the specs, topologies and decision log
+ * of its partitions and the last seconds of health before it judges anything; a recovery a predecessor began and
+ * did not end is resumed with the same id, epoch and candidate. Each round it analyzes every owned cluster and
+ * starts at most one recovery per cluster, on a recovery thread; outcomes come back to this thread.
+ */
+public final class FailoverOwner implements Runnable, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(FailoverOwner.class);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration SMALL_RECOVERY_BACKOFF = Duration.ofSeconds(10);
+
+    /**
+     * @param healthReplay how much health history a new owner reads to rebuild failure streaks
+     * @param rejoin       make returning and disconnected nodes replicas of the primary automatically
+     */
+    public record Settings(String bootstrap, String groupId, Topics topics, EventSource source, Duration healthReplay,
+                           Duration tick, Duration blockWindow, Duration retryAfterFailure, boolean rejoin,
+                           boolean dryRun) {
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final RecoveryRunner runner;
+    private final NodeRepair repair;
+    private final EventPublisher publisher;
+    private final EventCodec codec = new EventCodec();
+    private final Map<String, ClusterDesk> desks = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Runnable> outcomes = new ConcurrentLinkedQueue<>();
+    private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+    private final ExecutorService recoveries = Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("failover-recovery-", 0).daemon().factory());
+    private final Map<TopicPartition, Long> catchUpTo = new HashMap<>();
+    private final List<ConsumerRecord<byte[], byte[]>> deferred = new ArrayList<>();
+    private final String memberName;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile boolean assigned;
+    private volatile boolean closed;
+    private Thread thread;
+
+    public FailoverOwner(Settings settings, Clock clock, RecoveryRunner runner, NodeRepair repair,
+                         EventPublisher publisher) {
+        this.settings = settings;
+        this.clock = clock;
+        this.runner = runner;
+        this.repair = repair;
+        this.publisher = publisher;
+        this.memberName = settings.groupId() + "/" + settings.source().instance();
+    }
+
+    public void start() {
+        thread = Thread.ofPlatform().name("failover-owner").daemon().start(this);
+    }
+
+    /** True once the group assigned this instance its partitions and their history was read. */
+    public boolean ready() {
+        return assigned && catchUpTo.isEmpty();
+    }
+
+    public Set<String> ownedClusters() {
+        return Set.copyOf(desks.keySet());
+    }
+
+    @Override
+    public void run() {
+        while (!closed) {
+            try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
+                consumer = c;
+                c.subscribe(List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.TOPOLOGY),
+                        name(Topic.FAILOVER), name(Topic.COMMANDS)), rebalance(c));
+                while (!closed) {
+                    round(c);
+                }
+            } catch (WakeupException e) {
+                if (!closed) {
+                    LOG.warn("failover owner woken up unexpectedly; rejoining the group");
+                }
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "%s lost its consumer (%s); releasing its clusters and rejoining in %d s", memberName,
+                        e.getMessage(), RETRY.toSeconds());
+                releaseAll();
+                pause(RETRY);
+            }
+        }
+        releaseAll();
+    }
+
+    private void round(KafkaConsumer<byte[], byte[]> c) {
+        var records = c.poll(settings.tick());
+        Map<TopicPartition, OffsetAndMetadata> commands = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            boolean command = r.topic().equals(name(Topic.COMMANDS));
+            if (command && !catchUpTo.isEmpty()) {
+                deferred.add(r); // acted on once the cluster's state is read
+            } else {
+                handle(r, command);
+            }
+            if (command) {
+                commands.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            }
+        }
+        if (!commands.isEmpty()) {
+            c.commitSync(commands); // a command is acted on once, also across a restart
+        }
+        for (Runnable outcome; (outcome = outcomes.poll()) != null; ) {
+            outcome.run();
+        }
+        if (!catchUpTo.isEmpty()) {
+            catchUpTo.entrySet().removeIf(e -> !c.assignment().contains(e.getKey())
+                    || c.position(e.getKey()) >= e.getValue());
+            if (catchUpTo.isEmpty()) {
+                LOG.infof("%s caught up with %d cluster(s): %s", memberName, desks.size(), desks.keySet());
+                desks.forEach(this::resumeUnfinished);
+                deferred.forEach(r -> handle(r, true));
+                deferred.clear();
+            }
+            return;
+        }
+        Instant now = clock.instant();
+        desks.forEach((id, desk) -> look(id, desk, now));
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r, boolean actOnCommands) {
+        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        if (key == null) {
+            return;
+        }
+        if (r.value() == null) {
+            if (r.topic().equals(name(Topic.CLUSTERS)) && desks.remove(key) != null) {
+                LOG.infof("cluster %s removed: no longer watched", key);
+            }
+            return;
+        }
+        switch (codec.decode(r.value())) {
+            case DecodeResult.Rejected rejected -> LOG.debugf("ignored a record on %s: %s", r.topic(),
+                    rejected.reason());
+            case DecodeResult.Accepted(ClusterSpecDefined d) -> spec(r.partition(), d.spec());
+            case DecodeResult.Accepted(NodeHealthObserved o) -> desk(o.clusterId()).ifPresent(d -> d.watch.observe(o));
+            case DecodeResult.Accepted(TopologyChanged t) -> desk(t.clusterId()).ifPresent(d -> d.watch.topology(t));
+            case DecodeResult.Accepted(FailoverStarted s) -> desk(s.clusterId()).ifPresent(d -> {
+                if (!s.dryRun()) {
+                    d.unfinished.put(s.failoverId(), s);
+                }
+            });
+            case DecodeResult.Accepted(FailoverCompleted f) -> desk(f.clusterId()).ifPresent(d -> {
+                d.unfinished.remove(f.failoverId());
+                d.watch.failoverCompleted(f);
+                if (f.kind() == FailoverKind.FAILOVER) {
+                    d.guard.promotionEndedAt(f.failoverId(), f.header().time());
+                }
+            });
+            case DecodeResult.Accepted(FailoverFailed f) -> desk(f.clusterId()).ifPresent(
+                    d -> d.unfinished.remove(f.failoverId()));
+            case DecodeResult.Accepted(SwitchoverRequested s) -> {
+                if (actOnCommands) {
+                    desk(s.clusterId()).ifPresentOrElse(d -> switchover(s, d), () -> LOG.warnf(
+                            "switchover %s of %s ignored: no spec of that cluster", s.requestId(), s.clusterId()));
+                }
+            }
+            case DecodeResult.Accepted(RecoveryBlockAcknowledged a) -> {
+                if (actOnCommands) {
+                    desk(a.clusterId()).ifPresent(d -> {
+                        d.guard.acknowledge();
+                        LOG.infof("cluster %s: %s acknowledged the last recovery; the block window is cleared",
+                                a.clusterId(), a.requestedBy());
+                    });
+                }
+            }
+            case DecodeResult.Accepted other -> {
+            }
+        }
+    }
+
+    private void spec(int partition, ClusterSpec spec) {
+        ClusterDesk d = desks.get(spec.clusterId());
+        if (d == null) {
+            desks.put(spec.clusterId(), new ClusterDesk(partition, new ClusterWatch(spec),
+                    new RecoveryGuard(clock, settings.blockWindow(), settings.retryAfterFailure())));
+        } else {
+            d.watch.respec(spec);
+        }
+    }
+
+    private Optional<ClusterDesk> desk(String clusterId) {
+        return Optional.ofNullable(desks.get(clusterId));
+    }
+
+    /** One cluster, one round: publish what is news, then start at most one recovery. */
+    private void look(String clusterId, ClusterDesk d, Instant now) {
+        if (!d.watch.spec().kind().usesPrimaryReplicaReplication() || d.running != null) {
+            return;
+        }
+        ClusterSnapshot snapshot = d.watch.snapshot(now);
+        List<Analysis> found = FailureAnalyzer.analyze(snapshot);
+        boolean primaryLost = found.stream().anyMatch(a -> a.problem().name().startsWith("DeadPrimary")
+                || a.problem() == Problem.UnreachablePrimary);
+        if (!primaryLost) {
+            d.errant.clear();
+            found.stream().filter(a -> a.problem() == Problem.ErrantGtidDetected).forEach(a -> d.errant.add(a.nodeId()));
+        }
+        for (Analysis a : d.watch.news(found, now)) {
+            RecoveryPlan plan = RecoveryPlanner.plan(a, settings.rejoin());
+            publisher.publish(new FailureAnalyzed(header(FailureAnalyzed.class, clusterId), a.problem().name(),
+                    a.nodeId(), plan.recovery().label(), a.detail() + " (" + plan.reason() + ")", a.inputs()));
+            LOG.infof("cluster %s: %s%s: %s -> %s (%s)", clusterId, a.problem(), a.nodeId() == null ? ""
+                    : " on " + a.nodeId(), a.detail(), plan.recovery().label(), plan.reason());
+        }
+        alerts(clusterId, d, found);
+        for (Analysis a : found) {
+            RecoveryPlan plan = RecoveryPlanner.plan(a, settings.rejoin());
+            if (plan.recovery() == Recovery.NONE) {
+                continue;
+            }
+            Instant retry = d.retryAt.get(a.key());
+            if (retry != null && now.isBefore(retry)) {
+                continue;
+            }
+            Instant acted = a.nodeId() == null ? null : d.actedOn.get(a.nodeId());
+            if (acted != null && plan.recovery() != Recovery.PROMOTE && d.watch.view(a.nodeId())
+                    .map(v -> v.latest() == null || !v.latest().header().time().isAfter(acted)).orElse(true)) {
+                continue; // not observed since it was repaired: the problem may be the old state
+            }
+            String id = plan.recovery().label() + "-" + UUID.randomUUID();
+            Optional<String> blocked = d.guard.tryStart(id, plan.recovery());
+            if (blocked.isPresent()) {
+                Instant logged = d.blockedLogged.get(a.key());
+                if (logged == null || now.isAfter(logged.plusSeconds(30))) {
+                    d.blockedLogged.put(a.key(), now);
+                    LOG.warnf("cluster %s: %s on %s not recovered now: %s", clusterId, a.problem(), a.nodeId(),
+                            blocked.get());
+                }
+                continue;
+            }
+            start(clusterId, d, id, plan, snapshot);
+            return;
+        }
+    }
+
+    private void start(String clusterId, ClusterDesk d, String id, RecoveryPlan plan, ClusterSnapshot snapshot) {
+        ClusterSpec spec = d.watch.spec();
+        Analysis a = plan.analysis();
+        d.running = id;
+        switch (plan.recovery()) {
+            case PROMOTE -> {
+                NodeView old = snapshot.nodes().get(a.nodeId());
+                String own = FailureAnalyzer.ownTransactions(old.lastGood()).map(Object::toString).orElse(null);
+                ClusterDesk.PromotionRetry retry = d.retry != null && d.retry.oldPrimary().equals(a.nodeId())
+                        ? d.retry : null;
+                d.retry = null;
+                PromotionRequest request = retry == null
+                        ? new PromotionRequest(id, FailoverKind.FAILOVER, a.problem().name(), spec, a.nodeId(),
+                        d.watch.epoch() + 1, own, d.errant, null, false, settings.dryRun())
+                        : new PromotionRequest(id, FailoverKind.FAILOVER, a.problem().name(), spec, a.nodeId(),
+                        retry.epoch(), own, d.errant, retry.candidate(), true, false);
+                if (retry != null) {
+                    LOG.infof("cluster %s: resuming the failed promotion %s of %s as %s", clusterId,
+                            retry.failoverId(), retry.candidate(), id);
+                }
+                submit(clusterId, id, () -> runner.promote(request), outcome -> promoted(clusterId, d, id,
+                        Recovery.PROMOTE, outcome));
+            }
+            case FENCE_REPLICA -> {
+                NodeSpec node = spec.node(a.nodeId()).orElseThrow();
+                submit(clusterId, id, () -> {
+                    repair.fence(id, spec, node);
+                    return new RecoveryOutcome(id, true, null, node.id() + " fenced");
+                }, outcome -> small(d, id, Recovery.FENCE_REPLICA, a, outcome));
+            }
+            case REJOIN -> {
+                NodeSpec node = spec.node(a.nodeId()).orElseThrow();
+                NodeSpec primary = spec.node(snapshot.primaryId()).orElseThrow();
+                submit(clusterId, id, () -> {
+                    NodeRepair.Rejoin rejoin = repair.rejoin(id, spec, node, primary);
+                    return new RecoveryOutcome(id, rejoin.rejoined(), null, rejoin.detail());
+                }, outcome -> small(d, id, Recovery.REJOIN, a, outcome));
+            }
+            case SWITCHOVER, NONE -> d.running = null;
+        }
+    }
+
+    private void switchover(SwitchoverRequested s, ClusterDesk d) {
+        String clusterId = s.clusterId();
+        Optional<String> primary = d.watch.primaryId();
+        String refused = null;
+        if (primary.isEmpty()) {
+            refused = "no primary is known for " + clusterId;
+        } else if (s.targetNode() != null && d.watch.spec().node(s.targetNode()).isEmpty()) {
+            refused = "the spec of " + clusterId + " has no node " + s.targetNode();
+        } else if (primary.get().equals(s.targetNode())) {
+            refused = s.targetNode() + " already is the primary";
+        } else if (!d.watch.spec().kind().usesPrimaryReplicaReplication()) {
+            refused = clusterId + " is a " + d.watch.spec().kind().specName() + " cluster: it has no single primary"
+                    + " to switch over";
+        }
+        if (refused == null) {
+            refused = d.guard.tryStart(s.requestId(), Recovery.SWITCHOVER).orElse(null);
+        }
+        if (refused != null) {
+            LOG.warnf("switchover %s of %s refused: %s", s.requestId(), clusterId, refused);
+            publisher.publish(new FailoverFailed(header(FailoverFailed.class, clusterId), s.requestId(),
+                    FailoverKind.SWITCHOVER, "request", refused));
+            return;
+        }
+        LOG.infof("cluster %s: switchover %s requested by %s%s", clusterId, s.requestId(), s.requestedBy(),
+                s.targetNode() == null ? "" : " to " + s.targetNode());
+        d.running = s.requestId();
+        PromotionRequest request = new PromotionRequest(s.requestId(), FailoverKind.SWITCHOVER, "SwitchoverRequested",
+                d.watch.spec(), primary.get(), d.watch.epoch() + 1, null, d.errant, s.targetNode(), false,
+                settings.dryRun());
+        submit(clusterId, s.requestId(), () -> runner.promote(request),
+                outcome -> promoted(clusterId, d, s.requestId(), Recovery.SWITCHOVER, outcome));
+    }
+
+    /** A recovery a predecessor began and did not end: the same id, epoch and candidate, steps done again. */
+    private void resumeUnfinished(String clusterId, ClusterDesk d) {
+        if (d.unfinished.isEmpty() || d.running != null) {
+            return;
+        }
+        FailoverStarted s = d.unfinished.values().iterator().next();
+        if (s.epoch() <= d.watch.epoch()) {
+            d.unfinished.clear();
+            return;
+        }
+        if (d.guard.tryStart(s.failoverId(), Recovery.SWITCHOVER).isPresent()) {
+            return;
+        }
+        LOG.warnf("cluster %s: %s %s began by another instance did not end; resuming it (%s -> %s, epoch %d)",
+                clusterId, s.kind().name().toLowerCase(), s.failoverId(), s.oldPrimary(), s.candidate(), s.epoch());
+        d.running = s.failoverId();
+        PromotionRequest request = new PromotionRequest(s.failoverId(), s.kind(), s.problem(), d.watch.spec(),
+                s.oldPrimary(), s.epoch(), null, d.errant, s.candidate(), true, false);
+        Recovery kind = s.kind() == FailoverKind.FAILOVER ? Recovery.PROMOTE : Recovery.SWITCHOVER;
+        submit(clusterId, s.failoverId(), () -> runner.promote(request),
+                outcome -> promoted(clusterId, d, s.failoverId(), kind, outcome));
+    }
+
+    private void submit(String clusterId, String id, java.util.function.Supplier<RecoveryOutcome> work,
+                        java.util.function.Consumer<RecoveryOutcome> then) {
+        inFlight.put(clusterId, recoveries.submit(() -> {
+            RecoveryOutcome outcome;
+            try {
+                outcome = work.get();
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "recovery %s of %s stopped: %s", id, clusterId, e.getMessage());
+                outcome = new RecoveryOutcome(id, false, null, String.valueOf(e.getMessage()));
+            }
+            RecoveryOutcome done = outcome;
+            outcomes.add(() -> {
+                inFlight.remove(clusterId);
+                then.accept(done);
+            });
+        }));
+    }
+
+    private void promoted(String clusterId, ClusterDesk d, String id, Recovery kind, RecoveryOutcome outcome) {
+        d.running = null;
+        d.unfinished.remove(id);
+        d.guard.ended(id, kind, outcome.succeeded());
+        if (!outcome.succeeded() && outcome.candidate() != null && kind == Recovery.PROMOTE) {
+            String old = d.watch.primaryId().orElse(null);
+            if (old != null) {
+                d.retry = new ClusterDesk.PromotionRetry(id, old, outcome.candidate(), d.watch.epoch() + 1);
+            }
+        }
+        if (outcome.completed() != null) {
+            d.watch.failoverCompleted(outcome.completed());
+            resolve(clusterId, d, "FailoverFailed", null, "recovery " + id + " completed");
+        } else if (!outcome.succeeded()) {
+            raise(clusterId, d, "FailoverFailed", Severity.CRITICAL, null, "recovery " + id + " " + outcome.summary());
+        }
+    }
+
+    private void small(ClusterDesk d, String id, Recovery kind, Analysis a, RecoveryOutcome outcome) {
+        d.running = null;
+        d.actedOn.put(a.nodeId(), clock.instant());
+        d.guard.ended(id, kind, outcome.succeeded());
+        if (!outcome.succeeded()) {
+            d.retryAt.put(a.key(), clock.instant().plus(SMALL_RECOVERY_BACKOFF));
+            if (kind == Recovery.REJOIN && outcome.summary().contains("left out")) {
+                raise(d.watch.spec().clusterId(), d, "ErrantGtidDetected", Severity.WARNING, a.nodeId(),
+                        outcome.summary());
+            }
+            LOG.warnf("cluster %s: %s of %s did not succeed: %s (next attempt in %d s)", d.watch.spec().clusterId(),
+                    kind.label(), a.nodeId(), outcome.summary(), SMALL_RECOVERY_BACKOFF.toSeconds());
+        }
+    }
+
+    /** Alerts for what failover sees and does not fix by itself. */
+    private void alerts(String clusterId, ClusterDesk d, List<Analysis> found) {
+        Map<String, Analysis> wanted = new HashMap<>();
+        for (Analysis a : found) {
+            switch (a.problem()) {
+                case UnreachablePrimary, DeadPrimaryAndReplicas, ErrantGtidDetected, PrimaryIsReadOnly ->
+                        wanted.put(alertId(clusterId, a.problem().name(), a.nodeId()), a);
+                default -> {
+                }
+            }
+        }
+        wanted.forEach((alertId, a) -> raise(clusterId, d, a.problem().name(), a.problem()
+                == Problem.ErrantGtidDetected || a.problem() == Problem.PrimaryIsReadOnly ? Severity.WARNING
+                : Severity.CRITICAL, a.nodeId(), a.detail()));
+        List.copyOf(d.alerts.keySet()).stream().filter(alertId -> !wanted.containsKey(alertId)
+                        && !alertId.startsWith(clusterId + "/FailoverFailed/"))
+                .forEach(alertId -> {
+                    String[] parts = alertId.split("/", 3);
+                    resolve(clusterId, d, parts[1], "-".equals(parts[2]) ? null : parts[2], "no longer found");
+                });
+    }
+
+    private void raise(String clusterId, ClusterDesk d, String name, Severity severity, String node, String summary) {
+        String alertId = alertId(clusterId, name, node);
+        if (d.alerts.putIfAbsent(alertId, summary) == null) {
+            publisher.publish(new AlertRaised(header(AlertRaised.class, clusterId), alertId, name, severity, node,
+                    summary, Map.of("cluster", clusterId, "service", "failover")));
+        }
+    }
+
+    private void resolve(String clusterId, ClusterDesk d, String name, String node, String summary) {
+        String alertId = alertId(clusterId, name, node);
+        if (d.alerts.remove(alertId) != null) {
+            publisher.publish(new AlertResolved(header(AlertResolved.class, clusterId), alertId, name, node, summary));
+        }
+    }
+
+    private static String alertId(String clusterId, String name, String node) {
+        return clusterId + "/" + name + "/" + (node == null ? "-" : node);
+    }
+
+    private ConsumerRebalanceListener rebalance(KafkaConsumer<byte[], byte[]> c) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                release(partitions, "revoked");
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                release(partitions, "lost");
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                if (partitions.isEmpty()) {
+                    assigned = true;
+                    return;
+                }
+                long since = clock.instant().minus(settings.healthReplay()).toEpochMilli();
+                Map<TopicPartition, Long> health = new HashMap<>();
+                List<TopicPartition> whole = new ArrayList<>();
+                List<TopicPartition> commands = new ArrayList<>();
+                for (TopicPartition tp : partitions) {
+                    if (tp.topic().equals(name(Topic.HEALTH))) {
+                        health.put(tp, since);
+                    } else if (tp.topic().equals(name(Topic.COMMANDS))) {
+                        commands.add(tp);
+                    } else {
+                        whole.add(tp);
+                    }
+                }
+                c.seekToBeginning(whole);
+                Map<TopicPartition, OffsetAndTimestamp> at = c.offsetsForTimes(health);
+                Map<TopicPartition, Long> ends = c.endOffsets(partitions);
+                health.keySet().forEach(tp -> {
+                    OffsetAndTimestamp o = at.get(tp);
+                    c.seek(tp, o == null ? ends.get(tp) : o.offset());
+                });
+                Map<TopicPartition, OffsetAndMetadata> committed = c.committed(Set.copyOf(commands));
+                // a command nobody acted on yet is acted on; one from before this group existed is not
+                commands.forEach(tp -> c.seek(tp, Optional.ofNullable(committed.get(tp))
+                        .map(OffsetAndMetadata::offset).orElse(ends.get(tp))));
+                whole.forEach(tp -> {
+                    if (ends.get(tp) > 0) {
+                        catchUpTo.put(tp, ends.get(tp));
+                    }
+                });
+                health.keySet().forEach(tp -> catchUpTo.put(tp, ends.get(tp)));
+                catchUpTo.values().removeIf(v -> v == 0);
+                LOG.infof("%s owns partitions %s; reading their history", memberName, partitions.stream()
+                        .map(TopicPartition::partition).collect(Collectors.toCollection(java.util.TreeSet::new)));
+                assigned = true;
+            }
+        };
+    }
+
+    /** A recovery in flight when its cluster moves away is let finish (bounded) before the next owner starts. */
+    private void release(Collection<TopicPartition> partitions, String why) {
+        Set<Integer> gone = partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
+        desks.entrySet().removeIf(e -> {
+            if (!gone.contains(e.getValue().partition)) {
+                return false;
+            }
+            Future<?> running = inFlight.remove(e.getKey());
+            if (running != null) {
+                try {
+                    running.get(30, TimeUnit.SECONDS);
+                } catch (Exception ex) {
+                    LOG.warnf("cluster %s released (%s) with recovery %s unfinished: %s", e.getKey(), why,
+                            e.getValue().running, ex.toString());
+                }
+            }
+            return true;
+        });
+        catchUpTo.keySet().removeIf(partitions::contains);
+        deferred.removeIf(r -> gone.contains(r.partition()));
+        if (!gone.isEmpty()) {
+            LOG.infof("%s released partitions %s (%s)", memberName, gone, why);
+        }
+    }
+
+    private void releaseAll() {
+        desks.clear();
+        catchUpTo.clear();
+        deferred.clear();
+        assigned = false;
+    }
+
+    private KafkaConsumer<byte[], byte[]> newConsumer() {
+        Map<String, Object> config = KafkaClients.groupMember(settings.bootstrap(), settings.groupId(), memberName,
+                RangeAssignor.class);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private EventHeader header(Class<? extends Event> type, String clusterId) {
+        return EventHeader.of(type, clusterId, clock, settings.source());
+    }
+
+    private String name(Topic topic) {
+        return settings.topics().name(topic);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        KafkaClients.wakeUpAndJoin(consumer, thread, Duration.ofSeconds(15));
+        recoveries.shutdown();
+        try {
+            recoveries.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

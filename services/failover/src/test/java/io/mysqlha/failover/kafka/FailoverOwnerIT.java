@@ -1,0 +1,320 @@
+package io.mysqlha.failover.kafka;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.FailoverCompleted;
+import io.mysqlha.events.FailoverStarted;
+import io.mysqlha.events.FailoverStepCompleted;
+import io.mysqlha.events.FailureAnalyzed;
+import io.mysqlha.events.SwitchoverRequested;
+import io.mysqlha.events.EventHeader;
+import io.mysqlha.events.Topic;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.ClusterSpecApplier;
+import io.mysqlha.failover.io.NodeRepair;
+import io.mysqlha.failover.io.RecoveryRunner;
+import io.mysqlha.failover.io.RecoverySettings;
+import io.mysqlha.service.SecretResolver;
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.kafka.EventTap;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
+import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.services.Secrets;
+import io.mysqlha.testsupport.services.ServiceProcess;
+import io.mysqlha.testsupport.services.Suite;
+import io.vertx.core.Vertx;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The failover owner on the real thing: a fresh semi-sync MariaDB topology per test, the real health probe and
+ * topology as processes, real Kafka. The owner runs in this JVM, as the service runs it.
+ */
+class FailoverOwnerIT {
+    private static final Topics TOPICS = new Topics("foit.");
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static Path secrets;
+    private static ServiceProcess probe;
+    private static ServiceProcess topology;
+    private static Vertx vertx;
+    private static EventPublisher publisher;
+    private static FailoverOwner owner;
+
+    @BeforeAll
+    static void start() {
+        SharedInfra.kafka().provisionTopics(TOPICS);
+        Path dir = SharedInfra.dir("failover-it");
+        secrets = Secrets.write(dir.resolve("secrets"), io.mysqlha.testsupport.mariadb.DbUsers.LOCAL);
+        Suite suite = new Suite(bootstrap(), TOPICS, secrets, dir);
+        probe = suite.start("health-probe");
+        topology = suite.start("topology");
+        vertx = Vertx.vertx();
+        publisher = new EventPublisher(bootstrap(), "failover-it", TOPICS);
+        EventSource source = new EventSource("failover", "it");
+        SecretResolver resolver = new SecretResolver(secrets, Map.of());
+        RecoverySettings settings = new RecoverySettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(30), Duration.ofSeconds(5));
+        owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), "failover-it", TOPICS, source,
+                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
+                false), Clock.systemUTC(), new RecoveryRunner(vertx, resolver, settings, Clock.systemUTC(), source,
+                publisher::publish), new NodeRepair(vertx, resolver, settings, Clock.systemUTC(), source,
+                publisher::publish), publisher);
+        owner.start();
+        Waits.until("failover owner ready", PATIENCE, owner::ready);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (owner != null) {
+            owner.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+        if (topology != null) {
+            topology.close();
+        }
+        if (probe != null) {
+            probe.close();
+        }
+    }
+
+    private static String bootstrap() {
+        return SharedInfra.kafka().bootstrapServers();
+    }
+
+    /** A fresh topology with its spec applied, once topology named node1 the writer. */
+    private static ReplicationTopology cluster(String clusterId, EventTap tap) throws Exception {
+        ReplicationTopology t = ReplicationTopology.startForTests(SharedInfra.dir(clusterId), 2);
+        ClusterSpec spec = t.spec(clusterId);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap()), new ByteArraySerializer(), new ByteArraySerializer());
+             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "apply-" + clusterId),
+                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            new ClusterSpecApplier(TOPICS, new EventSource("test", "it"), Clock.systemUTC())
+                    .apply(spec, reader, producer, Duration.ofSeconds(30));
+        }
+        tap.await("topology names node1 the writer", TopologyChanged.class, 0,
+                c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("node1")
+                        && c.readers().size() == 3, PATIENCE);
+        return t;
+    }
+
+    private static EventTap tap(String clusterId) {
+        return new EventTap(bootstrap(), TOPICS, clusterId, Topic.TOPOLOGY, Topic.FAILOVER, Topic.ALERTS);
+    }
+
+    /** Autocommit inserts into app.t on {@code node} until stopped or the first error; the ids it got OK for. */
+    private static final class Writer implements AutoCloseable {
+        final Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Thread thread;
+        volatile String error;
+
+        Writer(MariaDbNode node, ReplicationTopology t, String table) throws SQLException {
+            try (Connection c = node.connect(t.users().admin())) {
+                Sql.execute(c, "CREATE TABLE IF NOT EXISTS app." + table + " (id INT PRIMARY KEY)");
+            }
+            thread = Thread.ofPlatform().daemon().name("writer-" + table).start(() -> {
+                try (Connection c = node.connect(t.users().app())) {
+                    for (int i = 1; !stop.get(); i++) {
+                        Sql.execute(c, "INSERT INTO app." + table + " VALUES (" + i + ")");
+                        acknowledged.add(i);
+                    }
+                } catch (SQLException e) {
+                    error = e.getMessage();
+                }
+            });
+        }
+
+        void awaitAtLeast(int n) {
+            Waits.until(n + " acknowledged writes", PATIENCE, () -> {
+                if (error != null && acknowledged.size() < n) {
+                    throw new IllegalStateException("the writer failed early: " + error);
+                }
+                return acknowledged.size() >= n;
+            });
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(10_000);
+        }
+    }
+
+    private static Map<String, String> slaveStatus(MariaDbNode n, ReplicationTopology t) throws SQLException {
+        try (Connection c = n.connect(t.users().admin())) {
+            var rows = Sql.rows(c, "SHOW SLAVE STATUS");
+            return rows.isEmpty() ? Map.of() : rows.getFirst();
+        }
+    }
+
+    private static String value(MariaDbNode n, ReplicationTopology t, String sql) throws SQLException {
+        try (Connection c = n.connect(t.users().admin())) {
+            return Sql.value(c, sql).orElse(null);
+        }
+    }
+
+    private static void assertAllPresent(Set<Integer> acknowledged, MariaDbNode on, ReplicationTopology t,
+                                         String table) throws SQLException {
+        try (Connection c = on.connect(t.users().admin())) {
+            var present = Sql.rows(c, "SELECT id FROM app." + table).stream().map(r -> Integer.parseInt(r.get("id")))
+                    .collect(java.util.stream.Collectors.toSet());
+            var missing = acknowledged.stream().filter(id -> !present.contains(id)).sorted().toList();
+            assertEquals(List.of(), missing, acknowledged.size() + " acknowledged writes; missing on " + on);
+        }
+    }
+
+    private static void assertReplicatesFrom(MariaDbNode replica, MariaDbNode source, ReplicationTopology t) {
+        Waits.until(replica + " replicating from " + source, PATIENCE, () -> {
+            Map<String, String> s = slaveStatus(replica, t);
+            return String.valueOf(source.port()).equals(s.get("Master_Port")) && "Yes".equals(s.get("Slave_IO_Running"))
+                    && "Yes".equals(s.get("Slave_SQL_Running"));
+        });
+    }
+
+    @Test
+    void shouldPromoteTheMostAdvancedReplicaWhenThePrimaryIsKilledUnderWrites() throws Exception {
+        try (EventTap tap = tap("kill"); ReplicationTopology t = cluster("kill", tap);
+             Writer writer = new Writer(t.primary(), t, "kill")) {
+            writer.awaitAtLeast(200);
+            t.primary().kill();
+            FailoverCompleted done = tap.await("FailoverCompleted", FailoverCompleted.class, 0, f -> true, PATIENCE);
+            writer.close();
+            assertEquals("node1", done.oldPrimary());
+            assertEquals(1, done.epoch());
+            MariaDbNode promoted = t.node(done.newPrimary());
+            MariaDbNode other = t.replicas().stream().filter(n -> n != promoted).findFirst().orElseThrow();
+            assertEquals("0", value(promoted, t, "SELECT @@read_only"));
+            assertEquals("1", value(other, t, "SELECT @@read_only"));
+            assertReplicatesFrom(other, promoted, t);
+            assertAllPresent(writer.acknowledged, promoted, t, "kill");
+            assertEquals("1", value(promoted, t, "SELECT epoch FROM mysqlha.epoch"));
+            Waits.until("epoch replicated to " + other, PATIENCE,
+                    () -> "1".equals(value(other, t, "SELECT MAX(epoch) FROM mysqlha.epoch")));
+            List<String> steps = tap.all(FailoverStepCompleted.class).stream()
+                    .filter(s -> s.failoverId().equals(done.failoverId())).map(FailoverStepCompleted::step).toList();
+            assertEquals(List.of("fence-old-primary", "wait-applied", "stop-replication", "re-point",
+                    "enable-semi-sync", "write-epoch", "read-write"), steps);
+            FailoverStarted started = tap.all(FailoverStarted.class).getFirst();
+            assertEquals("DeadPrimary", started.problem());
+            assertTrue(tap.all(FailureAnalyzed.class).stream().anyMatch(a -> a.problem().equals("DeadPrimary")));
+            tap.await("topology names " + promoted.name() + " the writer of epoch 1", TopologyChanged.class, 0,
+                    c -> c.epoch() == 1 && c.writers().size() == 1
+                            && c.writers().getFirst().nodeId().equals(promoted.name()), PATIENCE);
+
+            // the old primary returns (read-only from its config) and is fenced, then rejoined unless it holds a
+            // transaction no replica received (a semi-sync primary killed mid-commit can)
+            t.primary().start();
+            FailoverStepCompleted verdict = tap.await("node1 rejoined or refused", FailoverStepCompleted.class, 0,
+                    s -> s.step().startsWith("rejoin") && s.detail().startsWith("node1"), PATIENCE);
+            assertEquals("1", value(t.primary(), t, "SELECT @@read_only"));
+            if (verdict.step().equals("rejoin")) {
+                assertReplicatesFrom(t.primary(), promoted, t);
+                awaitSameData(t, promoted, "kill");
+            } else {
+                assertTrue(verdict.detail().contains("has transactions " + promoted.name() + " does not"),
+                        verdict.detail());
+                assertTrue(slaveStatus(t.primary(), t).isEmpty(), "an errant node is left out of replication");
+                tap.await("ErrantGtidDetected raised", io.mysqlha.events.AlertRaised.class, 0,
+                        a -> a.name().equals("ErrantGtidDetected") && "node1".equals(a.nodeId()), PATIENCE);
+            }
+            System.out.println("old primary after kill -9: " + verdict.step() + ": " + verdict.detail());
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1));
+        }
+    }
+
+    /** The rejoined node holds exactly the new primary's rows (nothing lost, nothing of its own). */
+    private static void awaitSameData(ReplicationTopology t, MariaDbNode primary, String table) {
+        Waits.until(t.primary() + " has " + primary + "'s rows", PATIENCE, () -> {
+            String sql = "SELECT COUNT(*), COALESCE(SUM(id), 0) FROM app." + table;
+            try (Connection a = primary.connect(t.users().admin()); Connection b = t.primary().connect(t.users().admin())) {
+                return Sql.rows(a, sql).equals(Sql.rows(b, sql));
+            }
+        });
+    }
+
+    @Test
+    void shouldNotFailOverAFrozenPrimaryWhileReplicasStillReplicateFromIt() throws Exception {
+        try (EventTap tap = tap("frozen"); ReplicationTopology t = cluster("frozen", tap)) {
+            t.primary().freeze();
+            try {
+                FailureAnalyzed unreachable = tap.await("UnreachablePrimary", FailureAnalyzed.class, 0,
+                        a -> a.problem().equals("UnreachablePrimary"), PATIENCE);
+                assertTrue(tap.all(FailoverStarted.class).isEmpty(), "no failover while a replica still replicates");
+                // slave_net_timeout=4: the replicas give the frozen primary up within seconds, then failover acts
+                FailoverCompleted done = tap.await("FailoverCompleted", FailoverCompleted.class, 0, f -> true,
+                        PATIENCE);
+                assertTrue(done.header().time().isAfter(unreachable.header().time()));
+            } finally {
+                t.primary().thaw();
+            }
+            // thawed, node1 still has read_only=OFF: it is fenced, and no topology ever had two writers
+            Waits.until("node1 fenced after thaw", PATIENCE, () -> "1".equals(value(t.primary(), t,
+                    "SELECT @@read_only")));
+            tap.await("node1 rejoined or refused", FailoverStepCompleted.class, 0,
+                    s -> s.step().startsWith("rejoin") && s.detail().startsWith("node1"), PATIENCE);
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
+                    tap.all(TopologyChanged.class).toString());
+        }
+    }
+
+    @Test
+    void shouldSwitchOverToTheTargetWithAConcurrentWriterLosingNothing() throws Exception {
+        try (EventTap tap = tap("planned"); ReplicationTopology t = cluster("planned", tap);
+             Writer writer = new Writer(t.primary(), t, "planned")) {
+            writer.awaitAtLeast(100);
+            publisher.publish(new SwitchoverRequested(EventHeader.of(SwitchoverRequested.class, "planned",
+                    Clock.systemUTC(), new EventSource("test", "it")), "sw-1", "node3", "it"));
+            FailoverCompleted done = tap.await("switchover completed", FailoverCompleted.class, 0,
+                    f -> f.failoverId().equals("sw-1"), PATIENCE);
+            Waits.until("the writer stopped at the fence", PATIENCE, () -> writer.error != null);
+            writer.close();
+            assertTrue(writer.error.contains("read-only") || writer.error.contains("1290"), writer.error);
+            MariaDbNode node3 = t.node("node3");
+            assertEquals("node3", done.newPrimary());
+            assertEquals(0, done.lostTransactions());
+            assertEquals("0", value(node3, t, "SELECT @@read_only"));
+            assertEquals("1", value(t.primary(), t, "SELECT @@read_only"));
+            assertReplicatesFrom(t.primary(), node3, t);
+            assertReplicatesFrom(t.node("node2"), node3, t);
+            assertAllPresent(writer.acknowledged, node3, t, "planned");
+            assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
+                    "enable-semi-sync", "write-epoch", "read-write"), tap.all(FailoverStepCompleted.class).stream()
+                    .filter(s -> s.failoverId().equals("sw-1")).map(FailoverStepCompleted::step).toList());
+            tap.await("topology names node3 the writer", TopologyChanged.class, 0, c -> c.writers().size() == 1
+                    && c.writers().getFirst().nodeId().equals("node3"), PATIENCE);
+            assertFalse(tap.all(FailureAnalyzed.class).stream().anyMatch(a -> a.problem().startsWith("DeadPrimary")));
+        }
+    }
+}
