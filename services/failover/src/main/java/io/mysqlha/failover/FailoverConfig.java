@@ -62,4 +62,9 @@ public interface FailoverConfig {
     @WithDefault("5000")
     @Min(0) @Max(600_000)
     int drainTimeoutMs();
+
+    /** The least a switchover waits after announcing itself before it fences, so every gateway holds new writes. */
+    @WithDefault("150")
+    @Min(0) @Max(60_000)
+    int holdGraceMs();
 }

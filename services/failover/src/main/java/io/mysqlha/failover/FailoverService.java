@@ -48,7 +48,7 @@ public class FailoverService {
         SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
         RecoverySettings settings = new RecoverySettings(Duration.ofMillis(failover.connectTimeoutMs()),
                 Duration.ofMillis(failover.statementTimeoutMs()), Duration.ofMillis(failover.applyTimeoutMs()),
-                Duration.ofMillis(failover.drainTimeoutMs()));
+                Duration.ofMillis(failover.drainTimeoutMs()), Duration.ofMillis(failover.holdGraceMs()));
         Clock clock = Clock.systemUTC();
         RecoveryRunner runner = new RecoveryRunner(vertx, secrets, settings, clock, identity.source(),
                 publisher::publish);

@@ -1,11 +1,70 @@
 package io.mysqlha.failover;
 
-import io.mysqlha.testsupport.quarkus.RealKafkaResource;
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.events.EventSource;
+import io.mysqlha.events.kafka.ClusterSpecApplier;
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.quarkus.ServiceContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+/** The service as operators meet it: REST, readiness, metrics, OpenAPI; requests reach the owner through Kafka. */
 @QuarkusTest
-@WithTestResource(RealKafkaResource.class)
+@WithTestResource(FailoverServiceInfra.class)
 class FailoverServiceIT extends ServiceContract {
+
+    @Test
+    void shouldTakeSwitchoverRequestsAndShowWhatBecameOfThem() throws Exception {
+        // no probe reports on this cluster's (unused) ports: the owner knows no primary and refuses, saying so
+        ClusterSpec spec = new ClusterSpec("svc", ClusterKind.SEMI_SYNC, List.of(
+                new NodeSpec("node1", "127.0.0.1", 1, null, null, null, null),
+                new NodeSpec("node2", "127.0.0.1", 2, null, null, null, null)), null, null, null, null, null, null);
+        String bootstrap = SharedInfra.kafka().bootstrapServers();
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
+             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-svc"), new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
+            new ClusterSpecApplier(FailoverServiceInfra.TOPICS, new EventSource("test", "it"), Clock.systemUTC())
+                    .apply(spec, reader, producer, Duration.ofSeconds(30));
+        }
+        Waits.until("GET /clusters/svc/recoveries", Duration.ofSeconds(60),
+                () -> given().get("/clusters/svc/recoveries").statusCode() == 200);
+        Waits.until("ready, owning svc", Duration.ofSeconds(60),
+                () -> given().get("/q/health/ready").asString().contains("svc"));
+
+        given().get("/clusters/nope/recoveries").then().statusCode(404).body("error", containsString("no cluster 'nope'"));
+        given().post("/clusters/svc/switchover?to=node9").then().statusCode(400)
+                .body("error", containsString("has no node 'node9'"));
+        String requestId = given().post("/clusters/svc/switchover?to=node2&by=alice").then().statusCode(202)
+                .body("follow", equalTo("/clusters/svc/recoveries")).extract().path("requestId");
+        Waits.until("the refused switchover in /recoveries", Duration.ofSeconds(30), () -> given()
+                .get("/clusters/svc/recoveries").asString().contains(requestId));
+        given().get("/clusters/svc/recoveries").then().statusCode(200)
+                .body("recoveries[0].recoveryId", equalTo(requestId))
+                .body("recoveries[0].status", equalTo("failed"))
+                .body("recoveries[0].reason", startsWith("at request: no primary is known for svc"));
+        given().post("/clusters/svc/recoveries/acknowledge?by=alice").then().statusCode(202);
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/clusters/{id}/switchover"));
+    }
 }

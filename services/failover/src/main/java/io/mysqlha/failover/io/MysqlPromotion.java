@@ -92,7 +92,7 @@ final class MysqlPromotion implements PromotionDialect {
 
     @Override
     public java.util.Set<String> openTransactions(NodeSql sql) {
-        return sql.rows("SELECT trx_id FROM information_schema.innodb_trx").stream().map(r -> r.get("trx_id"))
+        return sql.rows(PromotionDialect.CLIENT_TRANSACTIONS).stream().map(r -> r.get("trx_id"))
                 .collect(java.util.stream.Collectors.toSet());
     }
 

@@ -9,6 +9,13 @@ import java.time.Duration;
 
 /** The SQL of fencing, promoting and re-pointing, one implementation per flavour (DESIGN decision 4). */
 public interface PromotionDialect {
+    /**
+     * Transactions clients hold open. InnoDB also lists transactions of no client connection (found here: one open
+     * on a MariaDB primary from its start), which no drain can wait out.
+     */
+    String CLIENT_TRANSACTIONS = "SELECT t.trx_id FROM information_schema.innodb_trx t JOIN information_schema.processlist p"
+            + " ON p.ID = t.trx_mysql_thread_id WHERE p.COMMAND NOT IN ('Daemon', 'Binlog Dump', 'Slave_IO',"
+            + " 'Slave_SQL', 'Slave_worker') AND p.ID <> CONNECTION_ID()";
 
     static PromotionDialect of(Flavour flavour) {
         return switch (flavour) {

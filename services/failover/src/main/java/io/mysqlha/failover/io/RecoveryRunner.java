@@ -240,10 +240,12 @@ public final class RecoveryRunner {
      * a client connected directly keeps starting new ones, which the fence stops).
      */
     private String drain(NodeSql old, PromotionDialect dialect) {
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        long began = System.nanoTime();
+        long deadline = began + settings.drainTimeout().toNanos();
+        long graceEnds = began + settings.holdGrace().toNanos();
         java.util.Set<String> waiting = new java.util.HashSet<>(dialect.openTransactions(old));
         int atStart = waiting.size();
-        while (!waiting.isEmpty() && System.nanoTime() < deadline) {
+        while ((!waiting.isEmpty() && System.nanoTime() < deadline) || System.nanoTime() < graceEnds) {
             pause(Duration.ofMillis(10));
             waiting.retainAll(dialect.openTransactions(old));
         }

@@ -78,7 +78,7 @@ class FailoverOwnerIT {
         EventSource source = new EventSource("failover", "it");
         SecretResolver resolver = new SecretResolver(secrets, Map.of());
         RecoverySettings settings = new RecoverySettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofSeconds(30), Duration.ofSeconds(5));
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300));
         owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), "failover-it", TOPICS, source,
                 Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
                 false), Clock.systemUTC(), new RecoveryRunner(vertx, resolver, settings, Clock.systemUTC(), source,

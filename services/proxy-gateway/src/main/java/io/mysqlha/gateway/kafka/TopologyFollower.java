@@ -178,7 +178,11 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
                 LOG.infof("gateway: %s %s of %s started (epoch %d): new writes held until the new writer is"
                         + " published", s.kind().name().toLowerCase(), s.failoverId(), s.clusterId(), s.epoch());
             }
-            case DecodeResult.Accepted(FailoverCompleted c) -> table.release(c.clusterId(), c.failoverId());
+            // the hold ends with the topology of the new epoch, not with FailoverCompleted: that arrives before topology
+            // named the new writer, and released writes would go to the old, fenced one (1290 for the client)
+            case DecodeResult.Accepted(FailoverCompleted c) -> LOG.infof("gateway: %s of %s completed (epoch %d, %s);"
+                    + " writes stay held until the topology of epoch %d", c.failoverId(), c.clusterId(), c.epoch(),
+                    c.newPrimary(), c.epoch());
             case DecodeResult.Accepted(FailoverFailed f) -> {
                 table.release(f.clusterId(), f.failoverId());
                 LOG.warnf("gateway: %s of %s failed at %s; writes go to the writer the topology names",

@@ -73,6 +73,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long holdStarted;
     /** The routes version at which the current backend was last found to still serve (-1: not yet). */
     private long routesChecked = -1;
+    /** The node a connect last failed to, and the routes' version then: not tried again until the routes move. */
+    private InetSocketAddress unreachable;
+    private long unreachableAt = -1;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
 
@@ -206,6 +209,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         InetSocketAddress target = route.backend();
+        if (target != null && target.equals(unreachable) && unreachableAt == route.routesVersion()) {
+            target = null; // it just refused us and the topology has not moved since: wait for it to move
+        }
         if (target == null) {
             if (holdTimer == null) {
                 holdTimer = client.eventLoop().schedule(this::holdExpired, context.holdTimeoutMs(),
@@ -235,6 +241,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 })
                 .connect(target).addListener((ChannelFutureListener) f -> {
                     if (!f.isSuccess()) {
+                        unreachable = target;
+                        unreachableAt = route.routesVersion();
                         route.sessionMetrics().backendConnect(next.node(), false);
                         backendFailed(next, "cannot reach " + route.role() + " " + address(target) + " ("
                                 + f.cause().getMessage() + ")");
