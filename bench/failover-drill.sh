@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Repeated kill -9 drills of the primary through the gateway (default 5). The whole suite runs as processes (probe,
+# topology, failover, gateway) on its own broker and semi-sync topology (free ports, stopped by pid); one client
+# inserts in a loop through the read/write listener. Prints per drill and as median/max: kill to the first write
+# through the gateway, client errors, lost acknowledged writes, and the event timeline read back from Kafka
+# (detection, decision, promotion, topology). Asserts nothing.
+#   DRILLS=5 bench/failover-drill.sh
+set -euo pipefail
+source "$(dirname "$0")/../infra/lib/common.sh"
+ROOT=$(project_root)
+cd "$ROOT"
+find_jdk
+ensure_packages "${MYSQLHA_PACKAGES[@]}"
+for s in health-probe topology failover proxy-gateway; do
+  if [ ! -f "services/$s/target/quarkus-app/quarkus-run.jar" ] || [ ! -f libs/test-support/target/classpath.txt ]; then
+    echo "building (./mvnw -Dquick install)..."
+    ./mvnw -B -q -Dquick install > /tmp/failover-drill-build.log 2>&1 || { tail -30 /tmp/failover-drill-build.log; die "build failed"; }
+    break
+  fi
+done
+CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
+exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
+  -Ddrills="${DRILLS:-5}" -cp "$CP" io.mysqlha.testsupport.bench.FailoverDrill
