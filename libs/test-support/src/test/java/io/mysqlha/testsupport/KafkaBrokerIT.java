@@ -61,7 +61,8 @@ class KafkaBrokerIT {
         List<Event> sent = SampleEvents.all(cluster);
         byte[] key = cluster.getBytes(StandardCharsets.UTF_8);
         byte[] newerMajor = new String(codec.encode(sent.get(4)), StandardCharsets.UTF_8)
-                .replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"").getBytes(StandardCharsets.UTF_8);
+                .replace("\"schemaVersion\":\"" + io.mysqlha.events.SchemaVersion.CURRENT + "\"",
+                        "\"schemaVersion\":\"2.0\"").getBytes(StandardCharsets.UTF_8);
         try (var producer = producer(kafka)) {
             for (Event e : sent) {
                 producer.send(new ProducerRecord<>(topics.nameFor(e), key, codec.encode(e))).get();
