@@ -1,6 +1,7 @@
 package io.mysqlha.failover;
 
 import io.mysqlha.failover.io.NodeRepair;
+import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
 import io.mysqlha.failover.io.RecoverySettings;
 import io.mysqlha.failover.kafka.EventPublisher;
@@ -50,9 +51,10 @@ public class FailoverService {
                 Duration.ofMillis(failover.statementTimeoutMs()), Duration.ofMillis(failover.applyTimeoutMs()),
                 Duration.ofMillis(failover.drainTimeoutMs()), Duration.ofMillis(failover.holdGraceMs()));
         Clock clock = Clock.systemUTC();
-        RecoveryRunner runner = new RecoveryRunner(vertx, secrets, settings, clock, identity.source(),
+        RecoveryContext context = new RecoveryContext(vertx, secrets, settings, clock, identity.source(),
                 publisher::publish);
-        NodeRepair repair = new NodeRepair(vertx, secrets, settings, clock, identity.source(), publisher::publish);
+        RecoveryRunner runner = new RecoveryRunner(context);
+        NodeRepair repair = new NodeRepair(context);
         owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap, failover.groupId(), identity.topics(),
                 identity.source(), Duration.ofMillis(failover.healthReplayMs()), Duration.ofMillis(failover.tickMs()),
                 Duration.ofSeconds(failover.blockWindowSeconds()), Duration.ofSeconds(failover.retryAfterFailureSeconds()),

@@ -3,25 +3,15 @@ package io.mysqlha.failover;
 import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
-import io.mysqlha.events.EventSource;
-import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.quarkus.ServiceContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -40,14 +30,7 @@ class FailoverServiceIT extends ServiceContract {
                 new NodeSpec("node1", "127.0.0.1", 1, null, null, null, null),
                 new NodeSpec("node2", "127.0.0.1", 2, null, null, null, null)), null, null, null, null, null, null);
         String bootstrap = SharedInfra.kafka().bootstrapServers();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-svc"), new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
-            new ClusterSpecApplier(FailoverServiceInfra.TOPICS, new EventSource("test", "it"), Clock.systemUTC())
-                    .apply(spec, reader, producer, Duration.ofSeconds(30));
-        }
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap, FailoverServiceInfra.TOPICS, spec);
         Waits.until("GET /clusters/svc/recoveries", Duration.ofSeconds(60),
                 () -> given().get("/clusters/svc/recoveries").statusCode() == 200);
         Waits.until("ready, owning svc", Duration.ofSeconds(60),

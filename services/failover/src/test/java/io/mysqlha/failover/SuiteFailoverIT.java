@@ -3,12 +3,10 @@ package io.mysqlha.failover;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerRole;
 import io.mysqlha.domain.ListenerSpec;
-import io.mysqlha.events.EventSource;
 import io.mysqlha.events.FailoverCompleted;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
-import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
@@ -19,12 +17,6 @@ import io.mysqlha.testsupport.mariadb.Sql;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +24,9 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,14 +67,7 @@ class SuiteFailoverIT {
         ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null,
                 List.of(new ListenerSpec("rw", "127.0.0.1", rwPort, ListenerRole.READ_WRITE, 64)), null, null, null);
         String bootstrap = SharedInfra.kafka().bootstrapServers();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-suite"), new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
-            new ClusterSpecApplier(TOPICS, new EventSource("test", "it"), Clock.systemUTC())
-                    .apply(spec, reader, producer, Duration.ofSeconds(30));
-        }
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap, TOPICS, spec);
         Waits.until("the gateway writing to node1 through :" + rwPort, PATIENCE, () -> {
             try (Connection c = client()) {
                 return Sql.value(c, "SELECT @@port").orElse("").equals(Integer.toString(t.primary().port()));

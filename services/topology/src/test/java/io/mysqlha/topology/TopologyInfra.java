@@ -1,25 +1,15 @@
 package io.mysqlha.topology;
 
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.events.EventSource;
 import io.mysqlha.events.Topics;
-import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.mariadb.DbUsers;
 import io.mysqlha.testsupport.services.ServiceProcess;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -61,13 +51,6 @@ public final class TopologyInfra {
     }
 
     public static void apply(Topics topics, ClusterSpec spec) throws Exception {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap()), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "apply-" + spec.clusterId()),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            new ClusterSpecApplier(topics, new EventSource("test", "it"), Clock.systemUTC())
-                    .apply(spec, reader, producer, Duration.ofSeconds(30));
-        }
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), topics, spec);
     }
 }

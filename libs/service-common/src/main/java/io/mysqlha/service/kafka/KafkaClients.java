@@ -30,6 +30,92 @@ public final class KafkaClients {
     }
 
     /**
+     * The consumer of a service that owns clusters by partition across several topics (topology, failover): range
+     * assignor, so partition p of every subscribed topic goes to the same member; committed records only; a new
+     * group starts at the end (the owner replays what it needs itself); short fetch waits, decisions are latency.
+     */
+    public static KafkaConsumer<byte[], byte[]> partitionOwner(String bootstrap, String groupId, String memberName) {
+        Map<String, Object> config = groupMember(bootstrap, groupId, memberName,
+                org.apache.kafka.clients.consumer.RangeAssignor.class);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        return new KafkaConsumer<>(config, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    /**
+     * Runs a partition owner's loop until {@code closed} says stop: subscribes {@code topics} with the owner's
+     * rebalance listener and runs rounds; a consumer lost to an error releases every owned cluster and rejoins the
+     * group a second later (an owner never acts on what it may no longer own). Releases everything when it ends.
+     */
+    public static void ownPartitions(String bootstrap, String groupId, String memberName,
+                                     java.util.function.BooleanSupplier closed, java.util.List<String> topics,
+                                     java.util.function.Function<KafkaConsumer<byte[], byte[]>,
+                                             org.apache.kafka.clients.consumer.ConsumerRebalanceListener> rebalance,
+                                     java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> round,
+                                     java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> published,
+                                     Runnable releaseAll, org.jboss.logging.Logger log) {
+        while (!closed.getAsBoolean()) {
+            try (KafkaConsumer<byte[], byte[]> c = partitionOwner(bootstrap, groupId, memberName)) {
+                published.accept(c);
+                c.subscribe(topics, rebalance.apply(c));
+                while (!closed.getAsBoolean()) {
+                    round.accept(c);
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                if (!closed.getAsBoolean()) {
+                    log.warnf("%s woken up unexpectedly; rejoining the group", memberName);
+                }
+            } catch (RuntimeException e) {
+                log.errorf(e, "%s lost its consumer (%s); releasing its clusters and rejoining in 1 s", memberName,
+                        e.getMessage());
+                releaseAll.run();
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        releaseAll.run();
+    }
+
+    /**
+     * Runs a read model's loop until {@code closed} says stop: a committed reader, assigned and positioned by
+     * {@code position} (which returns the partitions it chose), every record handed to {@code apply}; when Kafka is
+     * lost it says so and starts again a second later. {@code published} receives the consumer so close() can wake it.
+     */
+    public static void readWhole(String bootstrap, String clientId, java.util.function.BooleanSupplier closed,
+                                 java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> position,
+                                 java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> apply,
+                                 java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> published,
+                                 org.jboss.logging.Logger log) {
+        while (!closed.getAsBoolean()) {
+            try (KafkaConsumer<byte[], byte[]> c = committedReader(bootstrap, clientId, Map.of())) {
+                published.accept(c);
+                position.accept(c);
+                while (!closed.getAsBoolean()) {
+                    for (var r : c.poll(Duration.ofMillis(500))) {
+                        apply.accept(r);
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                log.warnf("%s lost Kafka (%s); reading again in 1 s", clientId, e.getMessage());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
      * A consumer that reads topics whole, outside any group (it assigns partitions itself), committed records only:
      * the compacted state topics and the transactional topology and alerts topics.
      */

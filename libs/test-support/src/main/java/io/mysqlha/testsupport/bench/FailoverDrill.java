@@ -4,7 +4,6 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerRole;
 import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.events.Event;
-import io.mysqlha.events.EventSource;
 import io.mysqlha.events.FailoverCompleted;
 import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.events.FailoverStepCompleted;
@@ -12,7 +11,6 @@ import io.mysqlha.events.FailureAnalyzed;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
-import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
@@ -23,22 +21,14 @@ import io.mysqlha.testsupport.mariadb.Sql;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -209,15 +199,7 @@ public final class FailoverDrill {
         return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/app", p);
     }
 
-    private static void apply(Topics topics, ClusterSpec spec) throws Exception {
-        String bootstrap = SharedInfra.kafka().bootstrapServers();
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-" + spec.clusterId()),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            new ClusterSpecApplier(topics, new EventSource("bench", "drill"), Clock.systemUTC())
-                    .apply(spec, reader, producer, Duration.ofSeconds(30));
-        }
+    private static void apply(Topics topics, ClusterSpec spec) {
+        io.mysqlha.testsupport.kafka.Specs.apply(SharedInfra.kafka().bootstrapServers(), topics, spec);
     }
 }

@@ -6,7 +6,6 @@ import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.events.spec.ClusterSpecYaml;
 import io.mysqlha.testsupport.kafka.KafkaBroker;
-import io.mysqlha.testsupport.mariadb.DbUsers;
 import io.mysqlha.testsupport.mariadb.MariaDbNode;
 import io.mysqlha.testsupport.mariadb.ReplicationTopology;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

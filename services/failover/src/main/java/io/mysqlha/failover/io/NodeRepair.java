@@ -3,14 +3,9 @@ package io.mysqlha.failover.io;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.Event;
-import io.mysqlha.events.EventHeader;
-import io.mysqlha.events.EventSource;
 import io.mysqlha.events.FailoverStepCompleted;
-import io.mysqlha.service.SecretResolver;
-import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -26,27 +21,20 @@ public final class NodeRepair {
     public record Rejoin(boolean rejoined, String errant, String detail) {
     }
 
-    private final Vertx vertx;
-    private final SecretResolver secrets;
+    private final RecoveryContext context;
     private final RecoverySettings settings;
-    private final Clock clock;
-    private final EventSource source;
     private final Consumer<Event> publish;
 
-    public NodeRepair(Vertx vertx, SecretResolver secrets, RecoverySettings settings, Clock clock, EventSource source,
-                      Consumer<Event> publish) {
-        this.vertx = vertx;
-        this.secrets = secrets;
-        this.settings = settings;
-        this.clock = clock;
-        this.source = source;
-        this.publish = publish;
+    public NodeRepair(RecoveryContext context) {
+        this.context = context;
+        this.settings = context.settings();
+        this.publish = context.publish();
     }
 
     public String fence(String recoveryId, ClusterSpec spec, NodeSpec node) {
         long started = System.nanoTime();
-        ClusterCredentials creds = ClusterCredentials.resolve(spec, secrets);
-        try (NodeSql sql = NodeSql.connect(vertx, node, creds.admin(), settings.connectTimeout(), settings.statementTimeout())) {
+        ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
+        try (NodeSql sql = context.connect(node, creds.admin())) {
             RecoveryRunner.dialect(sql).fence(sql);
         }
         String detail = node.id() + " read_only=ON (it was writable beside the primary)";
@@ -61,9 +49,9 @@ public final class NodeRepair {
      */
     public Rejoin rejoin(String recoveryId, ClusterSpec spec, NodeSpec node, NodeSpec primary) {
         long started = System.nanoTime();
-        ClusterCredentials creds = ClusterCredentials.resolve(spec, secrets);
-        try (NodeSql sql = NodeSql.connect(vertx, node, creds.admin(), settings.connectTimeout(), settings.statementTimeout());
-             NodeSql p = NodeSql.connect(vertx, primary, creds.admin(), settings.connectTimeout(), settings.statementTimeout())) {
+        ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
+        try (NodeSql sql = context.connect(node, creds.admin());
+             NodeSql p = context.connect(primary, creds.admin())) {
             PromotionDialect dialect = RecoveryRunner.dialect(sql);
             ReplicaReading mine = dialect.read(sql);
             if (!mine.readOnly()) {
@@ -86,7 +74,6 @@ public final class NodeRepair {
     }
 
     private void step(String recoveryId, ClusterSpec spec, String name, long startedNanos, String detail) {
-        publish.accept(new FailoverStepCompleted(EventHeader.of(FailoverStepCompleted.class, spec.clusterId(), clock,
-                source), recoveryId, name, (System.nanoTime() - startedNanos) / 1_000_000, detail));
+        publish.accept(new FailoverStepCompleted(context.header(FailoverStepCompleted.class, spec.clusterId()), recoveryId, name, (System.nanoTime() - startedNanos) / 1_000_000, detail));
     }
 }

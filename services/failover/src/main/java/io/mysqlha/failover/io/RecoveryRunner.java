@@ -6,7 +6,6 @@ import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.GtidPosition;
 import io.mysqlha.events.Event;
 import io.mysqlha.events.EventHeader;
-import io.mysqlha.events.EventSource;
 import io.mysqlha.events.FailoverCompleted;
 import io.mysqlha.events.FailoverFailed;
 import io.mysqlha.events.FailoverKind;
@@ -14,11 +13,8 @@ import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.failover.core.CandidateElector;
 import io.mysqlha.failover.core.Election;
 import io.mysqlha.failover.core.ReplicaPosition;
-import io.mysqlha.service.SecretResolver;
-import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,26 +32,19 @@ import java.util.function.Consumer;
 public final class RecoveryRunner {
     private static final Logger LOG = Logger.getLogger(RecoveryRunner.class);
 
-    private final Vertx vertx;
-    private final SecretResolver secrets;
+    private final RecoveryContext context;
     private final RecoverySettings settings;
-    private final Clock clock;
-    private final EventSource source;
     private final Consumer<Event> publish;
 
-    public RecoveryRunner(Vertx vertx, SecretResolver secrets, RecoverySettings settings, Clock clock,
-                          EventSource source, Consumer<Event> publish) {
-        this.vertx = vertx;
-        this.secrets = secrets;
-        this.settings = settings;
-        this.clock = clock;
-        this.source = source;
-        this.publish = publish;
+    public RecoveryRunner(RecoveryContext context) {
+        this.context = context;
+        this.settings = context.settings();
+        this.publish = context.publish();
     }
 
     public RecoveryOutcome promote(PromotionRequest r) {
         ClusterSpec spec = r.spec();
-        Steps steps = new Steps(r.failoverId(), spec.clusterId(), clock, source, publish::accept);
+        Steps steps = new Steps(r.failoverId(), spec.clusterId(), context.clock(), context.source(), publish::accept);
         Map<String, NodeSql> open = new LinkedHashMap<>();
         boolean started = false;
         boolean oldFencedByUs = false;
@@ -63,7 +52,7 @@ public final class RecoveryRunner {
         boolean oldRepointed = false;
         String candidateId = null;
         try {
-            ClusterCredentials creds = ClusterCredentials.resolve(spec, secrets);
+            ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
             NodeSpec old = spec.node(r.oldPrimaryId()).orElseThrow(() -> new StepException("the spec of "
                     + spec.clusterId() + " does not list the primary " + r.oldPrimaryId()));
             boolean switchover = r.kind() == FailoverKind.SWITCHOVER;
@@ -298,7 +287,7 @@ public final class RecoveryRunner {
 
     Optional<NodeSql> connect(NodeSpec node, ClusterCredentials creds) {
         try {
-            return Optional.of(NodeSql.connect(vertx, node, creds.admin(), settings.connectTimeout(), settings.statementTimeout()));
+            return Optional.of(context.connect(node, creds.admin()));
         } catch (StepException e) {
             LOG.debugf("%s unreachable: %s", node.id(), e.getMessage());
             return Optional.empty();
@@ -309,8 +298,8 @@ public final class RecoveryRunner {
         return PromotionDialect.of(sql.flavour());
     }
 
-    private <E extends Event> EventHeader header(Class<E> type, ClusterSpec spec) {
-        return EventHeader.of(type, spec.clusterId(), clock, source);
+    private EventHeader header(Class<? extends Event> type, ClusterSpec spec) {
+        return context.header(type, spec.clusterId());
     }
 
     private static void pause(Duration d) {

@@ -37,16 +37,12 @@ import io.mysqlha.failover.io.PromotionRequest;
 import io.mysqlha.failover.io.RecoveryOutcome;
 import io.mysqlha.failover.io.RecoveryRunner;
 import io.mysqlha.service.kafka.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -79,7 +75,6 @@ import java.util.stream.Collectors;
  */
 public final class FailoverOwner implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FailoverOwner.class);
-    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Duration SMALL_RECOVERY_BACKOFF = Duration.ofSeconds(10);
 
     /**
@@ -135,26 +130,9 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
-                consumer = c;
-                c.subscribe(List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.TOPOLOGY),
-                        name(Topic.FAILOVER), name(Topic.COMMANDS)), rebalance(c));
-                while (!closed) {
-                    round(c);
-                }
-            } catch (WakeupException e) {
-                if (!closed) {
-                    LOG.warn("failover owner woken up unexpectedly; rejoining the group");
-                }
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "%s lost its consumer (%s); releasing its clusters and rejoining in %d s", memberName,
-                        e.getMessage(), RETRY.toSeconds());
-                releaseAll();
-                pause(RETRY);
-            }
-        }
-        releaseAll();
+        KafkaClients.ownPartitions(settings.bootstrap(), settings.groupId(), memberName, () -> closed,
+                List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.TOPOLOGY), name(Topic.FAILOVER),
+                        name(Topic.COMMANDS)), this::rebalance, this::round, c -> consumer = c, this::releaseAll, LOG);
     }
 
     private void round(KafkaConsumer<byte[], byte[]> c) {
@@ -586,29 +564,12 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
         assigned = false;
     }
 
-    private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Map<String, Object> config = KafkaClients.groupMember(settings.bootstrap(), settings.groupId(), memberName,
-                RangeAssignor.class);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
     private EventHeader header(Class<? extends Event> type, String clusterId) {
         return EventHeader.of(type, clusterId, clock, settings.source());
     }
 
     private String name(Topic topic) {
         return settings.topics().name(topic);
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -104,30 +103,12 @@ public final class RecoveryLog implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, "failover-log", Map.of())) {
-                consumer = c;
-                List<TopicPartition> all = new ArrayList<>(KafkaClients.partitions(c, topics.name(Topic.CLUSTERS)));
-                all.addAll(KafkaClients.partitions(c, topics.name(Topic.FAILOVER)));
-                c.assign(all);
-                c.seekToBeginning(all);
-                while (!closed) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        apply(r);
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                LOG.warnf("failover log lost Kafka (%s); reading again in 1 s", e.getMessage());
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        KafkaClients.readWhole(bootstrap, "failover-log", () -> closed, c -> {
+            List<TopicPartition> all = new ArrayList<>(KafkaClients.partitions(c, topics.name(Topic.CLUSTERS)));
+            all.addAll(KafkaClients.partitions(c, topics.name(Topic.FAILOVER)));
+            c.assign(all);
+            c.seekToBeginning(all);
+        }, this::apply, c -> consumer = c, LOG);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r) {

@@ -11,8 +11,8 @@ import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
-import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.failover.io.NodeRepair;
+import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
 import io.mysqlha.failover.io.RecoverySettings;
 import io.mysqlha.service.SecretResolver;
@@ -26,12 +26,6 @@ import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
 import io.vertx.core.Vertx;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,11 +73,11 @@ class FailoverOwnerIT {
         SecretResolver resolver = new SecretResolver(secrets, Map.of());
         RecoverySettings settings = new RecoverySettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300));
+        RecoveryContext context = new RecoveryContext(vertx, resolver, settings, Clock.systemUTC(), source,
+                publisher::publish);
         owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), "failover-it", TOPICS, source,
                 Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
-                false), Clock.systemUTC(), new RecoveryRunner(vertx, resolver, settings, Clock.systemUTC(), source,
-                publisher::publish), new NodeRepair(vertx, resolver, settings, Clock.systemUTC(), source,
-                publisher::publish), publisher);
+                false), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context), publisher);
         owner.start();
         Waits.until("failover owner ready", PATIENCE, owner::ready);
     }
@@ -115,14 +109,7 @@ class FailoverOwnerIT {
     private static ReplicationTopology cluster(String clusterId, EventTap tap) throws Exception {
         ReplicationTopology t = ReplicationTopology.startForTests(SharedInfra.dir(clusterId), 2);
         ClusterSpec spec = t.spec(clusterId);
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap()), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "apply-" + clusterId),
-                     new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            new ClusterSpecApplier(TOPICS, new EventSource("test", "it"), Clock.systemUTC())
-                    .apply(spec, reader, producer, Duration.ofSeconds(30));
-        }
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, spec);
         tap.await("topology names node1 the writer", TopologyChanged.class, 0,
                 c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("node1")
                         && c.readers().size() == 3, PATIENCE);

@@ -18,17 +18,13 @@ import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
 import io.mysqlha.topology.core.ClusterBook;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -117,25 +113,9 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = newConsumer()) {
-                consumer = c;
-                c.subscribe(List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.FAILOVER)), rebalance(c));
-                while (!closed) {
-                    round(c);
-                }
-            } catch (WakeupException e) {
-                if (!closed) {
-                    LOG.warn("topology owner woken up unexpectedly; rejoining the group");
-                }
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "%s lost its consumer (%s); releasing its clusters and rejoining in %d s", memberName,
-                        e.getMessage(), RETRY.toSeconds());
-                releaseAll();
-                pause(RETRY);
-            }
-        }
-        releaseAll();
+        KafkaClients.ownPartitions(settings.bootstrap(), settings.groupId(), memberName, () -> closed,
+                List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.FAILOVER)), this::rebalance, this::round,
+                c -> consumer = c, this::releaseAll, LOG);
         publisher.close();
     }
 
@@ -363,16 +343,6 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
         assigned = false;
     }
 
-    private KafkaConsumer<byte[], byte[]> newConsumer() {
-        // partition p of every subscribed topic to the same member: that member owns the clusters of p
-        Map<String, Object> config = KafkaClients.groupMember(settings.bootstrap(), settings.groupId(), memberName,
-                RangeAssignor.class);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    }
-
     private EventHeader header(Class<? extends Event> type, String clusterId) {
         return EventHeader.of(type, clusterId, clock, settings.source());
     }
@@ -391,14 +361,6 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
 
     private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
         return partitions.stream().map(TopicPartition::partition).collect(Collectors.toSet());
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

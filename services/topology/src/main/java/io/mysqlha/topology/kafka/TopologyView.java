@@ -11,7 +11,6 @@ import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -68,35 +67,16 @@ public final class TopologyView implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, "topology-view",
-                    Map.of())) {
-                consumer = c;
-                List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
-                whole.addAll(partitions(c, Topic.TOPOLOGY));
-                List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
-                List<TopicPartition> all = new ArrayList<>(whole);
-                all.addAll(fromEnd);
-                c.assign(all);
-                c.seekToBeginning(whole);
-                c.seekToEnd(fromEnd);
-                while (!closed) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        apply(r);
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                LOG.warnf("topology view lost Kafka (%s); reading again in 1 s", e.getMessage());
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        KafkaClients.readWhole(bootstrap, "topology-view", () -> closed, c -> {
+            List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
+            whole.addAll(partitions(c, Topic.TOPOLOGY));
+            List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
+            List<TopicPartition> all = new ArrayList<>(whole);
+            all.addAll(fromEnd);
+            c.assign(all);
+            c.seekToBeginning(whole);
+            c.seekToEnd(fromEnd);
+        }, this::apply, c -> consumer = c, LOG);
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, Topic topic) {

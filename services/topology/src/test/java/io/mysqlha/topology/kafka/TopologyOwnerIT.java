@@ -3,7 +3,6 @@ package io.mysqlha.topology.kafka;
 import io.mysqlha.testsupport.kafka.EventTap;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.AlertResolved;
 import io.mysqlha.events.EventCodec;
