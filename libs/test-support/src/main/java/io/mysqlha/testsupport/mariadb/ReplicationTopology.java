@@ -118,15 +118,33 @@ public final class ReplicationTopology implements AutoCloseable {
                 restart(n);
             }
         });
-        // Every node restarts read-only (config). Until failover runs, the node that replicates from nobody is the
-        // primary; after a failover the old primary replicates from the new one, so this still finds the right one.
+        // Every node restarts read-only (config). The primary is the node that replicates from nobody and carries
+        // the newest epoch failover wrote (mysqlha.epoch, replicated to its replicas): an old primary that failover
+        // replaced also replicates from nobody, but from an older epoch, and must stay read-only (failover fences
+        // and rejoins it). Before any failover every epoch is 0 and the one node without replication is the primary.
+        Map<MariaDbNode, Long> alone = new LinkedHashMap<>();
+        long newest = 0;
         for (MariaDbNode n : nodes) {
             try (Connection c = n.connect(users.admin())) {
+                long epoch = Sql.rows(c, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema ="
+                        + " 'mysqlha' AND table_name = 'epoch'").getFirst().get("n").equals("0") ? 0
+                        : Long.parseLong(Sql.value(c, "SELECT COALESCE(MAX(epoch), 0) FROM mysqlha.epoch").orElse("0"));
+                newest = Math.max(newest, epoch);
                 if (Sql.rows(c, "SHOW SLAVE STATUS").isEmpty()) {
-                    Sql.execute(c, "SET GLOBAL read_only=OFF", "SET GLOBAL rpl_semi_sync_master_enabled=ON");
+                    alone.put(n, epoch);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot check " + n + " after restart: " + e.getMessage(), e);
+            }
+        }
+        long current = newest;
+        List<MariaDbNode> primaries = alone.entrySet().stream().filter(e -> e.getValue() == current)
+                .map(Map.Entry::getKey).toList();
+        if (primaries.size() == 1) {
+            try (Connection c = primaries.getFirst().connect(users.admin())) {
+                Sql.execute(c, "SET GLOBAL read_only=OFF", "SET GLOBAL rpl_semi_sync_master_enabled=ON");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot make " + primaries.getFirst() + " writable: " + e.getMessage(), e);
             }
         }
     }

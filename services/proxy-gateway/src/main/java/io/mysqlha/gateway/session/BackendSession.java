@@ -172,6 +172,8 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private boolean refusedByProtocol;
+
     boolean ready() {
         return phase == Phase.READY;
     }
@@ -182,7 +184,13 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         return hash.length == 0 ? new byte[0] : NativePassword.respondWithStage1(stage1, seed, hash);
     }
 
+    /** True when the node answered but not as the gateway needs (capabilities, plugin): waiting will not help. */
+    boolean refusedByProtocol() {
+        return refusedByProtocol;
+    }
+
     private void fail(String why) {
+        refusedByProtocol = true;
         phase = Phase.CLOSED;
         session.backendFailed(this, ClientSession.address(target) + ": " + why);
         close();

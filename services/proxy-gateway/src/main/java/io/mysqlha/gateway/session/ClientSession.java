@@ -357,8 +357,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         backend = null;
         route.sessionMetrics().error(b.answered() || !tracker.busy() ? SessionMetrics.Cause.BACKEND_UNAVAILABLE
                 : SessionMetrics.Cause.LOST_BACKEND);
-        if (phase == Phase.CONNECTING) {
+        if (phase == Phase.CONNECTING && b.refusedByProtocol()) {
             refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: " + why);
+            return;
+        }
+        if (phase == Phase.CONNECTING) {
+            // a client logging in while its node fails over waits for the next topology (bounded by the hold
+            // timeout, then 9001) instead of being refused at once; the node is not tried again until routes move
+            unreachable = b.target();
+            unreachableAt = route.routesVersion();
+            acquire();
             return;
         }
         boolean wasInTransaction = tracker.inTransaction();
