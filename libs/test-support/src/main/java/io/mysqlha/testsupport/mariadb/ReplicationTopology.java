@@ -82,10 +82,6 @@ public final class ReplicationTopology implements AutoCloseable {
         c.put("rpl-semi-sync-slave-enabled", "ON");
         c.put("rpl-semi-sync-master-enabled", "OFF");
         c.put("rpl-semi-sync-master-timeout", Long.toString(SEMI_SYNC_TIMEOUT_MS));
-        // lossless semi-sync: a commit waits for the ack before the engine commits, so a primary killed while
-        // waiting restarts (as a semi-sync replica) with that transaction truncated from its binlog (MDEV-21117)
-        // instead of holding a commit no replica has
-        c.put("rpl-semi-sync-master-wait-point", "AFTER_SYNC");
         // short, as Orchestrator advises: a replica notices a frozen (not dead) primary within seconds
         c.put("slave-net-timeout", "4");
         // Replication resumes through restart(): after a crash gtid_slave_pos may lag the binlog (see there).

@@ -272,8 +272,7 @@ class TopologyOwnerIT {
             send(health, "no-such-cluster", CODEC.encode(writable("no-such-cluster", replica.name(), replica.port(),
                     java.time.Instant.now())));
             send(health, id, new String(CODEC.encode(writable(id, replica.name(), replica.port(), java.time.Instant.now())),
-                    StandardCharsets.UTF_8).replace("\"schemaVersion\":\"" + io.mysqlha.events.SchemaVersion.CURRENT + "\"",
-                            "\"schemaVersion\":\"2.0\"")
+                    StandardCharsets.UTF_8).replace("\"schemaVersion\":\"1.0\"", "\"schemaVersion\":\"2.0\"")
                     .getBytes(StandardCharsets.UTF_8));
             send(health, id, "{not json".getBytes(StandardCharsets.UTF_8));
             Waits.until("every bad record counted", PATIENCE, () -> ignored.count(health, "out_of_order") >= 1
