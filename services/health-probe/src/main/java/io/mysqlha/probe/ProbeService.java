@@ -45,6 +45,7 @@ public class ProbeService implements OwnershipListener {
     private final Map<String, ClusterProber> probers = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final java.util.List<io.micrometer.core.instrument.Meter> serviceMeters = new java.util.ArrayList<>();
     private Producer<byte[], byte[]> producer;
     private HealthPublisher publisher;
     private ClusterOwnership ownership;
@@ -62,9 +63,12 @@ public class ProbeService implements OwnershipListener {
         String bootstrap = config.kafka().bootstrapServers();
         producer = HealthPublisher.producer(bootstrap, "health-probe-" + identity.source().instance());
         publisher = new HealthPublisher(producer, identity.topics());
-        registry.gauge("mysqlha.probe.clusters.owned", probers, Map::size);
-        registry.more().counter("mysqlha.probe.observations.dropped", java.util.List.of(), publisher,
-                HealthPublisher::dropped);
+        // held strongly and removed at stop: a registry that outlives the application (tests restart Quarkus in
+        // one JVM) would otherwise keep a meter whose weakly held state was collected, and drop the new one
+        serviceMeters.add(io.micrometer.core.instrument.Gauge.builder("mysqlha.probe.clusters.owned", probers, Map::size)
+                .strongReference(true).register(registry));
+        serviceMeters.add(io.micrometer.core.instrument.FunctionCounter.builder("mysqlha.probe.observations.dropped",
+                publisher, HealthPublisher::dropped).register(registry));
         ownership = new ClusterOwnership(bootstrap, probeConfig.groupId(), identity.source().instance(),
                 identity.topics(), producer, this);
         Thread.ofPlatform().name("probe-start").daemon().start(() -> {
@@ -83,6 +87,7 @@ public class ProbeService implements OwnershipListener {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        serviceMeters.forEach(registry::remove);
         if (ownership != null) {
             ownership.close();
         }
