@@ -1,4 +1,4 @@
-package io.mysqlha.failover;
+package io.mysqlha.e2e;
 
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerRole;
