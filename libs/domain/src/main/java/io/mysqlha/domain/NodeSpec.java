@@ -23,6 +23,11 @@ public record NodeSpec(String id, String host, Integer port, String zone, Intege
         zone = zone == null ? "" : zone;
     }
 
+    /** True when {@code host:port} (as a replica's source, say) names this node. */
+    public boolean isAt(String otherHost, Integer otherPort) {
+        return otherHost != null && port.equals(otherPort) && host.equalsIgnoreCase(otherHost);
+    }
+
     public String address() {
         return host + ":" + port;
     }

@@ -12,13 +12,12 @@ import java.util.Optional;
  *
  * @param primaryId     the node that holds the current epoch's writes (null when none is known)
  * @param formerPrimary the primary the last failover replaced (null before any)
- * @param promotedAt    the current primary's GTID position when it was promoted (null before any failover)
  * @param downAfter     failed observations in a row before the primary counts as lost
  * @param settledAfter  when the current epoch began (null before any failover): an observation made before it
  *                      shows the cluster as it was, and says nothing about the nodes' roles now
  */
-public record ClusterSnapshot(ClusterSpec spec, String primaryId, long epoch, String formerPrimary, String promotedAt,
-                              Map<String, NodeView> nodes, int downAfter, Instant at, Instant settledAfter) {
+public record ClusterSnapshot(ClusterSpec spec, String primaryId, long epoch, String formerPrimary,
+                              Map<String, NodeView> nodes, int downAfter, Instant settledAfter) {
 
     public ClusterSnapshot {
         nodes = Map.copyOf(nodes);

@@ -29,7 +29,6 @@ public final class ClusterWatch {
     private long epoch;
     private String epochPrimary;
     private String formerPrimary;
-    private String promotedAt;
     private String topologyWriter;
     private Instant epochSince;
     private Set<String> published = Set.of();
@@ -78,17 +77,12 @@ public final class ClusterWatch {
         epoch = f.epoch();
         epochPrimary = f.newPrimary();
         formerPrimary = f.oldPrimary();
-        promotedAt = f.promotedAt();
         epochSince = f.header().time();
         return true;
     }
 
     public long epoch() {
         return epoch;
-    }
-
-    public String promotedAt() {
-        return promotedAt;
     }
 
     public Optional<String> primaryId() {
@@ -107,13 +101,13 @@ public final class ClusterWatch {
         return Optional.ofNullable(views.get(nodeId));
     }
 
-    public ClusterSnapshot snapshot(Instant now) {
+    public ClusterSnapshot snapshot() {
         Map<String, NodeView> nodes = new HashMap<>();
         for (NodeSpec n : spec.nodes()) {
             nodes.put(n.id(), views.getOrDefault(n.id(), new NodeView(n, null, null, 0)));
         }
-        return new ClusterSnapshot(spec, primaryId().orElse(null), epoch, formerPrimary, promotedAt, nodes,
-                spec.probe().downAfter(), now, epochSince);
+        return new ClusterSnapshot(spec, primaryId().orElse(null), epoch, formerPrimary, nodes,
+                spec.probe().downAfter(), epochSince);
     }
 
     /**

@@ -23,8 +23,8 @@ public record NodeView(NodeSpec spec, NodeHealthObserved latest, NodeHealthObser
 
     /** True when this node replicates (in its last good observation) from {@code source}. */
     public boolean replicatesFrom(NodeSpec source) {
-        return lastGood != null && lastGood.replication() != null && source.port().equals(lastGood.replication()
-                .sourcePort()) && source.host().equalsIgnoreCase(String.valueOf(lastGood.replication().sourceHost()));
+        return lastGood != null && lastGood.replication() != null
+                && source.isAt(lastGood.replication().sourceHost(), lastGood.replication().sourcePort());
     }
 
     public String describe() {

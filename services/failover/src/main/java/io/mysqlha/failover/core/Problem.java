@@ -29,5 +29,23 @@ public enum Problem {
     /** A replica replicates from nobody. */
     NotConnectedToPrimary,
     /** A replica replicates from a node that is not the primary. */
-    ConnectedToWrongPrimary
+    ConnectedToWrongPrimary;
+
+    /** The primary itself cannot be reached (whatever the replicas say). */
+    public boolean primaryLost() {
+        return this == DeadPrimary || this == DeadPrimaryAndSomeReplicas || this == DeadPrimaryAndReplicas
+                || this == UnreachablePrimary;
+    }
+
+    /**
+     * How loud the alert is for what failover sees and does not fix by itself; empty when failover recovers it,
+     * or when topology already alerts on it (ReplicationStopped).
+     */
+    public java.util.Optional<io.mysqlha.events.Severity> alert() {
+        return switch (this) {
+            case UnreachablePrimary, DeadPrimaryAndReplicas -> java.util.Optional.of(io.mysqlha.events.Severity.CRITICAL);
+            case ErrantGtidDetected, PrimaryIsReadOnly -> java.util.Optional.of(io.mysqlha.events.Severity.WARNING);
+            default -> java.util.Optional.empty();
+        };
+    }
 }

@@ -48,6 +48,18 @@ public final class RecoveryGuard {
     }
 
     /**
+     * A recovery begun earlier (by a predecessor, or a failed attempt) continues: only one in flight holds it back,
+     * never the block window or the retry delay, which are meant for new recoveries.
+     */
+    public synchronized Optional<String> tryResume(String recoveryId) {
+        if (inFlight != null) {
+            return Optional.of("recovery " + inFlight + " is in flight");
+        }
+        inFlight = recoveryId;
+        return Optional.empty();
+    }
+
+    /**
      * The recovery ended. A completed automatic promotion starts the block window; a failed one only delays the
      * next attempt (a cluster with no writer must not wait 30 s because a candidate died mid-promotion).
      */
@@ -78,7 +90,4 @@ public final class RecoveryGuard {
         lastPromotionFailed = null;
     }
 
-    public synchronized Optional<String> inFlight() {
-        return Optional.ofNullable(inFlight);
-    }
 }

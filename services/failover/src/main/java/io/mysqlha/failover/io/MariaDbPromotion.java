@@ -118,12 +118,6 @@ final class MariaDbPromotion implements PromotionDialect {
                 .map(r -> Integer.parseInt(r.get("Value"))).orElse(0);
     }
 
-    @Override
-    public java.util.Set<String> openTransactions(NodeSql sql) {
-        return sql.rows(PromotionDialect.CLIENT_TRANSACTIONS).stream().map(r -> r.get("trx_id"))
-                .collect(java.util.stream.Collectors.toSet());
-    }
-
     static String quote(String s) {
         return s.replace("\\", "\\\\").replace("'", "\\'");
     }

@@ -90,12 +90,6 @@ final class MysqlPromotion implements PromotionDialect {
                 .map(r -> Integer.parseInt(r.get("Value"))).orElse(0);
     }
 
-    @Override
-    public java.util.Set<String> openTransactions(NodeSql sql) {
-        return sql.rows(PromotionDialect.CLIENT_TRANSACTIONS).stream().map(r -> r.get("trx_id"))
-                .collect(java.util.stream.Collectors.toSet());
-    }
-
     /** GTID sets name every transaction: what the node executed and the source did not is missing there. */
     @Override
     public java.util.Optional<String> missingOn(NodeSql source, ReplicaReading mine) {

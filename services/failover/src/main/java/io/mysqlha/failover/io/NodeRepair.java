@@ -17,8 +17,12 @@ import java.util.function.Consumer;
 public final class NodeRepair {
     private static final Logger LOG = Logger.getLogger(NodeRepair.class);
 
-    /** What a rejoin found: done, or refused because the node has transactions of its own. */
-    public record Rejoin(boolean rejoined, String errant, String detail) {
+    /**
+     * What a rejoin found: done, or refused because the node has transactions of its own.
+     *
+     * @param refusedAt the node's own position when refused (null when rejoined)
+     */
+    public record Rejoin(boolean rejoined, String refusedAt, String detail) {
     }
 
     private final RecoveryContext context;
@@ -63,7 +67,7 @@ public final class NodeRepair {
                 String detail = node.id() + " is read-only and left out: " + errant
                         + "; remove them (or rebuild the node) before it can replicate";
                 step(recoveryId, spec, "rejoin-refused", started, detail);
-                return new Rejoin(false, errant, detail);
+                return new Rejoin(false, mine.own().toString(), detail);
             }
             dialect.pointAt(sql, primary, creds.replication(), mine.sourceHost() == null);
             String detail = node.id() + " (at " + mine.own() + ") replicates from " + primary.id();

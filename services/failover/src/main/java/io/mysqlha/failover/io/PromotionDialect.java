@@ -50,8 +50,11 @@ public interface PromotionDialect {
     /** Semi-sync replicas connected to this node as a source. */
     int semiSyncClients(NodeSql sql);
 
-    /** Ids of the transactions open on the node, which a switchover lets finish before it fences. */
-    java.util.Set<String> openTransactions(NodeSql sql);
+    /** Ids of the client transactions open on the node, which a switchover lets finish before it fences. */
+    default java.util.Set<String> openTransactions(NodeSql sql) {
+        return sql.rows(CLIENT_TRANSACTIONS).stream().map(r -> r.get("trx_id"))
+                .collect(java.util.stream.Collectors.toSet());
+    }
 
     /** Who holds these transactions open, and since when, for the decision log. */
     default String describeTransactions(NodeSql sql, java.util.Set<String> ids) {

@@ -75,8 +75,7 @@ public final class RecoveryRunner {
                 open.put(n.id(), sql.get());
                 ReplicaReading reading = dialect(sql.get()).read(sql.get());
                 readings.put(n.id(), reading);
-                boolean fromOld = reading.sourceHost() != null && old.host().equalsIgnoreCase(reading.sourceHost())
-                        && old.port().equals(reading.sourcePort());
+                boolean fromOld = old.isAt(reading.sourceHost(), reading.sourcePort());
                 positions.add(new ReplicaPosition(n, fromOld, reading.received(), reading.applied(),
                         reading.lagSeconds(), r.errant().contains(n.id()) ? "found by the analysis" : null));
             }
@@ -204,7 +203,7 @@ public final class RecoveryRunner {
             publish.accept(new FailoverFailed(header(FailoverFailed.class, spec), r.failoverId(), r.kind(),
                     started ? steps.current() : "prepare", reason + "; " + state));
             return new RecoveryOutcome(r.failoverId(), false, null, "failed at " + steps.current() + ": " + reason,
-                    started && !r.dryRun() ? candidateId : null);
+                    started && !r.dryRun() ? candidateId : null, null);
         } finally {
             open.values().forEach(NodeSql::close);
         }

@@ -3,6 +3,7 @@ package io.mysqlha.failover.kafka;
 import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.failover.core.ClusterWatch;
 import io.mysqlha.failover.core.RecoveryGuard;
+import io.mysqlha.failover.core.RecoveryScheduler;
 
 import java.time.Instant;
 import java.util.HashMap;
@@ -12,21 +13,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The owner's book of one cluster: what it watches, its guard, recoveries begun and not ended (this instance's or
- * a predecessor's), nodes found errant, alerts it raised, and when a failed small recovery may be tried again.
+ * The owner's book of one cluster: what it watches, its guard and scheduler, recoveries begun and not ended (this
+ * instance's or a predecessor's), nodes found errant, and the alerts it raised.
  * Touched only by the owner thread.
  */
 final class ClusterDesk {
     final int partition;
     final ClusterWatch watch;
     final RecoveryGuard guard;
+    final RecoveryScheduler scheduler;
     final Map<String, FailoverStarted> unfinished = new LinkedHashMap<>();
     final Set<String> errant = new HashSet<>();
     final Map<String, String> alerts = new HashMap<>();
-    final Map<String, Instant> retryAt = new HashMap<>();
     final Map<String, Instant> blockedLogged = new HashMap<>();
-    /** When a small recovery last acted on a node: its observations from before then show the old state. */
-    final Map<String, Instant> actedOn = new HashMap<>();
     String running;
     /** A promotion that began and failed: the next attempt resumes it on the same candidate once. */
     PromotionRetry retry;
@@ -34,9 +33,10 @@ final class ClusterDesk {
     record PromotionRetry(String failoverId, String oldPrimary, String candidate, long epoch) {
     }
 
-    ClusterDesk(int partition, ClusterWatch watch, RecoveryGuard guard) {
+    ClusterDesk(int partition, ClusterWatch watch, RecoveryGuard guard, RecoveryScheduler scheduler) {
         this.partition = partition;
         this.watch = watch;
         this.guard = guard;
+        this.scheduler = scheduler;
     }
 }

@@ -31,7 +31,7 @@ import io.mysqlha.failover.core.Problem;
 import io.mysqlha.failover.core.Recovery;
 import io.mysqlha.failover.core.RecoveryGuard;
 import io.mysqlha.failover.core.RecoveryPlan;
-import io.mysqlha.failover.core.RecoveryPlanner;
+import io.mysqlha.failover.core.RecoveryScheduler;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.PromotionRequest;
 import io.mysqlha.failover.io.RecoveryOutcome;
@@ -224,8 +224,9 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
     private void spec(int partition, ClusterSpec spec) {
         ClusterDesk d = desks.get(spec.clusterId());
         if (d == null) {
-            desks.put(spec.clusterId(), new ClusterDesk(partition, new ClusterWatch(spec),
-                    new RecoveryGuard(clock, settings.blockWindow(), settings.retryAfterFailure())));
+            RecoveryGuard guard = new RecoveryGuard(clock, settings.blockWindow(), settings.retryAfterFailure());
+            desks.put(spec.clusterId(), new ClusterDesk(partition, new ClusterWatch(spec), guard,
+                    new RecoveryScheduler(guard, SMALL_RECOVERY_BACKOFF, settings.rejoin())));
         } else {
             d.watch.respec(spec);
         }
@@ -240,57 +241,38 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
         if (!d.watch.spec().kind().usesPrimaryReplicaReplication() || d.running != null) {
             return;
         }
-        ClusterSnapshot snapshot = d.watch.snapshot(now);
+        ClusterSnapshot snapshot = d.watch.snapshot();
         List<Analysis> found = FailureAnalyzer.analyze(snapshot);
-        boolean primaryLost = found.stream().anyMatch(a -> a.problem().name().startsWith("DeadPrimary")
-                || a.problem() == Problem.UnreachablePrimary);
-        if (!primaryLost) {
+        if (found.stream().noneMatch(a -> a.problem().primaryLost())) {
+            // while the primary is lost the analysis names only that; keep what was found errant before it
             d.errant.clear();
             found.stream().filter(a -> a.problem() == Problem.ErrantGtidDetected).forEach(a -> d.errant.add(a.nodeId()));
         }
         for (Analysis a : d.watch.news(found, now)) {
-            RecoveryPlan plan = RecoveryPlanner.plan(a, settings.rejoin());
+            RecoveryPlan plan = d.scheduler.plan(a);
             publisher.publish(new FailureAnalyzed(header(FailureAnalyzed.class, clusterId), a.problem().name(),
                     a.nodeId(), plan.recovery().label(), a.detail() + " (" + plan.reason() + ")", a.inputs()));
             LOG.infof("cluster %s: %s%s: %s -> %s (%s)", clusterId, a.problem(), a.nodeId() == null ? ""
                     : " on " + a.nodeId(), a.detail(), plan.recovery().label(), plan.reason());
         }
         alerts(clusterId, d, found);
-        for (Analysis a : found) {
-            RecoveryPlan plan = RecoveryPlanner.plan(a, settings.rejoin());
-            if (plan.recovery() == Recovery.NONE) {
-                continue;
+        RecoveryScheduler.Decision decision = d.scheduler.next(found, snapshot, now, () -> UUID.randomUUID().toString());
+        decision.blocked().forEach((a, why) -> {
+            Instant logged = d.blockedLogged.get(a.key());
+            if (logged == null || now.isAfter(logged.plusSeconds(30))) {
+                d.blockedLogged.put(a.key(), now);
+                LOG.warnf("cluster %s: %s on %s not recovered now: %s", clusterId, a.problem(), a.nodeId(), why);
             }
-            Instant retry = d.retryAt.get(a.key());
-            if (retry != null && now.isBefore(retry)) {
-                continue;
-            }
-            Instant acted = a.nodeId() == null ? null : d.actedOn.get(a.nodeId());
-            if (acted != null && plan.recovery() != Recovery.PROMOTE && d.watch.view(a.nodeId())
-                    .map(v -> v.latest() == null || !v.latest().header().time().isAfter(acted)).orElse(true)) {
-                continue; // not observed since it was repaired: the problem may be the old state
-            }
-            String id = plan.recovery().label() + "-" + UUID.randomUUID();
-            Optional<String> blocked = d.guard.tryStart(id, plan.recovery());
-            if (blocked.isPresent()) {
-                Instant logged = d.blockedLogged.get(a.key());
-                if (logged == null || now.isAfter(logged.plusSeconds(30))) {
-                    d.blockedLogged.put(a.key(), now);
-                    LOG.warnf("cluster %s: %s on %s not recovered now: %s", clusterId, a.problem(), a.nodeId(),
-                            blocked.get());
-                }
-                continue;
-            }
-            start(clusterId, d, id, plan, snapshot);
-            return;
-        }
+        });
+        decision.start().ifPresent(start -> start(clusterId, d, start, snapshot));
     }
 
-    private void start(String clusterId, ClusterDesk d, String id, RecoveryPlan plan, ClusterSnapshot snapshot) {
+    private void start(String clusterId, ClusterDesk d, RecoveryScheduler.Start start, ClusterSnapshot snapshot) {
         ClusterSpec spec = d.watch.spec();
-        Analysis a = plan.analysis();
+        String id = start.id();
+        Analysis a = start.plan().analysis();
         d.running = id;
-        switch (plan.recovery()) {
+        switch (start.plan().recovery()) {
             case PROMOTE -> {
                 NodeView old = snapshot.nodes().get(a.nodeId());
                 String own = FailureAnalyzer.ownTransactions(old.lastGood()).map(Object::toString).orElse(null);
@@ -314,15 +296,15 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                 submit(clusterId, id, () -> {
                     repair.fence(id, spec, node);
                     return new RecoveryOutcome(id, true, null, node.id() + " fenced");
-                }, outcome -> small(d, id, Recovery.FENCE_REPLICA, a, outcome));
+                }, outcome -> small(d, start, outcome));
             }
             case REJOIN -> {
                 NodeSpec node = spec.node(a.nodeId()).orElseThrow();
                 NodeSpec primary = spec.node(snapshot.primaryId()).orElseThrow();
                 submit(clusterId, id, () -> {
                     NodeRepair.Rejoin rejoin = repair.rejoin(id, spec, node, primary);
-                    return new RecoveryOutcome(id, rejoin.rejoined(), null, rejoin.detail());
-                }, outcome -> small(d, id, Recovery.REJOIN, a, outcome));
+                    return new RecoveryOutcome(id, rejoin.rejoined(), null, rejoin.detail(), null, rejoin.refusedAt());
+                }, outcome -> small(d, start, outcome));
             }
             case SWITCHOVER, NONE -> d.running = null;
         }
@@ -371,7 +353,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
             d.unfinished.clear();
             return;
         }
-        if (d.guard.tryStart(s.failoverId(), Recovery.SWITCHOVER).isPresent()) {
+        if (d.guard.tryResume(s.failoverId()).isPresent()) {
             return;
         }
         LOG.warnf("cluster %s: %s %s began by another instance did not end; resuming it (%s -> %s, epoch %d)",
@@ -420,35 +402,31 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
         }
     }
 
-    private void small(ClusterDesk d, String id, Recovery kind, Analysis a, RecoveryOutcome outcome) {
+    private void small(ClusterDesk d, RecoveryScheduler.Start start, RecoveryOutcome outcome) {
         d.running = null;
-        d.actedOn.put(a.nodeId(), clock.instant());
-        d.guard.ended(id, kind, outcome.succeeded());
-        if (!outcome.succeeded()) {
-            d.retryAt.put(a.key(), clock.instant().plus(SMALL_RECOVERY_BACKOFF));
-            if (kind == Recovery.REJOIN && outcome.summary().contains("left out")) {
-                raise(d.watch.spec().clusterId(), d, "ErrantGtidDetected", Severity.WARNING, a.nodeId(),
-                        outcome.summary());
-            }
+        d.scheduler.smallEnded(start, outcome.succeeded(), outcome.refusedAt(), clock.instant());
+        if (!outcome.succeeded() && outcome.refusedAt() == null) {
             LOG.warnf("cluster %s: %s of %s did not succeed: %s (next attempt in %d s)", d.watch.spec().clusterId(),
-                    kind.label(), a.nodeId(), outcome.summary(), SMALL_RECOVERY_BACKOFF.toSeconds());
+                    start.plan().recovery().label(), start.plan().analysis().nodeId(), outcome.summary(),
+                    SMALL_RECOVERY_BACKOFF.toSeconds());
         }
     }
 
-    /** Alerts for what failover sees and does not fix by itself. */
+    /**
+     * Alerts for what failover sees and does not fix by itself, and for nodes a rejoin left out; each resolved once
+     * it is no longer so (FailoverFailed is resolved by the next completed recovery).
+     */
     private void alerts(String clusterId, ClusterDesk d, List<Analysis> found) {
-        Map<String, Analysis> wanted = new HashMap<>();
+        Map<String, Runnable> wanted = new HashMap<>();
         for (Analysis a : found) {
-            switch (a.problem()) {
-                case UnreachablePrimary, DeadPrimaryAndReplicas, ErrantGtidDetected, PrimaryIsReadOnly ->
-                        wanted.put(alertId(clusterId, a.problem().name(), a.nodeId()), a);
-                default -> {
-                }
-            }
+            a.problem().alert().ifPresent(severity -> wanted.put(alertId(clusterId, a.problem().name(), a.nodeId()),
+                    () -> raise(clusterId, d, a.problem().name(), severity, a.nodeId(), a.detail())));
         }
-        wanted.forEach((alertId, a) -> raise(clusterId, d, a.problem().name(), a.problem()
-                == Problem.ErrantGtidDetected || a.problem() == Problem.PrimaryIsReadOnly ? Severity.WARNING
-                : Severity.CRITICAL, a.nodeId(), a.detail()));
+        d.scheduler.refused().forEach((node, at) -> wanted.put(alertId(clusterId, "ErrantGtidDetected", node),
+                () -> raise(clusterId, d, "ErrantGtidDetected", Severity.WARNING, node, node + " (at " + at
+                        + ") holds transactions the primary does not have: it is read-only and left out of"
+                        + " replication until they are removed")));
+        wanted.values().forEach(Runnable::run);
         List.copyOf(d.alerts.keySet()).stream().filter(alertId -> !wanted.containsKey(alertId)
                         && !alertId.startsWith(clusterId + "/FailoverFailed/"))
                 .forEach(alertId -> {

@@ -23,7 +23,7 @@ class FailureAnalyzerTest {
         for (NodeHealthObserved o : observations) {
             w.observe(o);
         }
-        return FailureAnalyzer.analyze(w.snapshot(Nodes.T0.plusSeconds(60)));
+        return FailureAnalyzer.analyze(w.snapshot());
     }
 
     private static String only(List<Analysis> found) {
@@ -90,7 +90,7 @@ class FailureAnalyzerTest {
         w.observe(primary("n1", 0, "0-1-5"));
         w.observe(replica("n2", 0, "n1", RUNNING, "0-1-5"));
         w.observe(replica("n3", 0, "n1", RUNNING, RUNNING, false, "0-1-5"));
-        assertEquals("ReplicaIsWritable/n3", only(FailureAnalyzer.analyze(w.snapshot(Nodes.T0))));
+        assertEquals("ReplicaIsWritable/n3", only(FailureAnalyzer.analyze(w.snapshot())));
     }
 
     @Test
@@ -100,7 +100,7 @@ class FailureAnalyzerTest {
         w.observe(alone("n1", 0, "0-1-5"));
         w.observe(replica("n2", 0, "n1", RUNNING, "0-1-5"));
         w.observe(replica("n3", 0, "n1", RUNNING, "0-1-5"));
-        assertEquals("PrimaryIsReadOnly/n1", only(FailureAnalyzer.analyze(w.snapshot(Nodes.T0))));
+        assertEquals("PrimaryIsReadOnly/n1", only(FailureAnalyzer.analyze(w.snapshot())));
     }
 
     @Test
@@ -110,7 +110,7 @@ class FailureAnalyzerTest {
         w.observe(alone("n1", 1000, "0-1-5"));
         w.observe(primary("n2", 1000, "0-2-7"));
         w.observe(replica("n3", 1000, "n2", RUNNING, "0-2-7"));
-        assertEquals("FormerPrimaryReturned/n1", only(FailureAnalyzer.analyze(w.snapshot(Nodes.T0))));
+        assertEquals("FormerPrimaryReturned/n1", only(FailureAnalyzer.analyze(w.snapshot())));
     }
 
     @Test
@@ -120,7 +120,7 @@ class FailureAnalyzerTest {
         w.observe(replica("n2", 0, "n1", RUNNING, "0-1-5"));
         w.observe(replica("n3", 0, "n1", RUNNING, "0-1-5"));
         w.failoverCompleted(Nodes.completed(1, "n1", "n2", "0-1-5")); // n2 still looks read-only, n1 writable
-        assertEquals(List.of(), FailureAnalyzer.analyze(w.snapshot(Nodes.T0)));
+        assertEquals(List.of(), FailureAnalyzer.analyze(w.snapshot()));
     }
 
     @Test
