@@ -101,6 +101,45 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("routing.max_replication_lag_ms", ">= 0 (0: no limit); got "
                     + routing.maxReplicationLagMs()));
         }
+        if (routing.causalReadTimeoutMs() < 0 || routing.causalReadTimeoutMs() > 10_000) {
+            errors.add(new SpecError("routing.causal_read_timeout_ms", "0..10000; got "
+                    + routing.causalReadTimeoutMs()));
+        }
+        for (int i = 0; i < routing.sessionVariables().size(); i++) {
+            String v = routing.sessionVariables().get(i);
+            if (v == null || !v.matches("[a-z_][a-z0-9_]*")) {
+                errors.add(new SpecError("routing.session_variables[" + i + "]", "a session variable name"
+                        + " (letters, digits, _); got " + v));
+            }
+        }
+        for (int i = 0; i < routing.queryRules().size(); i++) {
+            validateRule(routing.queryRules().get(i), "routing.query_rules[" + i + "]", errors);
+        }
+    }
+
+    private static void validateRule(QueryRule rule, String at, List<SpecError> errors) {
+        if (rule == null) {
+            errors.add(new SpecError(at, "an empty rule"));
+            return;
+        }
+        if (rule.destination() == null) {
+            errors.add(new SpecError(at + ".destination", "writer or reader; missing"));
+        }
+        if (rule.matchPattern() == null && rule.matchDigest() == null && rule.username() == null
+                && rule.schemaname() == null) {
+            errors.add(new SpecError(at, "matches everything: give match_pattern, match_digest, username or"
+                    + " schemaname"));
+        }
+        for (String[] p : new String[][] {{"match_pattern", rule.matchPattern()}, {"match_digest", rule.matchDigest()}}) {
+            if (p[1] != null) {
+                try {
+                    java.util.regex.Pattern.compile(p[1]);
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    errors.add(new SpecError(at + "." + p[0], "not a valid regular expression: "
+                            + e.getDescription() + " at index " + e.getIndex()));
+                }
+            }
+        }
     }
 
     private static void validateProbe(ProbePolicy probe, List<SpecError> errors) {

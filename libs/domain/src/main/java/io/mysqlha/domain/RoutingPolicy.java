@@ -12,11 +12,30 @@ package io.mysqlha.domain;
  *                              with a longer applier queue, leaves the readers
  * @param maxReplicationLagMs   a replica lagging more than this leaves the readers (0: no limit)
  * @param readWriteSplit        the read/write listener sends reads to readers (false: everything to the writer)
+ * @param causalReads           with splitting, "session": after a session writes, a replica answers its reads only
+ *                              once it applied that write (else the writer answers); "none": reads may be stale
+ * @param causalReadTimeoutMs   how long a read waits for a replica to apply the session's last write before the
+ *                              writer answers it instead (default 50)
+ * @param sessionVariables      session variables carried to every backend a session uses, beyond the built-in list
+ *                              (sql_mode, time_zone, names, transaction isolation...); a SET of any other pins the
+ *                              session to the writer
+ * @param queryRules            ordered routing rules for the read/write listener (ProxySQL's mysql_query_rules)
  */
 public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
-                            Long maxReplicationLagMs, Boolean readWriteSplit) {
+                            Long maxReplicationLagMs, Boolean readWriteSplit, CausalReads causalReads,
+                            Long causalReadTimeoutMs, java.util.List<String> sessionVariables,
+                            java.util.List<QueryRule> queryRules) {
 
     public static final RoutingPolicy DEFAULTS = new RoutingPolicy(null, null, null, null, null);
+
+    /** Whether a session reads its own writes through the splitting listener. */
+    public enum CausalReads { SESSION, NONE }
+
+    public RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
+                         Long maxReplicationLagMs, Boolean readWriteSplit) {
+        this(maxWriters, writerIsAlsoReader, maxTransactionsBehind, maxReplicationLagMs, readWriteSplit, null, null,
+                null, null);
+    }
 
     public RoutingPolicy {
         maxWriters = maxWriters == null ? 1 : maxWriters;
@@ -24,5 +43,10 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
         maxTransactionsBehind = maxTransactionsBehind == null ? 100L : maxTransactionsBehind;
         maxReplicationLagMs = maxReplicationLagMs == null ? 10_000L : maxReplicationLagMs;
         readWriteSplit = readWriteSplit == null || readWriteSplit;
+        causalReads = causalReads == null ? CausalReads.SESSION : causalReads;
+        causalReadTimeoutMs = causalReadTimeoutMs == null ? 50L : causalReadTimeoutMs;
+        sessionVariables = sessionVariables == null ? java.util.List.of()
+                : sessionVariables.stream().map(v -> v == null ? null : v.toLowerCase(java.util.Locale.ROOT)).toList();
+        queryRules = queryRules == null ? java.util.List.of() : java.util.List.copyOf(queryRules);
     }
 }

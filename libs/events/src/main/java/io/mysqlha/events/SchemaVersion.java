@@ -6,7 +6,7 @@ package io.mysqlha.events;
  */
 public record SchemaVersion(int major, int minor) {
 
-    public static final SchemaVersion CURRENT = new SchemaVersion(1, 1);
+    public static final SchemaVersion CURRENT = new SchemaVersion(1, 2);
 
     public static SchemaVersion parse(String text) {
         if (text == null) {

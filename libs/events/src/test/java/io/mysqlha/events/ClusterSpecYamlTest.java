@@ -51,8 +51,9 @@ class ClusterSpecYamlTest {
     @Test
     void shouldNameAnUnknownFieldAndListTheAllowedOnes() {
         String message = refused(MINIMAL.replace("max_writers", "max_writer"));
-        assertTrue(message.contains("routing.max_writer: unknown field; allowed here: max_replication_lag_ms,"
-                + " max_transactions_behind, max_writers, read_write_split, writer_is_also_reader"), message);
+        assertTrue(message.contains("routing.max_writer: unknown field; allowed here: causal_read_timeout_ms,"
+                + " causal_reads, max_replication_lag_ms, max_transactions_behind, max_writers, query_rules,"
+                + " read_write_split, session_variables, writer_is_also_reader"), message);
         assertTrue(message.contains("orders.yaml"), message);
     }
 
