@@ -22,6 +22,7 @@ public final class ResponseTracker {
     private boolean continuation;
     private int statusFlags = ServerStatus.AUTOCOMMIT;
     private boolean lastWasError;
+    private long rows;
 
     public ResponseTracker(int capabilities) {
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF);
@@ -66,6 +67,13 @@ public final class ResponseTracker {
 
     public boolean inTransaction() {
         return ServerStatus.has(statusFlags, ServerStatus.IN_TRANS);
+    }
+
+    /** Rows the server sent since the last {@link #takeRows()} (result set rows, not column definitions). */
+    public long takeRows() {
+        long r = rows;
+        rows = 0;
+        return r;
     }
 
     /** Whether the last complete response ended in an ERR packet. */
@@ -144,6 +152,9 @@ public final class ResponseTracker {
                     statusFlags = first == 0xfe && length >= 7 && deprecateEof ? okStatus(frame, at)
                             : frame.getUnsignedShortLE(at + 3);
                     return state == State.FIELDS ? finish(false) : more();
+                }
+                if (state == State.ROWS) {
+                    rows++;
                 }
                 return false;
             }

@@ -57,6 +57,7 @@ public class Gateway {
     private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
     private final Map<String, Channel> bound = new ConcurrentHashMap<>();
     private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
+    private final Map<String, io.mysqlha.gateway.split.SplitSettings> splits = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
@@ -116,10 +117,16 @@ public class Gateway {
         specs.values().stream()
                 .filter(s -> config.clusters().map(c -> c.contains(s.clusterId())).orElse(true))
                 .forEach(s -> {
+                    var split = io.mysqlha.gateway.split.SplitSettings.of(s.routing());
+                    if (split == null) {
+                        splits.remove(s.clusterId());
+                    } else {
+                        splits.put(s.clusterId(), split);
+                    }
                     for (ListenerSpec l : s.listeners()) {
                         Listener listener = new Listener(s.clusterId(), l.name(), l.role(), l.bind(), l.port(),
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
-                                k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table);
+                                k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
@@ -170,6 +177,10 @@ public class Gateway {
 
     java.util.Collection<ClientSession> sessions() {
         return context.sessions().values();
+    }
+
+    Map<String, io.mysqlha.gateway.split.SplitSettings> splits() {
+        return splits;
     }
 
     List<Listener> listeners() {

@@ -43,6 +43,38 @@ public class GatewayResource {
         }).toList();
     }
 
+    /** A listener's digest. */
+    public record DigestView(String cluster, String listener, String digest, String digestText, String route,
+                             long count, long rows, long errors, long sumMicros, long minMicros, long maxMicros) {
+    }
+
+    @GET
+    @Path("/digests")
+    @Operation(summary = "Query digests per listener and route (ProxySQL's stats_mysql_query_digest): statements,"
+            + " rows sent, errors, latency in microseconds; the most frequent first")
+    public List<DigestView> digests(@jakarta.ws.rs.QueryParam("limit") @jakarta.ws.rs.DefaultValue("100") int limit) {
+        return gateway.listeners().stream().flatMap(l -> l.metrics().digests().top(Math.max(1, limit)).stream()
+                .map(d -> new DigestView(l.clusterId(), l.name(), d.digest(), d.digestText(), d.route(), d.count(),
+                        d.rows(), d.errors(), d.sumMicros(), d.minMicros(), d.maxMicros())))
+                .sorted(Comparator.comparingLong(DigestView::count).reversed()).limit(Math.max(1, limit)).toList();
+    }
+
+    /** A query rule and how often it matched. */
+    public record RuleView(String cluster, String name, String matchPattern, String matchDigest, boolean negate,
+                           String username, String schemaname, String destination, boolean apply, long hits) {
+    }
+
+    @GET
+    @Path("/rules")
+    @Operation(summary = "Each cluster's query rules for its splitting read/write listener, in order, with hits")
+    public List<RuleView> rules() {
+        return gateway.splits().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .flatMap(e -> e.getValue().rules().rules().stream().map(c -> new RuleView(e.getKey(), c.name(),
+                        c.rule().matchPattern(), c.rule().matchDigest(), c.rule().negateMatchPattern(),
+                        c.rule().username(), c.rule().schemaname(), c.rule().destination().name().toLowerCase(),
+                        c.rule().apply(), c.hitCount()))).toList();
+    }
+
     @GET
     @Path("/sessions")
     @Operation(summary = "Client sessions: user, client, the node each uses now, open transaction, waiting statements")

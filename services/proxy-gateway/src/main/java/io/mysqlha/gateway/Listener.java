@@ -5,16 +5,20 @@ import io.mysqlha.gateway.routing.Routes;
 import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.gateway.session.SessionContext;
 import io.mysqlha.gateway.session.SessionMetrics;
+import io.mysqlha.gateway.split.SplitSettings;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One gateway port from a cluster's spec: the read/write listener sends to the cluster's writer, the read-only one
- * to a reader chosen by weight, both from the latest topology.
+ * One gateway port from a cluster's spec: the read/write listener sends to the cluster's writer (and, when the
+ * cluster's policy splits, reads to a reader), the read-only one to a reader chosen by weight, both from the latest
+ * topology. The split settings are looked up per statement in a map the gateway updates with every spec, so a policy
+ * change does not reopen the port.
  */
 record Listener(String clusterId, String name, ListenerRole listenerRole, String bind, int port, int maxConnections,
-                ListenerMetrics metrics, RoutingTable table) implements SessionContext.Route {
+                ListenerMetrics metrics, RoutingTable table,
+                java.util.Map<String, SplitSettings> splits) implements SessionContext.Route {
 
     @Override
     public String role() {
@@ -52,6 +56,24 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
         String address = backend.getHostString() + ":" + backend.getPort();
         return listenerRole == ListenerRole.READ_WRITE
                 ? routes.writer() != null && routes.writer().address().equals(address) : routes.reads(address);
+    }
+
+    @Override
+    public SplitSettings split() {
+        return listenerRole == ListenerRole.READ_WRITE ? splits.get(clusterId) : null;
+    }
+
+    @Override
+    public InetSocketAddress readerBackend() {
+        Routes.Node node = table.routes(clusterId).map(r -> r.reader(ThreadLocalRandom.current().nextDouble()))
+                .orElse(null);
+        return node == null ? null : InetSocketAddress.createUnresolved(node.host(), node.port());
+    }
+
+    @Override
+    public boolean readerServes(InetSocketAddress reader) {
+        String address = reader.getHostString() + ":" + reader.getPort();
+        return table.routes(clusterId).map(r -> r.reads(address)).orElse(false);
     }
 
     @Override

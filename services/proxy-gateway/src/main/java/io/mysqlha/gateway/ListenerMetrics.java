@@ -27,6 +27,11 @@ final class ListenerMetrics implements SessionMetrics {
     private final Map<String, Counter> statements = new ConcurrentHashMap<>();
     private final Map<String, Counter> connects = new ConcurrentHashMap<>();
     private final Timer hold;
+    private final Counter unclassified;
+    private final Map<String, Counter> pins = new ConcurrentHashMap<>();
+    private final Timer causalApplied;
+    private final Timer causalMissed;
+    private final io.mysqlha.gateway.sql.QueryDigests digests = new io.mysqlha.gateway.sql.QueryDigests();
 
     ListenerMetrics(MeterRegistry registry, String cluster, String listener) {
         this.registry = registry;
@@ -44,6 +49,18 @@ final class ListenerMetrics implements SessionMetrics {
         }
         hold = Timer.builder("mysqlha.gateway.hold").description("How long statements waited for a backend")
                 .tag("cluster", cluster).tag("listener", listener).publishPercentileHistogram().register(registry);
+        unclassified = Counter.builder("mysqlha.gateway.unclassified.statements")
+                .description("Statements the classifier could not read, sent to the writer")
+                .tag("cluster", cluster).tag("listener", listener).register(registry);
+        causalApplied = causal("applied");
+        causalMissed = causal("writer");
+    }
+
+    private Timer causal(String outcome) {
+        return Timer.builder("mysqlha.gateway.causal.wait")
+                .description("Causal reads: how long a reader was waited for to apply the session's last write;"
+                        + " outcome applied (the reader answered) or writer (it had not: the writer answered)")
+                .tag("cluster", cluster).tag("listener", listener).tag("outcome", outcome).register(registry);
     }
 
     private Counter connections(String result) {
@@ -93,6 +110,31 @@ final class ListenerMetrics implements SessionMetrics {
                 .description("Backend connections opened, by node and result").tag("cluster", cluster)
                 .tag("listener", listener).tag("node", node).tag("result", ok ? "ok" : "failed").register(registry))
                 .increment();
+    }
+
+    @Override
+    public io.mysqlha.gateway.sql.QueryDigests digests() {
+        return digests;
+    }
+
+    @Override
+    public void unclassified() {
+        unclassified.increment();
+    }
+
+    @Override
+    public void pinned(String reason) {
+        // the variable a SET named is the client's to choose: one tag value for all of them (the session shows it)
+        String tag = reason.startsWith("SET ") && !reason.equals("SET ROLE") ? "SET of a variable not carried"
+                : reason;
+        pins.computeIfAbsent(tag, r -> Counter.builder("mysqlha.gateway.pinned.sessions")
+                .description("Sessions pinned to the writer (multiplexing and splitting off), by reason")
+                .tag("cluster", cluster).tag("listener", listener).tag("reason", r).register(registry)).increment();
+    }
+
+    @Override
+    public void causalWait(long nanos, boolean applied) {
+        (applied ? causalApplied : causalMissed).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

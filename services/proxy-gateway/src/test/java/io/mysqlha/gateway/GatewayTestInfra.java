@@ -47,8 +47,11 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final int MAX_CONNECTIONS = 8;
     static final int HOLD_TIMEOUT_MS = 3_000;
     static final String CLUSTER = "gw-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A second cluster over the same nodes whose read/write listener splits (causal reads, one query rule). */
+    static final String SPLIT = "split-" + UUID.randomUUID().toString().substring(0, 8);
     static int rwPort;
     static int roPort;
+    static int splitPort;
     private static final AtomicLong GENERATION = new AtomicLong();
 
     @Override
@@ -56,15 +59,24 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         ReplicationTopology t = SharedInfra.replicationTopology();
         rwPort = FreePorts.next();
         roPort = FreePorts.next();
+        splitPort = FreePorts.next();
         Path secrets = SharedInfra.dir("gateway-secrets");
         try {
             Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
                     + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
                     + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n");
             ClusterSpec base = t.spec(CLUSTER);
-            ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null, List.of(
+            ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
+                    new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false), null, List.of(
                     new ListenerSpec("rw", "127.0.0.1", rwPort, ListenerRole.READ_WRITE, MAX_CONNECTIONS),
                     new ListenerSpec("ro", "127.0.0.1", roPort, ListenerRole.READ_ONLY, MAX_CONNECTIONS)),
+                    null, null, null);
+            ClusterSpec split = new ClusterSpec(SPLIT, base.kind(), base.nodes(),
+                    new io.mysqlha.domain.RoutingPolicy(null, null, null, null, true, null, null,
+                            List.of("sql_big_selects"), List.of(new io.mysqlha.domain.QueryRule("rule-target", null,
+                            "\\bAS rule_target\\b", null, null, null, io.mysqlha.domain.QueryRule.Destination.WRITER,
+                            true))), null,
+                    List.of(new ListenerSpec("split", "127.0.0.1", splitPort, ListenerRole.READ_WRITE, 64)),
                     null, null, null);
             String bootstrap = SharedInfra.kafka().bootstrapServers();
             try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -72,10 +84,15 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                  var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                          bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-" + CLUSTER),
                          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-                new ClusterSpecApplier(Topics.defaults(), new EventSource("test", "it"), Clock.systemUTC())
-                        .apply(spec, reader, producer, Duration.ofSeconds(30));
+                var applier = new ClusterSpecApplier(Topics.defaults(), new EventSource("test", "it"),
+                        Clock.systemUTC());
+                applier.apply(spec, reader, producer, Duration.ofSeconds(30));
+                applier.apply(split, reader, producer, Duration.ofSeconds(30));
             }
             route(t.primary(), List.of(t.replicas().getFirst()));
+            publish(SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
+                    SPLIT, Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(t.primary())),
+                    t.replicas().stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(), "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -104,10 +121,14 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
 
     /** Publishes an event of the test cluster on its topic, as the service that owns it would. */
     static void publish(io.mysqlha.events.Event event) {
+        publish(CLUSTER, event);
+    }
+
+    static void publish(String cluster, io.mysqlha.events.Event event) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedInfra.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(Topics.defaults().nameFor(event),
-                    CLUSTER.getBytes(StandardCharsets.UTF_8), new EventCodec().encode(event))).get();
+                    cluster.getBytes(StandardCharsets.UTF_8), new EventCodec().encode(event))).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish " + event.header().type() + ": " + e.getMessage(), e);
         }
@@ -119,7 +140,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
 
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
-        for (int port : new int[] {rwPort, roPort}) {
+        for (int port : new int[] {rwPort, roPort, splitPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

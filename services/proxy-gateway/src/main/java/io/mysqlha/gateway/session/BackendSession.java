@@ -9,6 +9,7 @@ import io.mysqlha.protocol.HandshakeV10Packet;
 import io.mysqlha.protocol.NativePassword;
 import io.mysqlha.protocol.OkPacket;
 import io.mysqlha.protocol.ProtocolException;
+import io.mysqlha.protocol.ResponseTracker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -41,13 +42,43 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private int nextSeqToClient;
     private volatile long threadId;
     private boolean answered;
+    private final ResponseTracker tracker;
+    private String serverVersion = "";
+    /** The session state version this connection was given (see SessionState). */
+    private long stateVersion;
+    private final java.util.ArrayDeque<String> internal = new java.util.ArrayDeque<>();
+    private java.util.function.Consumer<Answer> internalDone;
+    private ResponseTracker internalTracker;
+    private final java.util.List<ByteBuf> internalFrames = new java.util.ArrayList<>();
+    private Answer internalAnswer;
+
+    /**
+     * What the gateway's own statement on a ready connection returned: ok, the first column of the first row when
+     * it returned rows (null for SQL NULL), or the node's error.
+     */
+    record Answer(boolean ok, String value, String error) {
+    }
 
     /**
      * @param setup statements that bring a new backend connection to the session's state (autocommit off...), run
      *              before the session uses it; their answers stay here
      */
+    /** Puts last_gtid on the session's tracked variables (MariaDB): OK packets then carry each write's GTID. */
+    static final String TRACK_LAST_GTID = "SET session_track_system_variables = CONCAT_WS(',',"
+            + " NULLIF(@@session_track_system_variables, ''), 'last_gtid')";
+    /** The same for MySQL 8. */
+    static final String TRACK_OWN_GTID = "SET session_track_gtids = OWN_GTID";
+
+    private final boolean trackGtids;
+    private boolean wasReady;
+
+    /**
+     * @param trackGtids the connection reports each write's GTID in its OK packets (causal reads): enabled after
+     *                   the setup statements, in the node's own dialect
+     */
     BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
-                   byte[] hash, InetSocketAddress target, java.util.List<String> setup) {
+                   byte[] hash, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids) {
+        this.trackGtids = trackGtids;
         this.session = session;
         this.setup = new java.util.ArrayDeque<>(setup);
         this.node = ClientSession.address(target);
@@ -56,6 +87,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         this.stage1 = stage1;
         this.hash = hash;
         this.target = target;
+        this.tracker = new ResponseTracker(capabilities);
     }
 
     @Override
@@ -67,6 +99,10 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (phase == Phase.READY && internalDone != null) {
+            internalFrame(frame);
+            return;
+        }
         if (phase == Phase.READY) {
             answered = true;
             nextSeqToClient = (Frames.sequenceId(frame) + 1) & 0xff;
@@ -102,6 +138,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             session.backendGreeted(greeting.serverVersion());
+            serverVersion = greeting.serverVersion();
             threadId = greeting.connectionId();
             // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps)
             int caps = capabilities & (greeting.capabilities() | Capabilities.LONG_PASSWORD)
@@ -125,6 +162,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             case OkPacket.MARKER -> {
                 statusFlags = OkPacket.decode(payload, capabilities).statusFlags();
                 phase = Phase.SETUP;
+                if (trackGtids) {
+                    setup.addLast(isMariaDb() ? TRACK_LAST_GTID : TRACK_OWN_GTID);
+                }
                 nextSetup();
             }
             case ErrPacket.MARKER -> {
@@ -152,6 +192,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         String statement = setup.pollFirst();
         if (statement == null) {
             phase = Phase.READY;
+            wasReady = true;
             session.backendReady(this, statusFlags);
             return;
         }
@@ -174,8 +215,109 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     private boolean refusedByProtocol;
 
+    /** Ready for the client's statements: authenticated, set up, and not running one of the gateway's own. */
     boolean ready() {
-        return phase == Phase.READY;
+        return phase == Phase.READY && internalDone == null;
+    }
+
+    /**
+     * Runs the gateway's own statements on a ready connection, between the client's (bringing it up to the
+     * session's state, waiting for a GTID); their answers stay here. {@code done} gets the last answer, or the
+     * first error (the rest are then not run). The connection is not {@link #ready()} meanwhile.
+     */
+    void internal(java.util.List<String> statements, java.util.function.Consumer<Answer> done) {
+        if (statements.isEmpty()) {
+            done.accept(new Answer(true, null, null));
+            return;
+        }
+        internal.addAll(statements);
+        internalDone = done;
+        nextInternal();
+    }
+
+    private void nextInternal() {
+        String statement = internal.pollFirst();
+        internalTracker = new ResponseTracker(capabilities);
+        internalTracker.begin(io.mysqlha.protocol.Command.QUERY);
+        internalAnswer = null;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0,
+                new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode));
+        channel.read();
+    }
+
+    private void internalFrame(ByteBuf frame) {
+        boolean done;
+        try {
+            done = internalTracker.onFrame(frame);
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+            frame.release();
+            fail("its answer to the gateway's own statement could not be read (" + e.getMessage() + ")");
+            return;
+        }
+        internalFrames.add(frame);
+        if (!done) {
+            channel.read();
+            return;
+        }
+        Answer answer = decodeAnswer();
+        internalFrames.forEach(ByteBuf::release);
+        internalFrames.clear();
+        if (answer.ok() && !internal.isEmpty()) {
+            nextInternal();
+            return;
+        }
+        internal.clear();
+        java.util.function.Consumer<Answer> callback = internalDone;
+        internalDone = null;
+        callback.accept(answer);
+    }
+
+    private Answer decodeAnswer() {
+        ByteBuf first = internalFrames.getFirst();
+        ByteBuf payload = first.slice(first.readerIndex() + Frames.HEADER, Frames.payloadLength(first));
+        int marker = Frames.firstByte(first);
+        if (marker == ErrPacket.MARKER) {
+            return new Answer(false, null, ErrPacket.decode(payload).message());
+        }
+        if (marker == OkPacket.MARKER) {
+            return new Answer(true, null, null);
+        }
+        int row = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF) ? 2 : 3; // count, column, [EOF], row
+        if (internalFrames.size() <= row) {
+            return new Answer(true, null, null);
+        }
+        ByteBuf r = internalFrames.get(row);
+        ByteBuf rowPayload = r.slice(r.readerIndex() + Frames.HEADER, Frames.payloadLength(r));
+        if (Frames.firstByte(r) == 0xfb) {
+            return new Answer(true, null, null);
+        }
+        return new Answer(true, io.mysqlha.protocol.Buffers.readLenencString(rowPayload), null);
+    }
+
+    /** Whether it ever became ready (a failure before that is a failed connect). */
+    boolean wasReady() {
+        return wasReady;
+    }
+
+    ResponseTracker tracker() {
+        return tracker;
+    }
+
+    /** The version string the node greeted with ("10.11.6-MariaDB-0+deb12u1"). */
+    String serverVersion() {
+        return serverVersion;
+    }
+
+    boolean isMariaDb() {
+        return serverVersion.contains("MariaDB");
+    }
+
+    long stateVersion() {
+        return stateVersion;
+    }
+
+    void stateVersion(long version) {
+        this.stateVersion = version;
     }
 
     private byte[] respond(byte[] scramble) {
@@ -190,7 +332,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(String why) {
-        refusedByProtocol = true;
+        refusedByProtocol = phase != Phase.READY;
+        internalFrames.forEach(ByteBuf::release);
+        internalFrames.clear();
         phase = Phase.CLOSED;
         session.backendFailed(this, ClientSession.address(target) + ": " + why);
         close();

@@ -1,5 +1,13 @@
 package io.mysqlha.gateway.session;
 
+import io.mysqlha.domain.QueryRule;
+import io.mysqlha.gateway.split.SessionState;
+import io.mysqlha.gateway.split.SplitRouter;
+import io.mysqlha.gateway.split.SplitSettings;
+import io.mysqlha.gateway.sql.Classifier;
+import io.mysqlha.gateway.sql.QueryDigests;
+import io.mysqlha.gateway.sql.Statement;
+import io.mysqlha.gateway.sql.StatementKind;
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.AuthSwitchResponsePacket;
 import io.mysqlha.protocol.Capabilities;
@@ -59,7 +67,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private byte[] hash;
     private byte[] stage1;
     private int nextSeq;
-    private volatile ResponseTracker tracker;
+    /** With splitting: the connection to a reader, opened at the session's first read. */
+    private volatile BackendSession reader;
+    /** Where the last statement went (its answer may still be coming): the writer's connection or the reader's. */
+    private volatile BackendSession active;
+    /** Why the session stays on the writer (what it did lives on that connection only); null while it does not. */
+    private volatile String pinned;
+    private final SessionState state = new SessionState();
+    private Classifier classifier;
+    private long readerRoutesChecked = -1;
+    private InetSocketAddress readerUnreachable;
+    private long readerUnreachableAt = -1;
+    /** A SET sent to the writer, kept as session state once it succeeds. */
+    private Statement pendingSet;
+    private String pendingSetText;
+    /** The GTID of the session's last write (from the writer's session tracking), and what the reader has applied. */
+    private String lastGtid;
+    private String readerGtid;
+    private String missedGtid;
+    private boolean sendMissedToWriter;
+    /** The client cannot get session tracking: after its first write, it reads from the writer. */
+    private boolean wroteUntracked;
+    private io.mysqlha.gateway.sql.Digest digester;
+    private QueryDigests.Entry digestEntry;
+    private long digestStarted;
     private boolean clientContinues;
     private int statusFlags = ServerStatus.AUTOCOMMIT;
     private String schema;
@@ -189,7 +220,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         handshakeTimer.cancel(false);
         phase = Phase.CONNECTING;
-        tracker = new ResponseTracker(capabilities);
         schema = handshake.database();
         acquire();
     }
@@ -220,11 +250,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             context.routesChanged().once(() -> client.eventLoop().execute(this::acquire));
             return;
         }
-        List<String> setup = ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) ? List.of()
-                : List.of("SET autocommit=0");
+        List<String> setup = stateStatements(false);
+        if (!ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)) {
+            setup.add("SET autocommit=0");
+        }
         HandshakeResponse41Packet login = handshake.withDatabase(schema);
-        BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup);
+        BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup,
+                tracksGtids());
+        next.stateVersion(state.version());
         backend = next;
+        active = next;
         connect(next, target);
     }
 
@@ -292,6 +327,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             killDone(b, null);
             return;
         }
+        if (b == reader) {
+            route.sessionMetrics().backendConnect(b.node(), true);
+            readerRoutesChecked = route.routesVersion();
+            drainHeld();
+            return;
+        }
         if (b != backend) {
             b.close();
             return;
@@ -303,7 +344,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         route.sessionMetrics().backendConnect(b.node(), true);
         routesChecked = -1;
         statusFlags = status;
-        tracker = new ResponseTracker(capabilities);
         if (phase == Phase.CONNECTING) {
             phase = Phase.COMMANDS;
             client.pipeline().get(FrameDecoder.class).unlimit();
@@ -313,18 +353,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             client.read();
             return;
         }
+        drainHeld();
+    }
+
+    /** Statements held (for a backend, or while another node finished answering) go out now, in order. */
+    private void drainHeld() {
+        if (held.isEmpty() || phase != Phase.COMMANDS || backend == null || !backend.ready()
+                || active != null && active != backend && !active.ready() || killer != null) {
+            return;
+        }
         List<ByteBuf> due = new ArrayList<>(held);
         held.clear();
         heldFor();
         due.forEach(this::fromClient);
-        b.channel().flush();
+        flushBackends();
         client.read();
+    }
+
+    private void flushBackends() {
+        if (backend != null && backend.channel() != null) {
+            backend.channel().flush();
+        }
+        BackendSession r = reader;
+        if (r != null && r.channel() != null) {
+            r.channel().flush();
+        }
     }
 
     /** The backend refused the user: at login the client gets the reason and is disconnected. */
     void backendRefused(BackendSession b, ErrPacket err) {
         if (b == killer) {
             killDone(b, err.message());
+            return;
+        }
+        if (b == reader) {
+            readerLost(b, "it refused " + handshake.username() + ": " + err.message());
             return;
         }
         if (b != backend) {
@@ -351,10 +414,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             killDone(b, why);
             return;
         }
+        if (b == reader && phase != Phase.CLOSED) {
+            readerLost(b, why);
+            return;
+        }
         if (b != backend || phase == Phase.CLOSED) {
             return;
         }
+        ResponseTracker tracker = b.tracker();
         backend = null;
+        digestEntry = null;
+        if (active == b) {
+            active = null;
+        }
         route.sessionMetrics().error(b.answered() || !tracker.busy() ? SessionMetrics.Cause.BACKEND_UNAVAILABLE
                 : SessionMetrics.Cause.LOST_BACKEND);
         if (phase == Phase.CONNECTING && b.refusedByProtocol()) {
@@ -373,7 +445,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean busy = tracker.busy();
         int pending = tracker.pending();
         statusFlags = tracker.statusFlags() & ~ServerStatus.IN_TRANS;
-        tracker = new ResponseTracker(capabilities);
         if (busy && pending == 1 && !wasInTransaction && !route.role().equals("writer") && !retried
                 && !inFlight.isEmpty() && !b.answered()) {
             retried = true;
@@ -402,6 +473,40 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * The reader connection failed (to connect, or later). Reads go to the writer until the routes move: one in
+     * flight that nobody answered yet is sent there; one half answered gets an error (the connection stays).
+     */
+    private void readerLost(BackendSession b, String why) {
+        reader = null;
+        readerGtid = null;
+        readerUnreachable = b.target();
+        readerUnreachableAt = route.routesVersion();
+        if (active == b) {
+            active = backend;
+        }
+        route.sessionMetrics().backendConnect(b.node(), b.wasReady());
+        ResponseTracker tracker = b.tracker();
+        if (tracker.busy() && tracker.pending() == 1 && !b.answered() && !inFlight.isEmpty()) {
+            for (int i = inFlight.size() - 1; i >= 0; i--) {
+                held.addFirst(inFlight.get(i)); // nobody answered it: the writer will
+            }
+            inFlight.clear();
+        } else if (tracker.busy()) {
+            releaseInFlight();
+            if (tracker.pending() > 1) {
+                close();
+                return;
+            }
+            route.sessionMetrics().error(SessionMetrics.Cause.LOST_BACKEND);
+            client.writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
+                    "HY000", "mysqlha gateway: lost reader " + address(b.target()) + " during the statement ("
+                            + why + ")"));
+        }
+        b.close();
+        drainHeld();
+    }
+
     // --- command phase: frames both ways as they are ---
 
     private void fromClient(ByteBuf frame) {
@@ -411,20 +516,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             held.addLast(frame); // after the kill's answer: answers go back in order
             return;
         }
-        if (!held.isEmpty() || backend == null || !backend.ready()) {
+        if (!held.isEmpty() || backend == null || !backend.ready() || active != null && !active.ready()) {
             hold(frame);
             return;
         }
+        BackendSession on = active == null ? backend : active;
         clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
-        if (!continuation && seq != 0 && !tracker.busy()) {
+        if (!continuation && seq != 0 && !on.tracker().busy()) {
             frame.release(); // what mysqld does: say so, and close
             route.sessionMetrics().error(SessionMetrics.Cause.PROTOCOL);
             refuse((seq + 1) & 0xff, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
             return;
         }
         if (continuation || seq != 0) {
-            keepInFlight(frame);
-            backend.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
+            keepInFlight(frame, on);
+            on.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
             return;
         }
         int command = Frames.firstByte(frame);
@@ -450,11 +556,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 transactionLost = false;
-                if (!tracker.busy() && !tracker.inTransaction() && routesChecked != route.routesVersion()
-                        && !stillOnItsNode()) {
+                ResponseTracker writer = backend.tracker();
+                if (!writer.busy() && !writer.inTransaction() && !on.tracker().busy()
+                        && routesChecked != route.routesVersion() && !stillOnItsNode()) {
                     BackendSession old = backend;
-                    statusFlags = tracker.statusFlags();
+                    statusFlags = writer.statusFlags();
                     backend = null;
+                    active = null;
                     old.close(); // the topology moved: the next statement goes to the node it names now
                     hold(frame);
                     return;
@@ -467,17 +575,243 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         return;
                     }
                 }
-                rememberSchema(frame, command);
-                route.sessionMetrics().statement(backend.node());
-                if (tracker.begin(command) && tracker.pending() == 1) {
-                    backend.responseStarts();
-                    releaseInFlight();
-                    retried = false;
+                BackendSession to = backend;
+                Statement statement = null;
+                if (command == Command.QUERY && route.split() != null) {
+                    statement = classify(frame);
+                    to = target(statement, on, frame);
+                    if (to == null) {
+                        held.addLast(frame); // the reader is connecting, catching up, or the other node still answers
+                        return;
+                    }
+                } else if (on != backend && on.tracker().busy()) {
+                    held.addLast(frame); // answers come back in order: after the reader's
+                    return;
                 }
-                keepInFlight(frame);
-                backend.channel().write(frame);
+                if (command == Command.RESET_CONNECTION) {
+                    resetSession();
+                }
+                send(frame, command, to, statement);
             }
         }
+    }
+
+    private void send(ByteBuf frame, int command, BackendSession to, Statement statement) {
+        if (to == backend) {
+            rememberSchema(frame, command);
+            if (statement != null && SplitRouter.isSessionState(statement)) {
+                pendingSet = statement;
+                pendingSetText = statementText(frame);
+            }
+            if (statement != null && !wroteUntracked && !tracksGtids() && writes(statement, command)) {
+                wroteUntracked = true;
+            }
+        }
+        active = to;
+        route.sessionMetrics().statement(to.node());
+        ResponseTracker tracker = to.tracker();
+        if (tracker.begin(command) && tracker.pending() == 1) {
+            to.responseStarts();
+            releaseInFlight();
+            retried = false;
+            if (command == Command.QUERY) {
+                startDigest(frame, to);
+            }
+        }
+        keepInFlight(frame, to);
+        to.channel().write(frame);
+    }
+
+    /** The statement's digest entry, timed until its answer ends (statements pipelined behind others are not). */
+    private void startDigest(ByteBuf frame, BackendSession to) {
+        if (digester == null) {
+            digester = new io.mysqlha.gateway.sql.Digest();
+        }
+        int at = frame.readerIndex() + Frames.HEADER + 1;
+        int end = at + Frames.payloadLength(frame) - 1;
+        long hash = digester.hash(frame, at, end);
+        digestEntry = route.sessionMetrics().digests().entry(hash, to == reader ? "reader" : route.role(),
+                () -> digester.text(frame, at, end));
+        to.tracker().takeRows();
+        digestStarted = System.nanoTime();
+    }
+
+    // --- splitting on the read/write listener ---
+
+    private Statement classify(ByteBuf frame) {
+        if (classifier == null) {
+            classifier = new Classifier();
+        }
+        int at = frame.readerIndex() + Frames.HEADER + 1;
+        Statement s = classifier.classify(frame, at, at + Frames.payloadLength(frame) - 1);
+        if (s.kind() == StatementKind.UNKNOWN) {
+            route.sessionMetrics().unclassified();
+        }
+        return s;
+    }
+
+    /**
+     * The connection this statement goes to, or null when it must wait (held, then sent when the reader is ready or
+     * the other connection finished answering). {@code on}: where the previous statement went.
+     */
+    private BackendSession target(Statement s, BackendSession on, ByteBuf frame) {
+        SplitSettings split = route.split();
+        if (pinned == null) {
+            String why = SplitRouter.pinReason(s, split.carried());
+            if (why != null) {
+                pinned = why;
+                route.sessionMetrics().pinned(why);
+            }
+        }
+        boolean inTransaction = backend.tracker().busy() || ServerStatus.has(statusFlags, ServerStatus.IN_TRANS);
+        boolean autocommit = ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT);
+        QueryRule.Destination ruled = split.rules().isEmpty() ? null : split.rules().evaluate(
+                () -> statementText(frame), () -> digestText(frame), handshake.username(), schema);
+        SplitRouter.Target t = SplitRouter.target(s, inTransaction, autocommit, pinned != null, ruled);
+        if (t == SplitRouter.Target.PREVIOUS) {
+            return on;
+        }
+        if (t == SplitRouter.Target.WRITER || wroteUntracked) {
+            return on != backend && on.tracker().busy() ? null : backend;
+        }
+        if (on == backend && on.tracker().busy()) {
+            return backend; // a read pipelined behind a write: where the write is, so it sees it
+        }
+        return readerFor();
+    }
+
+    /** The reader connection, ready and caught up with the session; null while it gets there; the writer if none. */
+    private BackendSession readerFor() {
+        BackendSession r = reader;
+        if (r != null && readerRoutesChecked != route.routesVersion()) {
+            if (route.readerServes(r.target())) {
+                readerRoutesChecked = route.routesVersion();
+            } else {
+                closeReader(); // no longer a reader: the next is chosen by weight
+                r = null;
+            }
+        }
+        if (r == null) {
+            InetSocketAddress target = route.readerBackend();
+            if (target == null || target.equals(readerUnreachable) && readerUnreachableAt == route.routesVersion()
+                    || address(target).equals(backend.node())) {
+                return backend; // no reader now, or the writer is the reader chosen
+            }
+            List<String> setup = stateStatements(true);
+            r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, hash, target, setup,
+                    false);
+            r.stateVersion(state.version());
+            reader = r;
+            connect(r, target);
+            return null;
+        }
+        if (!r.ready()) {
+            return null;
+        }
+        if (r.stateVersion() != state.version()) {
+            long version = state.version();
+            BackendSession resynced = r;
+            r.internal(stateStatements(true), a -> {
+                if (a.ok()) {
+                    resynced.stateVersion(version);
+                } else {
+                    readerLost(resynced, "bringing it to the session's state failed: " + a.error());
+                    return;
+                }
+                drainHeld();
+            });
+            return null;
+        }
+        if (route.split().causalReads() && lastGtid != null && !lastGtid.equals(readerGtid)) {
+            if (sendMissedToWriter && lastGtid.equals(missedGtid)) {
+                sendMissedToWriter = false;
+                return backend;
+            }
+            waitForGtid(r, lastGtid);
+            return null;
+        }
+        return r;
+    }
+
+    /**
+     * Causal reads: the reader waits (bounded) until it applied the session's last write. Then it answers the read;
+     * else the writer does, and later reads of the same write ask the reader again without waiting.
+     */
+    private void waitForGtid(BackendSession r, String gtid) {
+        if (!GTID.matcher(gtid).matches()) {
+            missedGtid = gtid;
+            sendMissedToWriter = true;
+            drainHeld();
+            return;
+        }
+        long timeoutMs = gtid.equals(missedGtid) ? 0 : route.split().causalTimeoutMs();
+        String seconds = String.format(java.util.Locale.ROOT, "%.3f", timeoutMs / 1000.0);
+        String wait = r.isMariaDb() ? "SELECT MASTER_GTID_WAIT('" + gtid + "', " + seconds + ")"
+                : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + gtid + "', " + seconds + ")";
+        long started = System.nanoTime();
+        r.internal(List.of(wait), a -> {
+            boolean applied = a.ok() && "0".equals(a.value());
+            route.sessionMetrics().causalWait(System.nanoTime() - started, applied);
+            if (applied) {
+                readerGtid = gtid;
+            } else {
+                missedGtid = gtid;
+                sendMissedToWriter = true;
+            }
+            drainHeld();
+        });
+    }
+
+    private static final java.util.regex.Pattern GTID = java.util.regex.Pattern.compile("[0-9A-Fa-f:,\\-]{1,4096}");
+
+    /** Whether the writer connection reports the GTID of each write (the client negotiated session tracking). */
+    private boolean tracksGtids() {
+        SplitSettings split = route.split();
+        return split != null && split.causalReads() && Capabilities.has(capabilities, Capabilities.SESSION_TRACK);
+    }
+
+    private static boolean writes(Statement s, int command) {
+        return !s.isRead() && s.kind() != StatementKind.SET && s.kind() != StatementKind.USE
+                && s.kind() != StatementKind.SHOW && s.kind() != StatementKind.BEGIN;
+    }
+
+    /** What brings another connection to this session's state (the schema for a connection already open). */
+    private List<String> stateStatements(boolean withSchema) {
+        List<String> statements = new ArrayList<>();
+        if (withSchema && schema != null && !schema.isEmpty() && reader != null) {
+            statements.add("USE `" + schema.replace("`", "``") + "`");
+        }
+        statements.addAll(state.statements());
+        return statements;
+    }
+
+    private void closeReader() {
+        BackendSession r = reader;
+        reader = null;
+        readerGtid = null;
+        if (active == r) {
+            active = backend;
+        }
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
+    private void resetSession() {
+        state.reset();
+        pinned = null;
+        closeReader();
+    }
+
+    private String digestText(ByteBuf frame) {
+        int at = frame.readerIndex() + Frames.HEADER + 1;
+        return new io.mysqlha.gateway.sql.Digest().text(frame, at, at + Frames.payloadLength(frame) - 1);
+    }
+
+    private static String statementText(ByteBuf frame) {
+        return frame.toString(frame.readerIndex() + Frames.HEADER + 1, Frames.payloadLength(frame) - 1,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -522,7 +856,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     capabilities)));
             return null;
         }
-        BackendSession running = target.backend;
+        BackendSession running = target.active != null ? target.active : target.backend;
         if (running == null || !running.ready()) {
             client.writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));
@@ -533,7 +867,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return Packets.frame(client.alloc(), 0, new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode);
         }
         killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, hash, running.target(),
-                List.of(statement));
+                List.of(statement), false);
         connect(killer, running.target());
         return null;
     }
@@ -548,9 +882,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         List<ByteBuf> due = new ArrayList<>(held);
         held.clear();
         due.forEach(this::fromClient);
-        if (backend != null && backend.ready()) {
-            backend.channel().flush();
-        }
+        flushBackends();
         client.read();
     }
 
@@ -562,8 +894,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void hold(ByteBuf frame) {
-        if (held.isEmpty()) {
-            holdStarted = System.nanoTime();
+        if (held.isEmpty() && (backend == null || !backend.ready())) {
+            holdStarted = System.nanoTime(); // waiting for a backend (not for the reader's answer to end)
         }
         held.addLast(frame);
         if (backend == null) {
@@ -572,8 +904,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** A copy of what a read-only session sent, until an answer starts, to try it once more elsewhere. */
-    private void keepInFlight(ByteBuf frame) {
-        if (!route.role().equals("writer") && inFlight.size() < 4 && Frames.payloadLength(frame) < 65_536) {
+    private void keepInFlight(ByteBuf frame, BackendSession to) {
+        if ((to != backend || !route.role().equals("writer")) && inFlight.size() < 4
+                && Frames.payloadLength(frame) < 65_536) {
             inFlight.add(frame.retainedDuplicate());
         }
     }
@@ -615,10 +948,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** A frame of the backend's response: followed, then forwarded as it is. */
     void fromBackend(BackendSession b, ByteBuf frame) {
-        if (b != backend) {
+        if (b != backend && b != reader) {
             frame.release();
             return;
         }
+        ResponseTracker tracker = b.tracker();
         if (!tracker.busy()) {
             LOG.debugf("backend %s sent a packet with no command pending; closing the session", address(b.target()));
             frame.release();
@@ -636,16 +970,64 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         releaseInFlight();
-        if (done && !tracker.busy()) {
+        boolean idle = done && !tracker.busy();
+        if (idle && digestEntry != null) {
+            QueryDigests.record(digestEntry, System.nanoTime() - digestStarted, tracker.takeRows(),
+                    tracker.lastWasError());
+            digestEntry = null;
+        }
+        if (idle && b == backend) {
             statusFlags = tracker.statusFlags();
             if (pendingSchema != null) {
                 if (!tracker.lastWasError()) {
                     schema = pendingSchema;
+                    state.touch(); // a reader opened before changes its schema too
                 }
                 pendingSchema = null;
             }
         }
+        if (done && b == backend && route.split() != null) {
+            writerAnswered(frame, tracker, idle);
+        }
         client.write(frame);
+        if (idle && !held.isEmpty()) {
+            drainHeld();
+        }
+    }
+
+    /**
+     * The end of a response from the writer: the GTID its session tracking reports (causal reads), and the session
+     * state a SET or USE changed once it succeeded.
+     */
+    private void writerAnswered(ByteBuf frame, ResponseTracker tracker, boolean idle) {
+        if (ServerStatus.has(tracker.statusFlags(), ServerStatus.SESSION_STATE_CHANGED)
+                && Frames.firstByte(frame) == OkPacket.MARKER && tracksGtids()) {
+            try {
+                String gtid = io.mysqlha.protocol.SessionStateChanges.lastGtid(OkPacket.decode(frame.slice(
+                        frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)), capabilities)
+                        .sessionStateChanges());
+                if (gtid != null) {
+                    lastGtid = gtid;
+                }
+            } catch (ProtocolException | IndexOutOfBoundsException e) {
+                LOG.debugf("an OK packet's session state could not be read: %s", e.getMessage());
+            }
+        }
+        if (!idle) {
+            return;
+        }
+        if (pendingSet != null) {
+            if (!tracker.lastWasError()) {
+                state.set(pendingSet.detail(), pendingSetText);
+                if (pendingSet.detail().contains("session_track_system_variables") && tracksGtids()
+                        && backend.isMariaDb()) {
+                    // the client replaced the tracked list: last_gtid goes back on it before its next statement
+                    backend.internal(List.of(BackendSession.TRACK_LAST_GTID), a -> drainHeld());
+                }
+            }
+            pendingSet = null;
+            pendingSetText = null;
+        }
     }
 
     @Override
@@ -656,9 +1038,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend == null || !backend.ready()) {
             return; // held: read more once a backend takes them
         }
-        Channel b = backend.channel();
-        b.flush();
-        if (b.isWritable()) {
+        flushBackends();
+        BackendSession on = active == null ? backend : active;
+        if (on.channel() == null || on.channel().isWritable()) {
             client.read();
         }
     }
@@ -666,7 +1048,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** After a batch of backend frames: flush them to the client, read more from the backend if it can take it. */
     void backendReadComplete(BackendSession b) {
         client.flush();
-        if (b == backend && client.isWritable()) {
+        if ((b == backend || b == reader) && client.isWritable()) {
             b.channel().read();
         }
     }
@@ -675,11 +1057,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (client.isWritable() && backend != null && backend.ready() && phase == Phase.COMMANDS) {
             backend.channel().read();
+            BackendSession r = reader;
+            if (r != null && r.channel() != null) {
+                r.channel().read();
+            }
         }
     }
 
     void backendWritable(BackendSession b) {
-        if (b == backend && phase == Phase.COMMANDS) {
+        if ((b == backend || b == reader) && phase == Phase.COMMANDS) {
             client.read();
         }
     }
@@ -707,6 +1093,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend != null) {
             backend.close();
         }
+        closeReader();
     }
 
     @Override
@@ -720,15 +1107,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         close();
     }
 
-    private void refuse(int seq, int code, String state, String message) {
+    private void refuse(int seq, int code, String sqlState, String message) {
         phase = Phase.CLOSED;
         if (client.isActive()) {
-            client.writeAndFlush(Packets.err(client.alloc(), seq, code, state, message))
+            client.writeAndFlush(Packets.err(client.alloc(), seq, code, sqlState, message))
                     .addListener(ChannelFutureListener.CLOSE);
         }
         if (backend != null) {
             backend.close();
         }
+        closeReader();
     }
 
     void close() {
@@ -739,6 +1127,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend != null) {
             backend.close();
         }
+        closeReader();
     }
 
     private String host() {
@@ -752,10 +1141,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A snapshot for the admin API. */
     public SessionView view() {
         BackendSession b = backend;
-        ResponseTracker t = tracker;
+        BackendSession r = reader;
         HandshakeResponse41Packet h = handshake;
         return new SessionView(connectionId, route.cluster(), route.role(), h == null ? null : h.username(),
                 client == null ? null : String.valueOf(client.remoteAddress()), b == null ? null : b.node(),
-                b == null ? null : b.threadId(), t != null && t.inTransaction(), held.size());
+                b == null ? null : b.threadId(), b != null && b.tracker().inTransaction(), held.size(),
+                r == null ? null : r.node(), pinned);
     }
 }

@@ -41,6 +41,15 @@ public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> s
         /** Whether a session on this node may stay there (between statements it moves when not). */
         boolean stillServes(InetSocketAddress backend);
 
+        /** How the read/write listener splits reads off to readers; null when it does not (read-only listeners). */
+        io.mysqlha.gateway.split.SplitSettings split();
+
+        /** With splitting: a reader chosen by weight for a session's reads, or null when none reads now. */
+        InetSocketAddress readerBackend();
+
+        /** With splitting: whether the session's reader still reads. */
+        boolean readerServes(InetSocketAddress reader);
+
         /** Changes whenever any route, hold or release changes: what was true of stillServes stays true until then. */
         long routesVersion();
 

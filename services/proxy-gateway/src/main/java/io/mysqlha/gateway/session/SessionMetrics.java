@@ -25,4 +25,16 @@ public interface SessionMetrics {
 
     /** Statements waited this long for a backend (then went, or failed). */
     void held(long nanos);
+
+    /** The listener's query digests. */
+    io.mysqlha.gateway.sql.QueryDigests digests();
+
+    /** A statement the classifier could not read went to the writer. */
+    void unclassified();
+
+    /** A session was pinned to the writer, for this reason. */
+    void pinned(String reason);
+
+    /** A causal read waited this long for a reader to apply the session's last write, and it had (or not). */
+    void causalWait(long nanos, boolean applied);
 }

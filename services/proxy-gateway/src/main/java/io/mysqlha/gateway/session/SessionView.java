@@ -6,7 +6,10 @@ package io.mysqlha.gateway.session;
  * @param backend         "host:port" of the node it uses now, null when it has none (waiting, or idle after a loss)
  * @param backendThreadId the node's own id for the backend connection (what the node's processlist shows)
  * @param held            statements waiting for a backend
+ * @param reader          with splitting: "host:port" of the reader its reads go to (null: none opened)
+ * @param pinnedBecause   with splitting: why every statement goes to the writer (null: it is not pinned)
  */
 public record SessionView(long id, String cluster, String listener, String user, String client, String backend,
-                          Long backendThreadId, boolean inTransaction, int held) {
+                          Long backendThreadId, boolean inTransaction, int held, String reader,
+                          String pinnedBecause) {
 }

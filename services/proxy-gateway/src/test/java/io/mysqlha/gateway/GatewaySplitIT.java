@@ -1,0 +1,228 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
+import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.mariadb.Sql;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The splitting read/write listener on the real semi-sync topology: reads to replicas outside transactions,
+ * everything else and everything inside one to the primary, a session never reads its own write stale, prepared
+ * statements through both JDBC drivers, and pinned sessions say why.
+ */
+@QuarkusTest
+@WithTestResource(GatewayTestInfra.class)
+class GatewaySplitIT {
+    private static final DbUsers USERS = DbUsers.LOCAL;
+
+    @BeforeAll
+    static void listening() {
+        GatewayTestInfra.awaitListening();
+    }
+
+    private static Connection split() throws SQLException {
+        return Sql.connect("127.0.0.1", GatewayTestInfra.splitPort, USERS.app(), 5_000);
+    }
+
+    private static Set<Integer> replicaIds(ReplicationTopology t) {
+        return t.replicas().stream().map(MariaDbNode::serverId).collect(Collectors.toSet());
+    }
+
+    private static int serverId(Connection c, String query) throws SQLException {
+        return Integer.parseInt(Sql.value(c, query).orElseThrow());
+    }
+
+    @Test
+    void readsGoToAReplicaOutsideATransactionAndToThePrimaryInsideOne() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        try (Connection c = split()) {
+            int outside = serverId(c, "SELECT @@server_id");
+            assertTrue(replicaIds(t).contains(outside), "outside a transaction a replica answers; got " + outside);
+            Sql.execute(c, "BEGIN");
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id"), "inside a transaction");
+            Sql.execute(c, "COMMIT");
+            assertTrue(replicaIds(t).contains(serverId(c, "SELECT @@server_id")), "after COMMIT a replica again");
+            c.setAutoCommit(false);
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id"), "autocommit=0 is a transaction");
+            c.rollback();
+            c.setAutoCommit(true);
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id FOR UPDATE"), "FOR UPDATE");
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id FROM (SELECT 1) AS rule_target"),
+                    "the spec's query rule sends this digest to the writer");
+            assertTrue(replicaIds(t).contains(serverId(c, "SELECT @@server_id")));
+        }
+        String rules = given().get("/gateway/rules").then().statusCode(200).extract().asString();
+        assertTrue(rules.contains("\"rule-target\"") && !rules.contains("\"hits\":0"), rules);
+    }
+
+    @Test
+    void sessionStateIsCarriedToTheReader() throws Exception {
+        try (Connection c = split()) {
+            Sql.execute(c, "SET time_zone = '+05:30'", "SET sql_big_selects = 0", "USE mysql");
+            assertEquals("+05:30", Sql.value(c, "SELECT @@time_zone").orElseThrow());
+            assertEquals("0", Sql.value(c, "SELECT @@sql_big_selects").orElseThrow(), "a spec-listed variable");
+            assertEquals("mysql", Sql.value(c, "SELECT DATABASE()").orElseThrow());
+            Sql.execute(c, "SET NAMES latin1");
+            assertEquals("latin1", Sql.value(c, "SELECT @@character_set_client").orElseThrow());
+            assertNotEquals(null, readerOf(c), "those reads went to a reader");
+        }
+    }
+
+    @Test
+    void aSessionAlwaysReadsItsOwnWriteEvenWhileReplicasLag() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        try (Connection admin = t.primary().connect(USERS.admin())) {
+            Sql.execute(admin, "CREATE TABLE IF NOT EXISTS app.causal (id INT PRIMARY KEY, v INT)");
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger pauses = new AtomicInteger();
+        Thread lagger = new Thread(() -> {
+            // the replicas' SQL threads stop and start, 150 ms each, while the session writes and reads
+            try {
+                while (!done.get()) {
+                    for (MariaDbNode r : t.replicas()) {
+                        try (Connection a = r.connect(USERS.admin())) {
+                            Sql.execute(a, "STOP SLAVE SQL_THREAD");
+                        }
+                    }
+                    pauses.incrementAndGet();
+                    Thread.sleep(150);
+                    for (MariaDbNode r : t.replicas()) {
+                        try (Connection a = r.connect(USERS.admin())) {
+                            Sql.execute(a, "START SLAVE SQL_THREAD");
+                        }
+                    }
+                    Thread.sleep(150);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        int base = (int) (System.nanoTime() % 1_000_000) * 1000;
+        int fromReplica = 0;
+        lagger.start();
+        try (Connection c = split()) {
+            for (int i = 0; i < 100; i++) {
+                int id = base + i;
+                Sql.execute(c, "INSERT INTO app.causal VALUES (" + id + ", " + i + ")");
+                assertEquals(Integer.toString(i), Sql.value(c, "SELECT v FROM app.causal WHERE id = " + id)
+                        .orElse("missing"), "read " + i + " of its own write");
+                if (replicaIds(t).contains(serverId(c, "SELECT @@server_id"))) {
+                    fromReplica++;
+                }
+            }
+        } finally {
+            done.set(true);
+            lagger.join(10_000);
+            for (MariaDbNode r : t.replicas()) {
+                try (Connection a = r.connect(USERS.admin())) {
+                    Sql.execute(a, "START SLAVE SQL_THREAD");
+                }
+            }
+        }
+        System.out.printf("causal reads: 100 inserts each read back at once, %d SQL-thread pauses, %d of the"
+                + " following @@server_id reads answered by a replica%n", pauses.get(), fromReplica);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        metrics.lines().filter(l -> l.startsWith("mysqlha_gateway_causal_wait_seconds_count")
+                && l.contains(GatewayTestInfra.SPLIT)).forEach(l -> System.out.println("  " + l));
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("mysqlha_gateway_causal_wait_seconds_count")
+                && l.contains("outcome=\"applied\"") && l.contains(GatewayTestInfra.SPLIT) && !l.endsWith(" 0.0")),
+                "reads waited for replicas to apply the session's writes");
+        assertTrue(pauses.get() > 0, "the replicas lagged during the run");
+    }
+
+    @Test
+    void preparedStatementsWorkThroughBothDriversWithSplittingOn() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        try (Connection maria = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
+                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p);
+             Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:"
+                     + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true"
+                     + "&useServerPrepStmts=true&cachePrepStmts=true", p)) {
+            for (Connection c : List.of(maria, mysql)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE TABLE IF NOT EXISTS app.split_ps (id INT PRIMARY KEY, name VARCHAR(20))");
+                }
+                int base = c == maria ? 1_000 : 2_000;
+                try (PreparedStatement insert = c.prepareStatement("REPLACE INTO app.split_ps VALUES (?, ?)");
+                     PreparedStatement select = c.prepareStatement("SELECT name FROM app.split_ps WHERE id = ?")) {
+                    for (int i = 0; i < 20; i++) {
+                        insert.setInt(1, base + i);
+                        insert.setString(2, "n" + i);
+                        assertTrue(insert.executeUpdate() >= 1);
+                        select.setInt(1, base + i);
+                        try (ResultSet rs = select.executeQuery()) {
+                            assertTrue(rs.next(), "row " + (base + i));
+                            assertEquals("n" + i, rs.getString(1));
+                        }
+                    }
+                }
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM"
+                        + " app.split_ps WHERE id >= " + base + " AND id < " + (base + 20))) {
+                    assertTrue(rs.next());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPinnedSessionShowsWhyAndStaysOnThePrimary() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        try (Connection c = split()) {
+            assertTrue(replicaIds(t).contains(serverId(c, "SELECT @@server_id")));
+            Sql.execute(c, "SET @cart = 42");
+            assertEquals("42", Sql.value(c, "SELECT @cart").orElseThrow(), "the variable is where it was set");
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id"), "pinned: the primary answers");
+            String id = Sql.value(c, "SELECT CONNECTION_ID()").orElseThrow();
+            Waits.until("the session listed as pinned", Duration.ofSeconds(5), () -> {
+                JsonPath sessions = given().get("/gateway/sessions").then().statusCode(200).extract().jsonPath();
+                return sessions.getList("pinnedBecause").contains("user variables");
+            });
+        }
+        try (Connection c = split()) {
+            Sql.execute(c, "SET some_unknown_variable_for_test = 1");
+        } catch (SQLException expected) {
+            // the node refuses the unknown variable; the point is only that nothing breaks
+        }
+        try (Connection c = split()) {
+            Sql.execute(c, "SET SESSION optimizer_prune_level = 1");
+            assertEquals(t.primary().serverId(), serverId(c, "SELECT @@server_id"), "a SET not carried pins");
+            Waits.until("the SET listed as the reason", Duration.ofSeconds(5), () -> given().get("/gateway/sessions")
+                    .then().extract().jsonPath().getList("pinnedBecause").contains("SET optimizer_prune_level"));
+        }
+    }
+
+    /** The reader the session with this connection's gateway id uses, from the admin API. */
+    private static String readerOf(Connection c) throws SQLException {
+        JsonPath sessions = given().get("/gateway/sessions").then().statusCode(200).extract().jsonPath();
+        List<String> readers = sessions.getList("findAll { it.cluster == '" + GatewayTestInfra.SPLIT + "' }.reader");
+        return readers.stream().filter(r -> r != null).findFirst().orElse(null);
+    }
+}
