@@ -3,6 +3,7 @@ package io.mysqlha.testsupport.bench;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerRole;
 import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.domain.RoutingPolicy;
 import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.EventSource;
@@ -52,7 +53,10 @@ import java.util.regex.Pattern;
  */
 public final class GatewayBench {
     private static final String CLUSTER = "bench-gateway";
-    private static final List<String> WORKLOADS = List.of("oltp_point_select", "oltp_read_only", "oltp_read_write");
+    private static final String SPLIT = "bench-split";
+    /** sysbench's own (each transaction in BEGIN/COMMIT), and read_only without them: what splitting can spread. */
+    private static final List<String> WORKLOADS = List.of("oltp_point_select", "oltp_read_only", "oltp_read_write",
+            "oltp_read_only --skip_trx=on");
 
     record Run(double qps, double p95, double cpuMicrosPerQuery) {
     }
@@ -71,10 +75,17 @@ public final class GatewayBench {
         Path dir = SharedInfra.dir("bench-gateway");
         Files.writeString(dir.resolve("mysqlha-app-users"), "app:app\n");
         int rw = FreePorts.next();
+        int split = FreePorts.next();
         ClusterSpec base = t.spec(CLUSTER);
-        applySpec(topics, new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null, List.of(
+        // "gateway": the pass-through figure (no splitting); "split": the same nodes with statement-level splitting
+        // and causal reads, reads to the two replicas
+        applySpec(topics, new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
+                new RoutingPolicy(null, null, null, null, false), null, List.of(
                 new ListenerSpec("rw", "127.0.0.1", rw, ListenerRole.READ_WRITE, idle + 1_000)), null, null, null));
-        publishTopology(topics, primary);
+        applySpec(topics, new ClusterSpec(SPLIT, base.kind(), base.nodes(), null, null, List.of(
+                new ListenerSpec("split", "127.0.0.1", split, ListenerRole.READ_WRITE, 1_000)), null, null, null));
+        publishTopology(topics, CLUSTER, primary, List.of(primary));
+        publishTopology(topics, SPLIT, primary, t.replicas());
         try (var admin = primary.connect(t.users().admin())) {
             Sql.execute(admin, "SET GLOBAL max_connections = " + (idle + 2_000));
         }
@@ -109,16 +120,19 @@ public final class GatewayBench {
         targets.put("direct", primary.port());
         targets.put("haproxy", haproxyPort);
         targets.put("gateway", rw);
+        targets.put("split", split);
         try {
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "cleanup");
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             for (String w : WORKLOADS) {
                 sysbench(rw, w, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=3", "run");
+                sysbench(split, w, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=3", "run");
             }
             for (int round = 0; round < rounds; round++) {
                 for (String w : WORKLOADS) {
                     for (var target : targets.entrySet()) {
+                        boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split");
                         long cpu0 = cpuTicks(gateway.process().pid());
                         String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
                                 "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
@@ -127,23 +141,31 @@ public final class GatewayBench {
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
                                 number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
                                 number(out, "95th percentile:\\s+([\\d.]+)"),
-                                target.getKey().equals("gateway") ? cpu * 10_000.0 / queries : Double.NaN));
+                                viaGateway ? cpu * 10_000.0 / queries : Double.NaN));
                     }
                 }
             }
             System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians), 1 table of"
                     + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-18s %10s %10s %10s %9s %9s %9s %12s %12s %14s%n", "workload", "direct QPS",
-                    "HAProxy", "gateway", "p95 dir", "p95 HAP", "p95 gw", "gw/HAProxy", "gw/direct", "gw CPU us/q");
+            System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s%n", "workload",
+                    "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
+                    "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q");
             for (String w : WORKLOADS) {
                 Run d = median(runs.get(w + "/direct"));
                 Run h = median(runs.get(w + "/haproxy"));
                 Run g = median(runs.get(w + "/gateway"));
-                System.out.printf("%-18s %10.0f %10.0f %10.0f %9.2f %9.2f %9.2f %12.2f %12.2f %14.1f%n", w, d.qps(),
-                        h.qps(), g.qps(), d.p95(), h.p95(), g.p95(), g.qps() / h.qps(), g.qps() / d.qps(),
-                        g.cpuMicrosPerQuery());
+                Run sp = median(runs.get(w + "/split"));
+                System.out.printf("%-30s %10.0f %10.0f %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %10.2f %9.2f %10.2f %10.1f"
+                        + " %10.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(), sp.p95(),
+                        g.qps() / h.qps(), g.qps() / d.qps(), sp.qps() / g.qps(), g.cpuMicrosPerQuery(),
+                        sp.cpuMicrosPerQuery());
             }
+            System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
+                    + " wrap every transaction in BEGIN/COMMIT, so only --skip_trx=on spreads); direct and HAProxy"
+                    + " go to the primary only. "
+                    + (new java.io.File("/usr/bin/proxysql").exists() ? "" : "No ProxySQL binary is installed here:"
+                    + " no ProxySQL column."));
             idleConnections(gateway, rw, idle);
         } finally {
             haproxy.terminate(Duration.ofSeconds(5));
@@ -238,8 +260,10 @@ public final class GatewayBench {
     }
 
     private static String sysbench(int port, String workload, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("sysbench", workload, "--db-driver=mysql", "--mysql-host=127.0.0.1",
+        String[] words = workload.split(" "); // a workload and its own options ("oltp_read_only --skip_trx=on")
+        List<String> cmd = new ArrayList<>(List.of("sysbench", words[0], "--db-driver=mysql", "--mysql-host=127.0.0.1",
                 "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app", "--mysql-db=app"));
+        cmd.addAll(List.of(words).subList(1, words.length));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -268,15 +292,17 @@ public final class GatewayBench {
         }
     }
 
-    private static void publishTopology(Topics topics, MariaDbNode writer) throws Exception {
+    private static void publishTopology(Topics topics, String cluster, MariaDbNode writer, List<MariaDbNode> readers)
+            throws Exception {
         TopologyChanged.AssignedNode w = new TopologyChanged.AssignedNode(writer.name(), "127.0.0.1", writer.port(), 1,
                 "bench");
         TopologyChanged t = new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
-                CLUSTER, Instant.now(), "bench", "bench", "1.0"), 1, 0, List.of(w), List.of(w), List.of(), List.of(),
-                "bench");
+                cluster, Instant.now(), "bench", "bench", "1.0"), 1, 0, List.of(w), readers.stream()
+                .map(r -> new TopologyChanged.AssignedNode(r.name(), "127.0.0.1", r.port(), 1, "bench")).toList(),
+                List.of(), List.of(), "bench");
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 SharedInfra.kafka().bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.name(Topic.TOPOLOGY), CLUSTER.getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(topics.name(Topic.TOPOLOGY), cluster.getBytes(StandardCharsets.UTF_8),
                     new EventCodec().encode(t))).get();
         }
     }
