@@ -47,6 +47,8 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
         causalReadTimeoutMs = causalReadTimeoutMs == null ? 50L : causalReadTimeoutMs;
         sessionVariables = sessionVariables == null ? java.util.List.of()
                 : sessionVariables.stream().map(v -> v == null ? null : v.toLowerCase(java.util.Locale.ROOT)).toList();
-        queryRules = queryRules == null ? java.util.List.of() : java.util.List.copyOf(queryRules);
+        // a null rule is kept: the validator names it
+        queryRules = queryRules == null ? java.util.List.of()
+                : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(queryRules));
     }
 }

@@ -48,6 +48,25 @@ class ClusterSpecValidatorTest {
     }
 
     @Test
+    void shouldNameEveryBadSplittingSetting() {
+        RoutingPolicy routing = new RoutingPolicy(null, null, null, null, true, null, 20_000L,
+                List.of("sql_mode", "bad name;"), java.util.Arrays.asList(
+                        new QueryRule("ok", "^SELECT", null, null, null, null, QueryRule.Destination.READER, true),
+                        new QueryRule("no-destination", "^SELECT", null, null, null, null, null, null),
+                        new QueryRule("everything", null, null, null, null, null, QueryRule.Destination.READER, null),
+                        new QueryRule("bad-regex", "(unclosed", "[", null, null, null,
+                                QueryRule.Destination.WRITER, null), null));
+        ClusterSpec spec = new ClusterSpec("local", ClusterKind.SEMI_SYNC, List.of(node("node1", 3307)), routing,
+                null, List.of(new ListenerSpec(null, null, 6033, null, null)), null, null, null);
+        List<String> fields = ClusterSpecValidator.validate(spec).stream().map(SpecError::field).toList();
+        assertEquals(List.of("routing.causal_read_timeout_ms", "routing.session_variables[1]",
+                "routing.query_rules[1].destination", "routing.query_rules[2]", "routing.query_rules[3].match_pattern",
+                "routing.query_rules[3].match_digest", "routing.query_rules[4]"), fields);
+        assertEquals(RoutingPolicy.CausalReads.SESSION, routing.causalReads(), "causal reads by default");
+        assertEquals(50L, RoutingPolicy.DEFAULTS.causalReadTimeoutMs());
+    }
+
+    @Test
     void shouldNotEchoWhatLooksLikeASecretInAnError() {
         ClusterSpec leaky = new ClusterSpec("local", ClusterKind.ASYNC, List.of(node("node1", 3307)), null, null,
                 null, null, new CredentialRefs("hunter2 hunter2", null, null, null), null);

@@ -23,6 +23,7 @@ public final class ResponseTracker {
     private int statusFlags = ServerStatus.AUTOCOMMIT;
     private boolean lastWasError;
     private long rows;
+    private boolean okFrame;
 
     public ResponseTracker(int capabilities) {
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF);
@@ -49,6 +50,16 @@ public final class ResponseTracker {
             case Command.FIELD_LIST -> State.FIELDS;
             default -> State.SINGLE;
         };
+    }
+
+    /** Whether the next frame is the first of the answer to {@code command} (the oldest pending one). */
+    public boolean atStartOf(int command) {
+        return state == State.FIRST && this.command == command && !continuation;
+    }
+
+    /** Whether the last frame was an OK packet (0x00, or 0xfe ending rows with DEPRECATE_EOF). */
+    public boolean lastFrameWasOk() {
+        return okFrame;
     }
 
     /** Commands sent and not yet fully answered. */
@@ -86,6 +97,7 @@ public final class ResponseTracker {
      * oldest pending command's response.
      */
     public boolean onFrame(ByteBuf frame) {
+        okFrame = false;
         if (state == State.IDLE) {
             throw new ProtocolException("the server sent a packet while no command was pending");
         }
@@ -105,6 +117,7 @@ public final class ResponseTracker {
         switch (state) {
             case SINGLE -> {
                 if (first == OkPacket.MARKER) {
+                    okFrame = true;
                     statusFlags = okStatus(frame, at);
                 } else if (EofPacket.is(first, length)) {
                     statusFlags = frame.getUnsignedShortLE(at + 3);
@@ -113,6 +126,7 @@ public final class ResponseTracker {
             }
             case FIRST -> {
                 if (first == OkPacket.MARKER && command != Command.STMT_PREPARE) {
+                    okFrame = true;
                     statusFlags = okStatus(frame, at);
                     return more();
                 }
@@ -149,8 +163,8 @@ public final class ResponseTracker {
             }
             case ROWS, FIELDS -> {
                 if (first == 0xfe && (deprecateEof ? length < Frames.MAX_PAYLOAD : length < 9)) {
-                    statusFlags = first == 0xfe && length >= 7 && deprecateEof ? okStatus(frame, at)
-                            : frame.getUnsignedShortLE(at + 3);
+                    okFrame = deprecateEof && length >= 7;
+                    statusFlags = okFrame ? okStatus(frame, at) : frame.getUnsignedShortLE(at + 3);
                     return state == State.FIELDS ? finish(false) : more();
                 }
                 if (state == State.ROWS) {

@@ -125,15 +125,25 @@ class GatewaySplitIT {
         });
         int base = (int) (System.nanoTime() % 1_000_000) * 1000;
         int fromReplica = 0;
+        int mysqlFromReplica = 0;
         lagger.start();
-        try (Connection c = split()) {
-            for (int i = 0; i < 100; i++) {
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        // MySQL Connector/J does not ask for session tracking (trackSessionState=false): the gateway does
+        try (Connection maria = split(); Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://"
+                + "127.0.0.1:" + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true", p)) {
+            for (int i = 0; i < 150; i++) {
+                Connection c = i < 100 ? maria : mysql;
                 int id = base + i;
                 Sql.execute(c, "INSERT INTO app.causal VALUES (" + id + ", " + i + ")");
                 assertEquals(Integer.toString(i), Sql.value(c, "SELECT v FROM app.causal WHERE id = " + id)
                         .orElse("missing"), "read " + i + " of its own write");
                 if (replicaIds(t).contains(serverId(c, "SELECT @@server_id"))) {
                     fromReplica++;
+                    if (c == mysql) {
+                        mysqlFromReplica++;
+                    }
                 }
             }
         } finally {
@@ -145,8 +155,10 @@ class GatewaySplitIT {
                 }
             }
         }
-        System.out.printf("causal reads: 100 inserts each read back at once, %d SQL-thread pauses, %d of the"
-                + " following @@server_id reads answered by a replica%n", pauses.get(), fromReplica);
+        System.out.printf("causal reads: 150 inserts (100 MariaDB Connector/J, 50 MySQL Connector/J) each read back"
+                + " at once, %d SQL-thread pauses, %d of the following @@server_id reads answered by a replica (%d of"
+                + " MySQL Connector/J's 50)%n", pauses.get(), fromReplica, mysqlFromReplica);
+        assertTrue(mysqlFromReplica > 0, "a client without session tracking still reads from replicas after writes");
         String metrics = given().get("/q/metrics").then().extract().asString();
         metrics.lines().filter(l -> l.startsWith("mysqlha_gateway_causal_wait_seconds_count")
                 && l.contains(GatewayTestInfra.SPLIT)).forEach(l -> System.out.println("  " + l));
@@ -187,6 +199,68 @@ class GatewaySplitIT {
                 try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM"
                         + " app.split_ps WHERE id >= " + base + " AND id < " + (base + 20))) {
                     assertTrue(rs.next());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aStatementPreparedForReadsExecutesOnAReplicaAndSurvivesAMoveOfTheWriter() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        try (Connection maria = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
+                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p);
+             Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:"
+                     + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true"
+                     + "&useServerPrepStmts=true&cachePrepStmts=true", p)) {
+            for (Connection c : List.of(maria, mysql)) {
+                try (PreparedStatement read = c.prepareStatement("SELECT @@server_id, ? + 1");
+                     PreparedStatement locking = c.prepareStatement("SELECT @@server_id FROM DUAL FOR UPDATE")) {
+                    for (int i = 0; i < 5; i++) {
+                        read.setInt(1, i);
+                        try (ResultSet rs = read.executeQuery()) {
+                            assertTrue(rs.next());
+                            // MariaDB Connector/J sends the first execute pipelined behind the prepare, as "the
+                            // statement just prepared": that one runs where the prepare did, on the primary
+                            assertTrue(i == 0 || replicaIds(t).contains(rs.getInt(1)), "a prepared read on a replica"
+                                    + " (execute " + i + ")");
+                            assertEquals(i + 1, rs.getInt(2));
+                        }
+                        try (ResultSet rs = locking.executeQuery()) {
+                            assertTrue(rs.next());
+                            assertEquals(t.primary().serverId(), rs.getInt(1), "a prepared locking read");
+                        }
+                    }
+                    c.setAutoCommit(false);
+                    read.setInt(1, 7);
+                    try (ResultSet rs = read.executeQuery()) {
+                        assertTrue(rs.next());
+                        assertEquals(t.primary().serverId(), rs.getInt(1), "in a transaction: the primary");
+                    }
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+            }
+            // the writer moves (as after a failover): statements prepared before are prepared again there
+            try (PreparedStatement locking = maria.prepareStatement("SELECT @@server_id, ? FROM DUAL FOR UPDATE")) {
+                locking.setString(1, "before");
+                try (ResultSet rs = locking.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(t.primary().serverId(), rs.getInt(1));
+                }
+                MariaDbNode next = t.replicas().getLast();
+                GatewayTestInfra.routeSplit(next, List.of(t.replicas().getFirst()));
+                try {
+                    Waits.until("the session on the new writer", Duration.ofSeconds(10), () -> {
+                        locking.setString(1, "after");
+                        try (ResultSet rs = locking.executeQuery()) {
+                            return rs.next() && rs.getInt(1) == next.serverId() && rs.getString(2).equals("after");
+                        }
+                    });
+                } finally {
+                    GatewayTestInfra.routeSplit(t.primary(), t.replicas());
                 }
             }
         }

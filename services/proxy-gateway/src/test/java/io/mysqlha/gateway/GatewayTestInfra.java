@@ -90,9 +90,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
             }
             route(t.primary(), List.of(t.replicas().getFirst()));
-            publish(SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
-                    SPLIT, Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(t.primary())),
-                    t.replicas().stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(), "test"));
+            routeSplit(t.primary(), t.replicas());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -117,6 +115,16 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 List.of(), List.of(), "test");
         publish(t);
         return generation;
+    }
+
+    private static final AtomicLong SPLIT_GENERATION = new AtomicLong();
+
+    /** Publishes the next generation of the splitting cluster's topology. */
+    static void routeSplit(MariaDbNode writer, List<MariaDbNode> readers) {
+        publish(SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged", SPLIT,
+                Instant.now(), "topology", "gateway-it", "1.0"), SPLIT_GENERATION.incrementAndGet(), 0,
+                List.of(node(writer)), readers.stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(),
+                "test"));
     }
 
     /** Publishes an event of the test cluster on its topic, as the service that owns it would. */

@@ -30,7 +30,8 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     private final ClientSession session;
     private final HandshakeResponse41Packet client;
-    private final int capabilities;
+    private int capabilities;
+    private final int forced;
     private final byte[] stage1;
     private final byte[] hash;
     private final InetSocketAddress target;
@@ -46,7 +47,12 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private String serverVersion = "";
     /** The session state version this connection was given (see SessionState). */
     private long stateVersion;
-    private final java.util.ArrayDeque<String> internal = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Cmd> internal = new java.util.ArrayDeque<>();
+    private int internalCommand;
+
+    /** One of the gateway's own commands: COM_QUERY or COM_STMT_PREPARE and its text. */
+    private record Cmd(int command, String text) {
+    }
     private java.util.function.Consumer<Answer> internalDone;
     private ResponseTracker internalTracker;
     private final java.util.List<ByteBuf> internalFrames = new java.util.ArrayList<>();
@@ -75,10 +81,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     /**
      * @param trackGtids the connection reports each write's GTID in its OK packets (causal reads): enabled after
      *                   the setup statements, in the node's own dialect
+     * @param forced     capabilities asked of the node beyond the client's (SESSION_TRACK), when it has them; the
+     *                   session turns what they change back into what the client expects
      */
     BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
-                   byte[] hash, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids) {
+                   byte[] hash, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids,
+                   int forced) {
         this.trackGtids = trackGtids;
+        this.forced = forced;
         this.session = session;
         this.setup = new java.util.ArrayDeque<>(setup);
         this.node = ClientSession.address(target);
@@ -139,6 +149,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             }
             session.backendGreeted(greeting.serverVersion());
             serverVersion = greeting.serverVersion();
+            capabilities |= forced & greeting.capabilities();
             threadId = greeting.connectionId();
             // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps)
             int caps = capabilities & (greeting.capabilities() | Capabilities.LONG_PASSWORD)
@@ -162,7 +173,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             case OkPacket.MARKER -> {
                 statusFlags = OkPacket.decode(payload, capabilities).statusFlags();
                 phase = Phase.SETUP;
-                if (trackGtids) {
+                if (trackGtids && hasSessionTrack()) {
                     setup.addLast(isMariaDb() ? TRACK_LAST_GTID : TRACK_OWN_GTID);
                 }
                 nextSetup();
@@ -230,18 +241,26 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             done.accept(new Answer(true, null, null));
             return;
         }
-        internal.addAll(statements);
+        statements.forEach(st -> internal.addLast(new Cmd(io.mysqlha.protocol.Command.QUERY, st)));
+        internalDone = done;
+        nextInternal();
+    }
+
+    /** Prepares a statement on this connection for the gateway; {@code done} gets its id here as the value. */
+    void internalPrepare(String sql, java.util.function.Consumer<Answer> done) {
+        internal.addLast(new Cmd(io.mysqlha.protocol.Command.STMT_PREPARE, sql));
         internalDone = done;
         nextInternal();
     }
 
     private void nextInternal() {
-        String statement = internal.pollFirst();
+        Cmd cmd = internal.pollFirst();
+        internalCommand = cmd.command();
         internalTracker = new ResponseTracker(capabilities);
-        internalTracker.begin(io.mysqlha.protocol.Command.QUERY);
+        internalTracker.begin(cmd.command());
         internalAnswer = null;
-        channel.writeAndFlush(Packets.frame(channel.alloc(), 0,
-                new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode));
+        byte[] text = cmd.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0, b -> b.writeByte(cmd.command()).writeBytes(text)));
         channel.read();
     }
 
@@ -279,6 +298,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         if (marker == ErrPacket.MARKER) {
             return new Answer(false, null, ErrPacket.decode(payload).message());
         }
+        if (marker == OkPacket.MARKER && internalCommand == io.mysqlha.protocol.Command.STMT_PREPARE) {
+            return new Answer(true, Integer.toString(payload.getIntLE(1)), null);
+        }
         if (marker == OkPacket.MARKER) {
             return new Answer(true, null, null);
         }
@@ -292,6 +314,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             return new Answer(true, null, null);
         }
         return new Answer(true, io.mysqlha.protocol.Buffers.readLenencString(rowPayload), null);
+    }
+
+    /** Whether OK packets from it carry session state (the client's or the gateway's SESSION_TRACK). */
+    boolean hasSessionTrack() {
+        return Capabilities.has(capabilities, Capabilities.SESSION_TRACK);
     }
 
     /** Whether it ever became ready (a failure before that is a failed connect). */

@@ -88,6 +88,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean sendMissedToWriter;
     /** The client cannot get session tracking: after its first write, it reads from the writer. */
     private boolean wroteUntracked;
+    private final PreparedStatements prepared = new PreparedStatements();
+    private final java.util.ArrayDeque<String> pendingPrepares = new java.util.ArrayDeque<>();
+    private BackendSession statementTo;
+    /** A copy of the execute MariaDB Connector/J pipelines behind a prepare (id -1), for its parameter types. */
+    private ByteBuf typesOfLastPrepared;
     private io.mysqlha.gateway.sql.Digest digester;
     private QueryDigests.Entry digestEntry;
     private long digestStarted;
@@ -256,7 +261,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         HandshakeResponse41Packet login = handshake.withDatabase(schema);
         BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup,
-                tracksGtids());
+                causal(), forcedCapabilities());
         next.stateVersion(state.version());
         backend = next;
         active = next;
@@ -424,6 +429,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         ResponseTracker tracker = b.tracker();
         backend = null;
         digestEntry = null;
+        prepared.forget(b);
+        pendingPrepares.clear();
         if (active == b) {
             active = null;
         }
@@ -479,6 +486,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private void readerLost(BackendSession b, String why) {
         reader = null;
+        prepared.forget(b);
         readerGtid = null;
         readerUnreachable = b.target();
         readerUnreachableAt = route.routesVersion();
@@ -563,6 +571,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     statusFlags = writer.statusFlags();
                     backend = null;
                     active = null;
+                    prepared.forget(old); // prepared again on the new node, from their text, when next used
                     old.close(); // the topology moved: the next statement goes to the node it names now
                     hold(frame);
                     return;
@@ -584,6 +593,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         held.addLast(frame); // the reader is connecting, catching up, or the other node still answers
                         return;
                     }
+                } else if (isStatementCommand(command)) {
+                    frame = statementCommand(frame, command, on);
+                    if (frame == null) {
+                        return; // held, or answered here
+                    }
+                    to = statementTo;
                 } else if (on != backend && on.tracker().busy()) {
                     held.addLast(frame); // answers come back in order: after the reader's
                     return;
@@ -593,6 +608,163 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 send(frame, command, to, statement);
             }
+        }
+    }
+
+    // --- prepared statements: ids of the gateway's own, mapped to each backend's ---
+
+    private static boolean isStatementCommand(int command) {
+        return command == Command.STMT_PREPARE || command == Command.STMT_EXECUTE || command == Command.STMT_CLOSE
+                || command == Command.STMT_RESET || command == Command.STMT_FETCH
+                || command == Command.STMT_SEND_LONG_DATA || command == Command.STMT_BULK_EXECUTE;
+    }
+
+    /**
+     * A COM_STMT_* command: the frame to send to {@link #statementTo} with the statement id that backend knows, or
+     * null when it was held (the statement is being prepared there, or the other connection still answers) or
+     * answered here. A statement prepared for reads executes on the reader when the session's reads would.
+     */
+    private ByteBuf statementCommand(ByteBuf frame, int command, BackendSession on) {
+        if (command == Command.STMT_PREPARE || Frames.payloadLength(frame) < 5) {
+            if (on != backend && on.tracker().busy()) {
+                held.addLast(frame);
+                return null;
+            }
+            if (command == Command.STMT_PREPARE) {
+                pendingPrepares.addLast(statementText(frame));
+            }
+            statementTo = backend;
+            return frame;
+        }
+        int id = PreparedStatements.statementId(frame);
+        PreparedStatements.Prepared p = prepared.get(id);
+        if (p == null) { // MariaDB's "the one just prepared" (-1), or an id the node will refuse itself
+            if (on != backend && on.tracker().busy()) {
+                held.addLast(frame);
+                return null;
+            }
+            if (id == PreparedStatements.LAST_PREPARED && command == Command.STMT_EXECUTE
+                    && !pendingPrepares.isEmpty() && Frames.payloadLength(frame) < 65_536) {
+                // its parameter types are read once the prepare's answer says how many there are
+                if (typesOfLastPrepared != null) {
+                    typesOfLastPrepared.release();
+                }
+                typesOfLastPrepared = frame.copy();
+            }
+            statementTo = backend;
+            return frame;
+        }
+        if (command == Command.STMT_CLOSE) {
+            ByteBuf original = frame;
+            p.ids.forEach((b, backendId) -> {
+                if ((b == backend || b == reader) && b.channel() != null && b.channel().isActive()) {
+                    ByteBuf close = original.copy();
+                    PreparedStatements.statementId(close, backendId);
+                    b.channel().writeAndFlush(close); // no answer comes: it cannot mix with one
+                }
+            });
+            prepared.remove(id);
+            frame.release();
+            return null;
+        }
+        BackendSession t = backend;
+        if (command == Command.STMT_EXECUTE && route.split() != null && p.statement != null && !p.longData
+                && PreparedStatements.executeFlags(frame) == 0 && !wroteUntracked) {
+            boolean inTransaction = backend.tracker().busy() || ServerStatus.has(statusFlags, ServerStatus.IN_TRANS);
+            boolean autocommit = ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT);
+            if (SplitRouter.target(p.statement, inTransaction, autocommit, pinned != null, null)
+                    == SplitRouter.Target.READER && !(on == backend && on.tracker().busy())) {
+                t = readerFor();
+                if (t == null) {
+                    held.addLast(frame);
+                    return null;
+                }
+                if (p.failed.contains(t) || p.params > 0 && p.types == null && !p.typed.contains(t)
+                        && PreparedStatements.types(frame, p.params) == null) {
+                    t = backend; // it could not be prepared there, or its parameter types are not known here
+                }
+            }
+        } else if ((command == Command.STMT_FETCH || command == Command.STMT_RESET) && p.lastExecutedOn != null
+                && (p.lastExecutedOn == reader || p.lastExecutedOn == backend)) {
+            t = p.lastExecutedOn; // the cursor or the bound data is where it last ran
+        }
+        if (t != on && on.tracker().busy() || !p.ids.containsKey(t) && t.tracker().busy()) {
+            held.addLast(frame);
+            return null;
+        }
+        Integer backendId = p.ids.get(t);
+        if (backendId == null) {
+            if (p.failed.contains(t)) {
+                frame.release();
+                if (Command.hasResponse(command)) {
+                    client.writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000",
+                            "mysqlha gateway: the prepared statement could not be prepared again on " + t.node()
+                                    + "; prepare it again"));
+                }
+                return null;
+            }
+            BackendSession there = t;
+            there.internalPrepare(p.sql, a -> {
+                if (a.ok()) {
+                    p.ids.put(there, Integer.parseInt(a.value()));
+                } else {
+                    p.failed.add(there);
+                    LOG.debugf("session %d: statement could not be prepared on %s: %s", connectionId, there.node(),
+                            a.error());
+                }
+                drainHeld();
+            });
+            held.addLast(frame);
+            return null;
+        }
+        if (command == Command.STMT_EXECUTE && p.params > 0) {
+            byte[] types = PreparedStatements.types(frame, p.params);
+            if (types != null) {
+                p.types = types;
+                p.typed.add(t);
+            } else if (!p.typed.contains(t) && p.types != null) {
+                ByteBuf rebuilt = PreparedStatements.withTypes(frame, p.params, p.types, client.alloc());
+                if (rebuilt != null) {
+                    frame = rebuilt;
+                    p.typed.add(t);
+                }
+            }
+        }
+        if (command == Command.STMT_EXECUTE) {
+            p.longData = false;
+            p.lastExecutedOn = t;
+            if (!wroteUntracked && !tracksGtids() && p.statement != null && t == backend
+                    && writes(p.statement, command)) {
+                wroteUntracked = true;
+            }
+        } else if (command == Command.STMT_SEND_LONG_DATA) {
+            p.longData = true; // its execute stays where the data went
+        }
+        PreparedStatements.statementId(frame, backendId);
+        statementTo = t;
+        return frame;
+    }
+
+    /** The first frame of the answer to a COM_STMT_PREPARE: the client gets the gateway's id for the statement. */
+    private void preparedAnswer(BackendSession b, ByteBuf frame) {
+        String sql = pendingPrepares.pollFirst();
+        if (Frames.firstByte(frame) != OkPacket.MARKER || sql == null || Frames.payloadLength(frame) < 9) {
+            return;
+        }
+        int at = frame.readerIndex() + Frames.HEADER;
+        if (classifier == null) {
+            classifier = new Classifier();
+        }
+        PreparedStatements.Prepared p = prepared.prepared(b, frame.getIntLE(at + 1), sql, classifier.classify(sql),
+                frame.getUnsignedShortLE(at + 7));
+        frame.setIntLE(at + 1, p.clientId);
+        if (typesOfLastPrepared != null && pendingPrepares.isEmpty()) {
+            p.types = PreparedStatements.types(typesOfLastPrepared, p.params);
+            if (p.types != null) {
+                p.typed.add(b);
+            }
+            typesOfLastPrepared.release();
+            typesOfLastPrepared = null;
         }
     }
 
@@ -699,10 +871,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             List<String> setup = stateStatements(true);
             r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, hash, target, setup,
-                    false);
+                    false, forcedCapabilities());
             r.stateVersion(state.version());
             reader = r;
             connect(r, target);
+            readerDeadline(r, context.connectTimeoutMs() + context.holdTimeoutMs(), "logging in");
             return null;
         }
         if (!r.ready()) {
@@ -711,6 +884,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (r.stateVersion() != state.version()) {
             long version = state.version();
             BackendSession resynced = r;
+            readerDeadline(r, context.holdTimeoutMs(), "restoring the session's state");
             r.internal(stateStatements(true), a -> {
                 if (a.ok()) {
                     resynced.stateVersion(version);
@@ -749,6 +923,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         String wait = r.isMariaDb() ? "SELECT MASTER_GTID_WAIT('" + gtid + "', " + seconds + ")"
                 : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + gtid + "', " + seconds + ")";
         long started = System.nanoTime();
+        readerDeadline(r, timeoutMs + context.holdTimeoutMs(), "waiting for GTID " + gtid);
         r.internal(List.of(wait), a -> {
             boolean applied = a.ok() && "0".equals(a.value());
             route.sessionMetrics().causalWait(System.nanoTime() - started, applied);
@@ -762,17 +937,49 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         });
     }
 
-    private static final java.util.regex.Pattern GTID = java.util.regex.Pattern.compile("[0-9A-Fa-f:,\\-]{1,4096}");
-
-    /** Whether the writer connection reports the GTID of each write (the client negotiated session tracking). */
-    private boolean tracksGtids() {
-        SplitSettings split = route.split();
-        return split != null && split.causalReads() && Capabilities.has(capabilities, Capabilities.SESSION_TRACK);
+    /**
+     * A reader that does not become ready in time (it accepted the connection but is frozen, say) is given up: the
+     * held reads go to the writer instead of waiting on it.
+     */
+    private void readerDeadline(BackendSession r, long ms, String what) {
+        long step = ++readerStep;
+        client.eventLoop().schedule(() -> {
+            if (reader == r && step == readerStep && !r.ready() && phase != Phase.CLOSED) {
+                readerLost(r, what + " took longer than " + ms + " ms");
+            }
+        }, ms, TimeUnit.MILLISECONDS);
     }
 
+    private long readerStep;
+
+    private static final java.util.regex.Pattern GTID = java.util.regex.Pattern.compile("[0-9A-Fa-f:,\\-]{1,4096}");
+
+    /** Whether the writer connection reports the GTID of each write (its node has session tracking). */
+    private boolean tracksGtids() {
+        BackendSession b = backend;
+        return causal() && b != null && b.hasSessionTrack();
+    }
+
+    private boolean causal() {
+        SplitSettings split = route.split();
+        return split != null && split.causalReads();
+    }
+
+    /**
+     * Causal reads need each write's GTID, which only session tracking reports: backends are asked for it even
+     * when the client did not negotiate it, and their OK packets are then turned back into the client's format.
+     */
+    private int forcedCapabilities() {
+        return causal() ? Capabilities.SESSION_TRACK : 0;
+    }
+
+    /** Whether a statement may change data (a locking read, SET or SHOW does not). */
     private static boolean writes(Statement s, int command) {
-        return !s.isRead() && s.kind() != StatementKind.SET && s.kind() != StatementKind.USE
-                && s.kind() != StatementKind.SHOW && s.kind() != StatementKind.BEGIN;
+        return switch (s.kind()) {
+            case SELECT -> s.has(Statement.F_WRITES);
+            case SHOW, SET, USE, BEGIN, EXPLAIN, SAVEPOINT, ROLLBACK -> false;
+            default -> true;
+        };
     }
 
     /** What brings another connection to this session's state (the schema for a connection already open). */
@@ -793,6 +1000,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             active = backend;
         }
         if (r != null) {
+            prepared.forget(r);
             r.close();
         }
     }
@@ -800,6 +1008,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
     private void resetSession() {
         state.reset();
+        prepared.clear();
         pinned = null;
         closeReader();
     }
@@ -867,7 +1076,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return Packets.frame(client.alloc(), 0, new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode);
         }
         killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, hash, running.target(),
-                List.of(statement), false);
+                List.of(statement), false, 0);
         connect(killer, running.target());
         return null;
     }
@@ -906,7 +1115,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A copy of what a read-only session sent, until an answer starts, to try it once more elsewhere. */
     private void keepInFlight(ByteBuf frame, BackendSession to) {
         if ((to != backend || !route.role().equals("writer")) && inFlight.size() < 4
-                && Frames.payloadLength(frame) < 65_536) {
+                && Frames.payloadLength(frame) < 65_536 && (Frames.sequenceId(frame) != 0
+                || Frames.firstByte(frame) == Command.QUERY)) {
             inFlight.add(frame.retainedDuplicate());
         }
     }
@@ -959,6 +1169,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             close();
             return;
         }
+        boolean prepareAnswer = tracker.atStartOf(Command.STMT_PREPARE);
         boolean done;
         try {
             done = tracker.onFrame(frame);
@@ -968,6 +1179,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             frame.release();
             close();
             return;
+        }
+        if (prepareAnswer) {
+            preparedAnswer(b, frame);
         }
         releaseInFlight();
         boolean idle = done && !tracker.busy();
@@ -989,6 +1203,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (done && b == backend && route.split() != null) {
             writerAnswered(frame, tracker, idle);
         }
+        if (tracker.lastFrameWasOk() && b.hasSessionTrack()
+                && !Capabilities.has(capabilities, Capabilities.SESSION_TRACK)) {
+            io.mysqlha.protocol.SessionTracking.strip(frame); // the client did not ask for session tracking
+        }
         client.write(frame);
         if (idle && !held.isEmpty()) {
             drainHeld();
@@ -1004,8 +1222,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 && Frames.firstByte(frame) == OkPacket.MARKER && tracksGtids()) {
             try {
                 String gtid = io.mysqlha.protocol.SessionStateChanges.lastGtid(OkPacket.decode(frame.slice(
-                        frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)), capabilities)
-                        .sessionStateChanges());
+                        frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)),
+                        capabilities | Capabilities.SESSION_TRACK).sessionStateChanges());
                 if (gtid != null) {
                     lastGtid = gtid;
                 }
@@ -1090,6 +1308,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         held.forEach(ByteBuf::release);
         held.clear();
         releaseInFlight();
+        if (typesOfLastPrepared != null) {
+            typesOfLastPrepared.release();
+            typesOfLastPrepared = null;
+        }
         if (backend != null) {
             backend.close();
         }
