@@ -70,7 +70,7 @@ public class Gateway {
         AppUsers users = loadUsers(common, config.usersSecret());
         this.context = new SessionContext(() -> users, new AtomicReference<>(config.serverVersion()),
                 SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
-                config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>());
+                config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
                 this::specsChanged);
         registry.more().counter("mysqlha.gateway.topology.stale.generations", List.of(), follower,

@@ -45,6 +45,14 @@ public interface GatewayConfig {
     @Min(50) @Max(60_000)
     int backendConnectTimeoutMs();
 
+    /**
+     * A session idle this long (no statement, no open transaction, nothing pinned to its connection) gives its
+     * backend connections back; its next statement opens a new one, with the session's state. 0: never.
+     */
+    @WithDefault("10000")
+    @Min(0) @Max(86_400_000)
+    int idleBackendReleaseMs();
+
     /** Netty event loop threads; 0 means one per core. */
     @WithDefault("0")
     @Min(0) @Max(256)

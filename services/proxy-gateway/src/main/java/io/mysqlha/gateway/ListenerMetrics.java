@@ -28,6 +28,7 @@ final class ListenerMetrics implements SessionMetrics {
     private final Map<String, Counter> connects = new ConcurrentHashMap<>();
     private final Timer hold;
     private final Counter unclassified;
+    private final Counter released;
     private final Map<String, Counter> pins = new ConcurrentHashMap<>();
     private final Timer causalApplied;
     private final Timer causalMissed;
@@ -51,6 +52,9 @@ final class ListenerMetrics implements SessionMetrics {
                 .tag("cluster", cluster).tag("listener", listener).publishPercentileHistogram().register(registry);
         unclassified = Counter.builder("mysqlha.gateway.unclassified.statements")
                 .description("Statements the classifier could not read, sent to the writer")
+                .tag("cluster", cluster).tag("listener", listener).register(registry);
+        released = Counter.builder("mysqlha.gateway.backend.releases")
+                .description("Backend connections given back by idle sessions (reopened at their next statement)")
                 .tag("cluster", cluster).tag("listener", listener).register(registry);
         causalApplied = causal("applied");
         causalMissed = causal("writer");
@@ -115,6 +119,11 @@ final class ListenerMetrics implements SessionMetrics {
     @Override
     public io.mysqlha.gateway.sql.QueryDigests digests() {
         return digests;
+    }
+
+    @Override
+    public void backendReleased() {
+        released.increment();
     }
 
     @Override

@@ -293,6 +293,45 @@ class GatewaySplitIT {
         }
     }
 
+    @Test
+    void anIdleSessionGivesItsBackendsBackAndGetsThemAgainWithItsState() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
+                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p)) {
+            Sql.execute(c, "SET time_zone = '-03:00'", "USE mysql");
+            c.setAutoCommit(false);
+            c.commit();
+            try (PreparedStatement ps = c.prepareStatement("SELECT @@time_zone, DATABASE(), @@autocommit, ?")) {
+                ps.setString(1, "before");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                }
+                String id = Sql.value(c, "SELECT CONNECTION_ID()").orElseThrow();
+                c.commit();
+                Waits.until("the idle session without backends", Duration.ofSeconds(15), () -> given()
+                        .get("/gateway/sessions").then().extract().jsonPath()
+                        .getList("findAll { it.cluster == '" + GatewayTestInfra.SPLIT + "' && it.backend == null }")
+                        .size() > 0);
+                ps.setString(1, "after");
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals("-03:00", rs.getString(1));
+                    assertEquals("mysql", rs.getString(2));
+                    assertEquals("0", rs.getString(3), "autocommit stays off");
+                    assertEquals("after", rs.getString(4));
+                }
+                assertNotEquals(id, Sql.value(c, "SELECT CONNECTION_ID()").orElseThrow(), "a new connection");
+                c.commit();
+            }
+        }
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("mysqlha_gateway_backend_releases_total")
+                && l.contains(GatewayTestInfra.SPLIT) && !l.endsWith(" 0.0")), "releases counted");
+    }
+
     /** The reader the session with this connection's gateway id uses, from the admin API. */
     private static String readerOf(Connection c) throws SQLException {
         JsonPath sessions = given().get("/gateway/sessions").then().statusCode(200).extract().jsonPath();

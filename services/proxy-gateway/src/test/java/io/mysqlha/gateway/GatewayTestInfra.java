@@ -46,6 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final int MAX_CONNECTIONS = 8;
     static final int HOLD_TIMEOUT_MS = 3_000;
+    /** Short, so that sessions of every test here are released and reopened whenever they pause. */
+    static final int IDLE_RELEASE_MS = 1_500;
     static final String CLUSTER = "gw-" + UUID.randomUUID().toString().substring(0, 8);
     /** A second cluster over the same nodes whose read/write listener splits (causal reads, one query rule). */
     static final String SPLIT = "split-" + UUID.randomUUID().toString().substring(0, 8);
@@ -99,7 +101,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         return Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.secrets-dir", secrets.toString(),
                 "mysqlha.gateway.hold-timeout-ms", Integer.toString(HOLD_TIMEOUT_MS),
-                "mysqlha.gateway.handshake-timeout-ms", "2000");
+                "mysqlha.gateway.handshake-timeout-ms", "2000",
+                "mysqlha.gateway.idle-backend-release-ms", Integer.toString(IDLE_RELEASE_MS));
     }
 
     /** Publishes the next generation of the test cluster's topology: this writer (none when null), these readers. */

@@ -91,6 +91,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final PreparedStatements prepared = new PreparedStatements();
     private final java.util.ArrayDeque<String> pendingPrepares = new java.util.ArrayDeque<>();
     private BackendSession statementTo;
+    private long lastActive;
+    private ScheduledFuture<?> idleTimer;
+    /** The backend was given back while idle: the next connect is not a wait for a failover. */
+    private boolean released;
     /** A copy of the execute MariaDB Connector/J pipelines behind a prepare (id -1), for its parameter types. */
     private ByteBuf typesOfLastPrepared;
     private io.mysqlha.gateway.sql.Digest digester;
@@ -349,6 +353,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         route.sessionMetrics().backendConnect(b.node(), true);
         routesChecked = -1;
         statusFlags = status;
+        released = false;
+        active();
         if (phase == Phase.CONNECTING) {
             phase = Phase.COMMANDS;
             client.pipeline().get(FrameDecoder.class).unlimit();
@@ -518,6 +524,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     // --- command phase: frames both ways as they are ---
 
     private void fromClient(ByteBuf frame) {
+        lastActive = System.nanoTime(); // a large statement arriving is not idleness
         int seq = Frames.sequenceId(frame);
         boolean continuation = clientContinues;
         if (killer != null) {
@@ -529,7 +536,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         BackendSession on = active == null ? backend : active;
-        clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
         if (!continuation && seq != 0 && !on.tracker().busy()) {
             frame.release(); // what mysqld does: say so, and close
             route.sessionMetrics().error(SessionMetrics.Cause.PROTOCOL);
@@ -537,6 +543,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (continuation || seq != 0) {
+            // set only as a frame goes out: a command held (and read again later) must still read as a command
+            clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
             keepInFlight(frame, on);
             on.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
             return;
@@ -586,12 +594,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 BackendSession to = backend;
                 Statement statement = null;
-                if (command == Command.QUERY && route.split() != null) {
+                if (command == Command.QUERY) {
                     statement = classify(frame);
-                    to = target(statement, on, frame);
-                    if (to == null) {
-                        held.addLast(frame); // the reader is connecting, catching up, or the other node still answers
-                        return;
+                    if (route.split() != null) {
+                        to = target(statement, on, frame);
+                        if (to == null) {
+                            held.addLast(frame); // the reader is connecting, catching up, or the other node answers
+                            return;
+                        }
+                    } else {
+                        notePin(statement, java.util.Set.of()); // no splitting, but an idle release must not lose it
                     }
                 } else if (isStatementCommand(command)) {
                     frame = statementCommand(frame, command, on);
@@ -768,7 +780,49 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    // --- idle sessions give their backend connections back ---
+
+    private void active() {
+        lastActive = System.nanoTime();
+        if (idleTimer == null && context.idleReleaseMs() > 0) {
+            idleTimer = client.eventLoop().schedule(this::idleCheck, context.idleReleaseMs(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One timer per session at most, moved on only when it fires: a statement costs a clock read. */
+    private void idleCheck() {
+        idleTimer = null;
+        if (phase != Phase.COMMANDS || backend == null || pinned != null) {
+            return; // closed, already released, or pinned to its connection for good
+        }
+        long idleMs = (System.nanoTime() - lastActive) / 1_000_000;
+        if (idleMs < context.idleReleaseMs() || !releasable()) {
+            idleTimer = client.eventLoop().schedule(this::idleCheck, Math.max(1, context.idleReleaseMs() - idleMs),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        BackendSession old = backend;
+        backend = null;
+        active = null;
+        prepared.forget(old);
+        old.close();
+        closeReader();
+        released = true;
+        route.sessionMetrics().backendReleased();
+    }
+
+    /** Nothing lives on the connections that the next one would not be given (state, statements by their text). */
+    private boolean releasable() {
+        BackendSession r = reader;
+        return backend.ready() && !backend.tracker().busy() && !backend.tracker().inTransaction()
+                && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && held.isEmpty() && killer == null
+                && (r == null || r.ready() && !r.tracker().busy()) && pendingSet == null && pendingSchema == null
+                && pendingPrepares.isEmpty() && typesOfLastPrepared == null && !transactionLost && !clientContinues;
+    }
+
     private void send(ByteBuf frame, int command, BackendSession to, Statement statement) {
+        active();
+        clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD; // the rest of it follows as it is
         if (to == backend) {
             rememberSchema(frame, command);
             if (statement != null && SplitRouter.isSessionState(statement)) {
@@ -828,13 +882,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private BackendSession target(Statement s, BackendSession on, ByteBuf frame) {
         SplitSettings split = route.split();
-        if (pinned == null) {
-            String why = SplitRouter.pinReason(s, split.carried());
-            if (why != null) {
-                pinned = why;
-                route.sessionMetrics().pinned(why);
-            }
-        }
+        notePin(s, split.carried());
         boolean inTransaction = backend.tracker().busy() || ServerStatus.has(statusFlags, ServerStatus.IN_TRANS);
         boolean autocommit = ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT);
         QueryRule.Destination ruled = split.rules().isEmpty() ? null : split.rules().evaluate(
@@ -850,6 +898,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return backend; // a read pipelined behind a write: where the write is, so it sees it
         }
         return readerFor();
+    }
+
+    /** What the statement leaves on its connection that cannot be carried elsewhere pins the session there. */
+    private void notePin(Statement s, java.util.Set<String> carried) {
+        if (pinned == null) {
+            String why = SplitRouter.pinReason(s, carried);
+            if (why != null) {
+                pinned = why;
+                route.sessionMetrics().pinned(why);
+            }
+        }
     }
 
     /** The reader connection, ready and caught up with the session; null while it gets there; the writer if none. */
@@ -1103,7 +1162,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void hold(ByteBuf frame) {
-        if (held.isEmpty() && (backend == null || !backend.ready())) {
+        if (held.isEmpty() && (backend == null || !backend.ready()) && !released) {
             holdStarted = System.nanoTime(); // waiting for a backend (not for the reader's answer to end)
         }
         held.addLast(frame);
@@ -1199,6 +1258,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 pendingSchema = null;
             }
+            if (pendingSet != null) {
+                if (!tracker.lastWasError()) {
+                    state.set(pendingSet.detail(), pendingSetText);
+                    if (pendingSet.detail().contains("session_track_system_variables") && tracksGtids()
+                            && backend.isMariaDb()) {
+                        // the client replaced the tracked list: last_gtid goes back on it before its next statement
+                        backend.internal(List.of(BackendSession.TRACK_LAST_GTID), a -> drainHeld());
+                    }
+                }
+                pendingSet = null;
+                pendingSetText = null;
+            }
         }
         if (done && b == backend && route.split() != null) {
             writerAnswered(frame, tracker, idle);
@@ -1230,21 +1301,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             } catch (ProtocolException | IndexOutOfBoundsException e) {
                 LOG.debugf("an OK packet's session state could not be read: %s", e.getMessage());
             }
-        }
-        if (!idle) {
-            return;
-        }
-        if (pendingSet != null) {
-            if (!tracker.lastWasError()) {
-                state.set(pendingSet.detail(), pendingSetText);
-                if (pendingSet.detail().contains("session_track_system_variables") && tracksGtids()
-                        && backend.isMariaDb()) {
-                    // the client replaced the tracked list: last_gtid goes back on it before its next statement
-                    backend.internal(List.of(BackendSession.TRACK_LAST_GTID), a -> drainHeld());
-                }
-            }
-            pendingSet = null;
-            pendingSetText = null;
         }
     }
 
@@ -1304,6 +1360,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         phase = Phase.CLOSED;
         if (holdTimer != null) {
             holdTimer.cancel(false);
+        }
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
         }
         held.forEach(ByteBuf::release);
         held.clear();

@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  */
 public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> serverVersion, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
-                             RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions) {
+                             RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
+                             int idleReleaseMs) {
 
     /**
      * Gateway connection ids start high and at random, so a KILL by id is told apart from a backend's own thread

@@ -29,6 +29,9 @@ public interface SessionMetrics {
     /** The listener's query digests. */
     io.mysqlha.gateway.sql.QueryDigests digests();
 
+    /** An idle session gave its backend connections back. */
+    void backendReleased();
+
     /** A statement the classifier could not read went to the writer. */
     void unclassified();
 
