@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# sysbench point_select, read_only and read_write through the gateway, directly, and through HAProxy (TCP mode),
-# interleaved in one run on the same MariaDB primary (medians of ROUNDS), with the gateway's CPU per query; then its
-# RSS with IDLE authenticated idle clients (default 9,000: each holds a backend connection, and client plus backend
-# sockets must fit the process's descriptor limit, 20,000 on the build machine). Self-contained: starts its own broker, semi-sync topology, gateway and
-# HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.
-#   SECONDS_PER_RUN=10 ROUNDS=3 THREADS=4 IDLE=9000 bench/gateway.sh
+# sysbench point_select, read_only and read_write through the gateway (pass-through and splitting listeners),
+# directly, and through HAProxy (TCP mode), interleaved in one run on the same MariaDB nodes (medians of ROUNDS),
+# with the gateway's CPU per query; then its RSS with IDLE authenticated idle clients (default 10,000; idle sessions
+# give their backend connections back after 2 s). Self-contained: starts its own broker, semi-sync topology, gateway
+# and HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.
+#   SECONDS_PER_RUN=10 ROUNDS=3 THREADS=4 IDLE=10000 bench/gateway.sh
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
 ROOT=$(project_root)
@@ -19,5 +19,5 @@ fi
 ulimit -n "$(ulimit -Hn)"
 CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
 exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
-  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-9000}" \
+  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
   -cp "$CP" io.mysqlha.testsupport.bench.GatewayBench

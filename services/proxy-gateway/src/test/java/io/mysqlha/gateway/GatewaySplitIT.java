@@ -49,6 +49,25 @@ class GatewaySplitIT {
         return Sql.connect("127.0.0.1", GatewayTestInfra.splitPort, USERS.app(), 5_000);
     }
 
+    private static Properties app() {
+        Properties p = new Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        return p;
+    }
+
+    /** MariaDB Connector/J on the splitting listener, with server-side prepared statements. */
+    private static Connection mariadb() throws SQLException {
+        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + GatewayTestInfra.splitPort
+                + "/app?useServerPrepStmts=true", app());
+    }
+
+    /** MySQL Connector/J on the splitting listener (which does not ask for session tracking). */
+    private static Connection mysql(String options) throws SQLException {
+        return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + GatewayTestInfra.splitPort
+                + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true" + options, app());
+    }
+
     private static Set<Integer> replicaIds(ReplicationTopology t) {
         return t.replicas().stream().map(MariaDbNode::serverId).collect(Collectors.toSet());
     }
@@ -127,12 +146,8 @@ class GatewaySplitIT {
         int fromReplica = 0;
         int mysqlFromReplica = 0;
         lagger.start();
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", "app");
         // MySQL Connector/J does not ask for session tracking (trackSessionState=false): the gateway does
-        try (Connection maria = split(); Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://"
-                + "127.0.0.1:" + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true", p)) {
+        try (Connection maria = split(); Connection mysql = mysql("")) {
             for (int i = 0; i < 150; i++) {
                 Connection c = i < 100 ? maria : mysql;
                 int id = base + i;
@@ -170,14 +185,7 @@ class GatewaySplitIT {
 
     @Test
     void preparedStatementsWorkThroughBothDriversWithSplittingOn() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", "app");
-        try (Connection maria = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
-                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p);
-             Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:"
-                     + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true"
-                     + "&useServerPrepStmts=true&cachePrepStmts=true", p)) {
+        try (Connection maria = mariadb(); Connection mysql = mysql("&useServerPrepStmts=true&cachePrepStmts=true")) {
             for (Connection c : List.of(maria, mysql)) {
                 try (Statement s = c.createStatement()) {
                     s.execute("CREATE TABLE IF NOT EXISTS app.split_ps (id INT PRIMARY KEY, name VARCHAR(20))");
@@ -207,14 +215,7 @@ class GatewaySplitIT {
     @Test
     void aStatementPreparedForReadsExecutesOnAReplicaAndSurvivesAMoveOfTheWriter() throws Exception {
         ReplicationTopology t = SharedInfra.replicationTopology();
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", "app");
-        try (Connection maria = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
-                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p);
-             Connection mysql = new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:"
-                     + GatewayTestInfra.splitPort + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true"
-                     + "&useServerPrepStmts=true&cachePrepStmts=true", p)) {
+        try (Connection maria = mariadb(); Connection mysql = mysql("&useServerPrepStmts=true&cachePrepStmts=true")) {
             for (Connection c : List.of(maria, mysql)) {
                 try (PreparedStatement read = c.prepareStatement("SELECT @@server_id, ? + 1");
                      PreparedStatement locking = c.prepareStatement("SELECT @@server_id FROM DUAL FOR UPDATE")) {
@@ -296,11 +297,7 @@ class GatewaySplitIT {
     @Test
     void anIdleSessionGivesItsBackendsBackAndGetsThemAgainWithItsState() throws Exception {
         ReplicationTopology t = SharedInfra.replicationTopology();
-        Properties p = new Properties();
-        p.setProperty("user", "app");
-        p.setProperty("password", "app");
-        try (Connection c = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:"
-                + GatewayTestInfra.splitPort + "/app?useServerPrepStmts=true", p)) {
+        try (Connection c = mariadb()) {
             Sql.execute(c, "SET time_zone = '-03:00'", "USE mysql");
             c.setAutoCommit(false);
             c.commit();

@@ -65,9 +65,9 @@ public final class GatewayBench {
         int seconds = Integer.getInteger("seconds", 10);
         int rounds = Integer.getInteger("rounds", 3);
         int threads = Integer.getInteger("threads", 4);
-        // one backend connection per client: client and backend sockets both count against the gateway's descriptor
-        // limit (20,000 on the build machine, not raisable there), so 9,000 is what fits
-        int idle = Integer.getInteger("idle", 9_000);
+        // idle sessions give their backend connections back after idle-backend-release-ms (2 s here), so 10,000
+        // clients fit the gateway's 20,000 descriptors
+        int idle = Integer.getInteger("idle", 10_000);
         Topics topics = new Topics("bench-gw-" + UUID.randomUUID().toString().substring(0, 6) + ".");
         ReplicationTopology t = SharedInfra.replicationTopology();
         MariaDbNode primary = t.primary();
@@ -92,7 +92,8 @@ public final class GatewayBench {
         ServiceProcess gateway = ServiceProcess.start("proxy-gateway", Map.of(
                 "mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
-                "mysqlha.instance-id", "bench"), dir, List.of("-Xms64m", "-Xmx256m"));
+                "mysqlha.instance-id", "bench", "mysqlha.gateway.idle-backend-release-ms", "2000"), dir,
+                List.of("-Xms64m", "-Xmx256m"));
         Waits.until("gateway listening on " + rw, Duration.ofSeconds(60), () -> {
             try (Socket s = new Socket("127.0.0.1", rw)) {
                 return true;
@@ -166,7 +167,7 @@ public final class GatewayBench {
                     + " go to the primary only. "
                     + (new java.io.File("/usr/bin/proxysql").exists() ? "" : "No ProxySQL binary is installed here:"
                     + " no ProxySQL column."));
-            idleConnections(gateway, rw, idle);
+            idleConnections(gateway, rw, idle, primary, t);
         } finally {
             haproxy.terminate(Duration.ofSeconds(5));
             gateway.close();
@@ -174,7 +175,8 @@ public final class GatewayBench {
         System.exit(0);
     }
 
-    private static void idleConnections(ServiceProcess gateway, int port, int count) throws Exception {
+    private static void idleConnections(ServiceProcess gateway, int port, int count, MariaDbNode primary,
+                                        ReplicationTopology t) throws Exception {
         System.gc();
         long before = rssKib(gateway.process().pid());
         List<Socket> open = new ArrayList<>();
@@ -184,11 +186,23 @@ public final class GatewayBench {
                 open.add(login(port));
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            long peak = rssKib(gateway.process().pid());
+            long[] threads = new long[1];
+            try (var admin = primary.connect(t.users().admin())) {
+                Waits.until("the idle clients' backend connections given back", Duration.ofSeconds(120), () -> {
+                    threads[0] = Long.parseLong(Sql.value(admin, "SELECT VARIABLE_VALUE FROM"
+                            + " information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED'")
+                            .orElseThrow());
+                    return threads[0] < 100;
+                });
+            }
+            System.gc();
             TimeUnit.SECONDS.sleep(2); // let the allocations settle before reading RSS: a reading, not a wait for a condition
             long after = rssKib(gateway.process().pid());
             System.out.printf("idle clients: %d authenticated connections opened in %.1f s (%.0f/s); gateway RSS %d MiB"
-                    + " before, %d MiB with them (%.1f MiB per 1,000); each holds one backend connection%n", count,
-                    seconds, count / seconds, before / 1024, after / 1024, (after - before) / 1024.0 / (count / 1000.0));
+                    + " before, %d MiB while they logged in, %d MiB with them idle (%.1f MiB per 1,000); their backend"
+                    + " connections given back (primary Threads_connected %d)%n", count, seconds, count / seconds,
+                    before / 1024, peak / 1024, after / 1024, (after - before) / 1024.0 / (count / 1000.0), threads[0]);
         } finally {
             for (Socket s : open) {
                 s.close();

@@ -1,6 +1,7 @@
 package io.mysqlha.gateway.session;
 
 import io.mysqlha.domain.QueryRule;
+import io.mysqlha.gateway.split.CausalReads;
 import io.mysqlha.gateway.split.SessionState;
 import io.mysqlha.gateway.split.SplitRouter;
 import io.mysqlha.gateway.split.SplitSettings;
@@ -82,21 +83,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private Statement pendingSet;
     private String pendingSetText;
     /** The GTID of the session's last write (from the writer's session tracking), and what the reader has applied. */
-    private String lastGtid;
-    private String readerGtid;
-    private String missedGtid;
-    private boolean sendMissedToWriter;
+    private CausalReads causal;
     /** The client cannot get session tracking: after its first write, it reads from the writer. */
     private boolean wroteUntracked;
     private final PreparedStatements prepared = new PreparedStatements();
-    private final java.util.ArrayDeque<String> pendingPrepares = new java.util.ArrayDeque<>();
     private BackendSession statementTo;
     private long lastActive;
     private ScheduledFuture<?> idleTimer;
     /** The backend was given back while idle: the next connect is not a wait for a failover. */
     private boolean released;
-    /** A copy of the execute MariaDB Connector/J pipelines behind a prepare (id -1), for its parameter types. */
-    private ByteBuf typesOfLastPrepared;
     private io.mysqlha.gateway.sql.Digest digester;
     private QueryDigests.Entry digestEntry;
     private long digestStarted;
@@ -436,7 +431,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         backend = null;
         digestEntry = null;
         prepared.forget(b);
-        pendingPrepares.clear();
+        prepared.writerLost();
         if (active == b) {
             active = null;
         }
@@ -493,7 +488,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void readerLost(BackendSession b, String why) {
         reader = null;
         prepared.forget(b);
-        readerGtid = null;
+        readerChanged();
         readerUnreachable = b.target();
         readerUnreachableAt = route.routesVersion();
         if (active == b) {
@@ -643,7 +638,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 return null;
             }
             if (command == Command.STMT_PREPARE) {
-                pendingPrepares.addLast(statementText(frame));
+                prepared.sent(statementText(frame));
             }
             statementTo = backend;
             return frame;
@@ -655,13 +650,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 held.addLast(frame);
                 return null;
             }
-            if (id == PreparedStatements.LAST_PREPARED && command == Command.STMT_EXECUTE
-                    && !pendingPrepares.isEmpty() && Frames.payloadLength(frame) < 65_536) {
-                // its parameter types are read once the prepare's answer says how many there are
-                if (typesOfLastPrepared != null) {
-                    typesOfLastPrepared.release();
-                }
-                typesOfLastPrepared = frame.copy();
+            if (id == PreparedStatements.LAST_PREPARED && command == Command.STMT_EXECUTE) {
+                prepared.pipelinedExecute(frame);
             }
             statementTo = backend;
             return frame;
@@ -729,55 +719,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             held.addLast(frame);
             return null;
         }
-        if (command == Command.STMT_EXECUTE && p.params > 0) {
-            byte[] types = PreparedStatements.types(frame, p.params);
-            if (types != null) {
-                p.types = types;
-                p.typed.add(t);
-            } else if (!p.typed.contains(t) && p.types != null) {
-                ByteBuf rebuilt = PreparedStatements.withTypes(frame, p.params, p.types, client.alloc());
-                if (rebuilt != null) {
-                    frame = rebuilt;
-                    p.typed.add(t);
-                }
-            }
+        if (command == Command.STMT_EXECUTE && !wroteUntracked && !tracksGtids() && p.statement != null
+                && t == backend && writes(p.statement, command)) {
+            wroteUntracked = true;
         }
-        if (command == Command.STMT_EXECUTE) {
-            p.longData = false;
-            p.lastExecutedOn = t;
-            if (!wroteUntracked && !tracksGtids() && p.statement != null && t == backend
-                    && writes(p.statement, command)) {
-                wroteUntracked = true;
-            }
-        } else if (command == Command.STMT_SEND_LONG_DATA) {
-            p.longData = true; // its execute stays where the data went
-        }
-        PreparedStatements.statementId(frame, backendId);
         statementTo = t;
-        return frame;
-    }
-
-    /** The first frame of the answer to a COM_STMT_PREPARE: the client gets the gateway's id for the statement. */
-    private void preparedAnswer(BackendSession b, ByteBuf frame) {
-        String sql = pendingPrepares.pollFirst();
-        if (Frames.firstByte(frame) != OkPacket.MARKER || sql == null || Frames.payloadLength(frame) < 9) {
-            return;
-        }
-        int at = frame.readerIndex() + Frames.HEADER;
-        if (classifier == null) {
-            classifier = new Classifier();
-        }
-        PreparedStatements.Prepared p = prepared.prepared(b, frame.getIntLE(at + 1), sql, classifier.classify(sql),
-                frame.getUnsignedShortLE(at + 7));
-        frame.setIntLE(at + 1, p.clientId);
-        if (typesOfLastPrepared != null && pendingPrepares.isEmpty()) {
-            p.types = PreparedStatements.types(typesOfLastPrepared, p.params);
-            if (p.types != null) {
-                p.typed.add(b);
-            }
-            typesOfLastPrepared.release();
-            typesOfLastPrepared = null;
-        }
+        return prepared.mapTo(frame, command, p, t, backendId, client.alloc());
     }
 
     // --- idle sessions give their backend connections back ---
@@ -817,7 +764,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return backend.ready() && !backend.tracker().busy() && !backend.tracker().inTransaction()
                 && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && held.isEmpty() && killer == null
                 && (r == null || r.ready() && !r.tracker().busy()) && pendingSet == null && pendingSchema == null
-                && pendingPrepares.isEmpty() && typesOfLastPrepared == null && !transactionLost && !clientContinues;
+                && prepared.settled() && !transactionLost && !clientContinues;
     }
 
     private void send(ByteBuf frame, int command, BackendSession to, Statement statement) {
@@ -955,43 +902,30 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             });
             return null;
         }
-        if (route.split().causalReads() && lastGtid != null && !lastGtid.equals(readerGtid)) {
-            if (sendMissedToWriter && lastGtid.equals(missedGtid)) {
-                sendMissedToWriter = false;
-                return backend;
-            }
-            waitForGtid(r, lastGtid);
-            return null;
+        if (causal == null) {
+            return r;
         }
-        return r;
+        return switch (causal.beforeRead(r.isMariaDb())) {
+            case CausalReads.Read read -> r;
+            case CausalReads.Writer writer -> backend;
+            case CausalReads.Wait wait -> {
+                waitForGtid(r, wait);
+                yield null;
+            }
+        };
     }
 
     /**
      * Causal reads: the reader waits (bounded) until it applied the session's last write. Then it answers the read;
      * else the writer does, and later reads of the same write ask the reader again without waiting.
      */
-    private void waitForGtid(BackendSession r, String gtid) {
-        if (!GTID.matcher(gtid).matches()) {
-            missedGtid = gtid;
-            sendMissedToWriter = true;
-            drainHeld();
-            return;
-        }
-        long timeoutMs = gtid.equals(missedGtid) ? 0 : route.split().causalTimeoutMs();
-        String seconds = String.format(java.util.Locale.ROOT, "%.3f", timeoutMs / 1000.0);
-        String wait = r.isMariaDb() ? "SELECT MASTER_GTID_WAIT('" + gtid + "', " + seconds + ")"
-                : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + gtid + "', " + seconds + ")";
+    private void waitForGtid(BackendSession r, CausalReads.Wait wait) {
         long started = System.nanoTime();
-        readerDeadline(r, timeoutMs + context.holdTimeoutMs(), "waiting for GTID " + gtid);
-        r.internal(List.of(wait), a -> {
+        readerDeadline(r, wait.timeoutMs() + context.holdTimeoutMs(), "waiting for GTID " + wait.gtid());
+        r.internal(List.of(wait.statement()), a -> {
             boolean applied = a.ok() && "0".equals(a.value());
             route.sessionMetrics().causalWait(System.nanoTime() - started, applied);
-            if (applied) {
-                readerGtid = gtid;
-            } else {
-                missedGtid = gtid;
-                sendMissedToWriter = true;
-            }
+            causal.waited(wait.gtid(), applied);
             drainHeld();
         });
     }
@@ -1011,7 +945,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private long readerStep;
 
-    private static final java.util.regex.Pattern GTID = java.util.regex.Pattern.compile("[0-9A-Fa-f:,\\-]{1,4096}");
 
     /** Whether the writer connection reports the GTID of each write (its node has session tracking). */
     private boolean tracksGtids() {
@@ -1051,10 +984,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return statements;
     }
 
+    private void readerChanged() {
+        if (causal != null) {
+            causal.readerChanged();
+        }
+    }
+
     private void closeReader() {
         BackendSession r = reader;
         reader = null;
-        readerGtid = null;
+        readerChanged();
         if (active == r) {
             active = backend;
         }
@@ -1240,7 +1179,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (prepareAnswer) {
-            preparedAnswer(b, frame);
+            if (classifier == null) {
+                classifier = new Classifier();
+            }
+            prepared.answered(b, frame, classifier);
         }
         releaseInFlight();
         boolean idle = done && !tracker.busy();
@@ -1296,7 +1238,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)),
                         capabilities | Capabilities.SESSION_TRACK).sessionStateChanges());
                 if (gtid != null) {
-                    lastGtid = gtid;
+                    if (causal == null) {
+                        causal = new CausalReads(route.split().causalTimeoutMs());
+                    }
+                    causal.wrote(gtid);
                 }
             } catch (ProtocolException | IndexOutOfBoundsException e) {
                 LOG.debugf("an OK packet's session state could not be read: %s", e.getMessage());
@@ -1367,10 +1312,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         held.forEach(ByteBuf::release);
         held.clear();
         releaseInFlight();
-        if (typesOfLastPrepared != null) {
-            typesOfLastPrepared.release();
-            typesOfLastPrepared = null;
-        }
+        prepared.close();
         if (backend != null) {
             backend.close();
         }

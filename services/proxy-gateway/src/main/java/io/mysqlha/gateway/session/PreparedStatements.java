@@ -43,7 +43,99 @@ final class PreparedStatements {
     }
 
     private final Map<Integer, Prepared> byClient = new HashMap<>();
+    private final java.util.ArrayDeque<String> pending = new java.util.ArrayDeque<>();
+    /** A copy of the execute MariaDB Connector/J pipelines behind a prepare (id -1), for its parameter types. */
+    private ByteBuf pipelined;
     private int nextId;
+
+    /** A COM_STMT_PREPARE of this text went to the writer; its answer comes in order. */
+    void sent(String sql) {
+        pending.addLast(sql);
+    }
+
+    /**
+     * An execute of "the statement just prepared": its parameter types are read once the prepare's answer says
+     * how many there are.
+     */
+    void pipelinedExecute(ByteBuf frame) {
+        if (!pending.isEmpty() && Frames.payloadLength(frame) < 65_536) {
+            if (pipelined != null) {
+                pipelined.release();
+            }
+            pipelined = frame.copy();
+        }
+    }
+
+    /**
+     * The first frame of the answer to a COM_STMT_PREPARE from {@code b}: the statement is registered and the client
+     * gets the gateway's id for it, written into the frame.
+     */
+    void answered(BackendSession b, ByteBuf frame, io.mysqlha.gateway.sql.Classifier classifier) {
+        String sql = pending.pollFirst();
+        if (Frames.firstByte(frame) != io.mysqlha.protocol.OkPacket.MARKER || sql == null
+                || Frames.payloadLength(frame) < 9) {
+            return;
+        }
+        int at = frame.readerIndex() + Frames.HEADER;
+        Prepared p = prepared(b, frame.getIntLE(at + 1), sql, classifier.classify(sql),
+                frame.getUnsignedShortLE(at + 7));
+        frame.setIntLE(at + 1, p.clientId);
+        if (pipelined != null && pending.isEmpty()) {
+            p.types = types(pipelined, p.params);
+            if (p.types != null) {
+                p.typed.add(b);
+            }
+            pipelined.release();
+            pipelined = null;
+        }
+    }
+
+    /**
+     * The frame to send {@code p}'s command to {@code t} as {@code backendId}: with the parameter types when that
+     * backend never got them (and they are known), and what it changes noted (where it last ran, long data).
+     */
+    ByteBuf mapTo(ByteBuf frame, int command, Prepared p, BackendSession t, int backendId, ByteBufAllocator alloc) {
+        ByteBuf out = frame;
+        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0) {
+            byte[] sent = types(frame, p.params);
+            if (sent != null) {
+                p.types = sent;
+                p.typed.add(t);
+            } else if (!p.typed.contains(t) && p.types != null) {
+                ByteBuf rebuilt = withTypes(frame, p.params, p.types, alloc);
+                if (rebuilt != null) {
+                    out = rebuilt;
+                    p.typed.add(t);
+                }
+            }
+        }
+        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE) {
+            p.longData = false;
+            p.lastExecutedOn = t;
+        } else if (command == io.mysqlha.protocol.Command.STMT_SEND_LONG_DATA) {
+            p.longData = true; // its execute stays where the data went
+        }
+        statementId(out, backendId);
+        return out;
+    }
+
+    /** No prepare is waiting for its answer: nothing would be lost with the connection. */
+    boolean settled() {
+        return pending.isEmpty() && pipelined == null;
+    }
+
+    /** The writer connection is gone with the answers it owed. */
+    void writerLost() {
+        pending.clear();
+    }
+
+    /** The session ended. */
+    void close() {
+        if (pipelined != null) {
+            pipelined.release();
+            pipelined = null;
+        }
+    }
 
     /** A statement the backend prepared under {@code backendId}: the id the client is given. */
     Prepared prepared(BackendSession on, int backendId, String sql, Statement statement, int params) {

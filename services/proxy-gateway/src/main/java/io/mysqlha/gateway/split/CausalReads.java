@@ -1,0 +1,78 @@
+package io.mysqlha.gateway.split;
+
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * One session's causal reads: the GTID of its last write (from the writer's session tracking) against what its
+ * reader is known to have applied. Before a read, {@link #beforeRead} says whether the reader may answer at once,
+ * must first wait for that GTID (with which statement), or whether the writer answers this one because the reader
+ * did not catch up in time; later reads of the same write then ask the reader again without waiting. Pure and
+ * event-loop confined.
+ */
+public final class CausalReads {
+    /** What to do with the next read. */
+    public sealed interface Next {
+    }
+
+    /** The reader has the session's last write (or it wrote nothing): read there. */
+    public record Read() implements Next {
+    }
+
+    /** Run {@code statement} on the reader first; its single value "0" means it applied the write. */
+    public record Wait(String gtid, String statement, long timeoutMs) implements Next {
+    }
+
+    /** The reader did not catch up in time: the writer answers this read. */
+    public record Writer() implements Next {
+    }
+
+    private static final Pattern GTID = Pattern.compile("[0-9A-Fa-f:,\\-]{1,4096}");
+    private static final Read READ = new Read();
+    private static final Writer WRITER = new Writer();
+
+    private final long timeoutMs;
+    private String lastWrite;
+    private String readerHas;
+    private String missed;
+    private boolean missedNotSent;
+
+    public CausalReads(long timeoutMs) {
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** The writer reported the GTID of a write of this session. */
+    public void wrote(String gtid) {
+        lastWrite = gtid;
+    }
+
+    /** The session reads from another reader now: nothing is known of what it applied. */
+    public void readerChanged() {
+        readerHas = null;
+    }
+
+    public Next beforeRead(boolean mariaDb) {
+        if (lastWrite == null || lastWrite.equals(readerHas)) {
+            return READ;
+        }
+        if (missedNotSent && lastWrite.equals(missed) || !GTID.matcher(lastWrite).matches()) {
+            missedNotSent = false; // a GTID the gateway will not put in a statement also goes to the writer
+            return WRITER;
+        }
+        long wait = lastWrite.equals(missed) ? 0 : timeoutMs;
+        String seconds = String.format(Locale.ROOT, "%.3f", wait / 1000.0);
+        String statement = mariaDb ? "SELECT MASTER_GTID_WAIT('" + lastWrite + "', " + seconds + ")"
+                : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + lastWrite + "', " + seconds + ")";
+        return new Wait(lastWrite, statement, wait);
+    }
+
+    /** The answer to a {@link Wait}: the reader applied {@code gtid}, or not in time. */
+    public void waited(String gtid, boolean applied) {
+        if (applied) {
+            readerHas = gtid;
+        } else {
+            missed = gtid;
+            missedNotSent = true;
+        }
+    }
+}
