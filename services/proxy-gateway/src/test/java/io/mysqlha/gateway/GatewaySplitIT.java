@@ -329,6 +329,27 @@ class GatewaySplitIT {
                 && l.contains(GatewayTestInfra.SPLIT) && !l.endsWith(" 0.0")), "releases counted");
     }
 
+    @Test
+    void whatTheLexerCannotReadGoesToTheWriterAndIsCountedAndAMegabyteStatementPasses() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        try (Connection c = split()) {
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> Sql.value(c, "SELECT 'never closed FROM t"));
+            assertEquals(1064, refused.getErrorCode(), "the primary's own syntax error: " + refused.getMessage());
+            String big = "SELECT LENGTH('" + "x".repeat(1 << 20) + "') /* " + "/* ".repeat(10_000) + " */";
+            assertEquals(Integer.toString(1 << 20), Sql.value(c, big).orElseThrow(), "past the 64 KiB looked into:"
+                    + " the writer answers");
+            assertTrue(replicaIds(t).contains(serverId(c, "SELECT @@server_id")), "the session still splits");
+        }
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("mysqlha_gateway_unclassified_statements_total")
+                && l.contains(GatewayTestInfra.SPLIT) && !l.endsWith(" 0.0")), "unclassified statements counted");
+        String digests = given().queryParam("limit", 500).get("/gateway/digests").then().statusCode(200).extract()
+                .asString();
+        assertTrue(digests.contains("\"digestText\":\"SELECT @@server_id\"") && digests.contains("\"route\":\"reader\""),
+                digests.length() > 2_000 ? digests.substring(0, 2_000) : digests);
+    }
+
     /** The reader the session with this connection's gateway id uses, from the admin API. */
     private static String readerOf(Connection c) throws SQLException {
         JsonPath sessions = given().get("/gateway/sessions").then().statusCode(200).extract().jsonPath();
