@@ -9,8 +9,6 @@ import io.mysqlha.gateway.sql.Classifier;
 import io.mysqlha.gateway.sql.QueryDigests;
 import io.mysqlha.gateway.sql.Statement;
 import io.mysqlha.gateway.sql.StatementKind;
-import io.mysqlha.protocol.AuthSwitchRequestPacket;
-import io.mysqlha.protocol.AuthSwitchResponsePacket;
 import io.mysqlha.protocol.Capabilities;
 import io.mysqlha.protocol.Command;
 import io.mysqlha.protocol.ErrPacket;
@@ -68,6 +66,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private byte[] hash;
     private byte[] stage1;
     private int nextSeq;
+    private ClientLogin login;
     /** With splitting: the connection to a reader, opened at the session's first read. */
     private volatile BackendSession reader;
     /** Where the last statement went (its answer may still be coming): the writer's connection or the reader's. */
@@ -140,7 +139,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
                 LOG.debugf("client %s did not finish the handshake in %d ms", client.remoteAddress(),
                         context.handshakeTimeoutMs());
-                refuse(nextSeq, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: not completed within "
+                refuse(loginSeq(), ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: not completed within "
                         + context.handshakeTimeoutMs() + " ms");
             }
         }, context.handshakeTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -154,9 +153,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case COMMANDS -> fromClient(frame);
             case GREETING, AUTH_SWITCH -> {
                 try {
-                    handshakeFrame(frame);
+                    loginFrame(frame);
                 } catch (RuntimeException e) { // anything a malformed handshake makes the decoders throw
-                    refuse(nextSeq, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake");
+                    refuse(loginSeq(), ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake");
                 } finally {
                     frame.release();
                 }
@@ -166,73 +165,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handshakeFrame(ByteBuf frame) {
-        int seq = Frames.sequenceId(frame);
-        if (Frames.payloadLength(frame) == Frames.MAX_PAYLOAD) {
-            throw new ProtocolException("a handshake packet of 16 MiB");
+    private int loginSeq() {
+        return login == null ? nextSeq : login.nextSeq();
+    }
+
+    /** A frame of the client's login: the next step is carried out here. */
+    private void loginFrame(ByteBuf frame) {
+        if (login == null) {
+            login = new ClientLogin(scramble, context.users().get(), host());
         }
-        ByteBuf payload = frame.slice(frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame));
-        if (phase == Phase.GREETING) {
-            if (seq != 1) {
-                refuse(seq + 1, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
-                return;
-            }
-            nextSeq = 2;
-            if (payload.readableBytes() == HandshakeResponse41Packet.SSL_REQUEST_LENGTH
-                    && Capabilities.has(payload.getIntLE(0), Capabilities.SSL)) {
-                refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "this gateway does not offer TLS; connect without it"
-                        + " (terminate TLS in front of the gateway)");
-                return;
-            }
-            handshake = HandshakeResponse41Packet.decode(payload);
-            capabilities = handshake.capabilities() & Capabilities.GATEWAY;
-            nextSeq = 2;
-            var known = context.users().get().hash(handshake.username());
-            if (known.isEmpty()) {
-                denied();
-                return;
-            }
-            hash = known.get();
-            if (handshake.authPluginName() != null && !NativePassword.PLUGIN.equals(handshake.authPluginName())) {
-                if (!Capabilities.has(handshake.capabilities(), Capabilities.PLUGIN_AUTH)) {
-                    denied();
-                    return;
-                }
+        switch (login.onFrame(frame)) {
+            case ClientLogin.Reply r -> {
                 phase = Phase.AUTH_SWITCH;
-                client.writeAndFlush(Packets.frame(client.alloc(), nextSeq,
-                        new AuthSwitchRequestPacket(NativePassword.PLUGIN, scramble)::encode));
-                nextSeq++;
+                nextSeq = r.seq() + 1;
+                client.writeAndFlush(Packets.frame(client.alloc(), r.seq(), r.packet()));
                 client.read();
-                return;
             }
-            checkProof(handshake.authResponse());
-        } else {
-            if (seq != nextSeq) {
-                refuse(seq + 1, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
-                return;
+            case ClientLogin.Refuse r -> {
+                if (r.denied()) {
+                    route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
+                }
+                refuse(r.seq(), r.code(), r.sqlState(), r.message());
             }
-            nextSeq = seq + 1;
-            checkProof(AuthSwitchResponsePacket.decode(payload).data());
+            case ClientLogin.Authenticated a -> {
+                handshake = a.handshake();
+                capabilities = a.capabilities();
+                hash = a.hash();
+                stage1 = a.stage1();
+                nextSeq = a.nextSeq();
+                login = null;
+                handshakeTimer.cancel(false);
+                phase = Phase.CONNECTING;
+                schema = handshake.database();
+                acquire();
+            }
         }
-    }
-
-    private void checkProof(byte[] proof) {
-        stage1 = NativePassword.verify(proof, scramble, hash);
-        if (stage1 == null) {
-            denied();
-            return;
-        }
-        handshakeTimer.cancel(false);
-        phase = Phase.CONNECTING;
-        schema = handshake.database();
-        acquire();
-    }
-
-    private void denied() {
-        route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
-        boolean withPassword = handshake.authResponse().length > 0;
-        refuse(nextSeq, ErrPacket.ER_ACCESS_DENIED_ERROR, "28000", "Access denied for user '" + handshake.username()
-                + "'@'" + host() + "' (using password: " + (withPassword ? "YES" : "NO") + ")");
     }
 
     // --- getting a backend: at login, after a node was lost, or when the topology moved between statements ---
@@ -1323,7 +1290,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debugf("client %s: %s", ctx.channel().remoteAddress(), cause.getMessage());
         if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
-            refuse(nextSeq == 0 ? 1 : nextSeq, ErrPacket.ER_NET_PACKET_TOO_LARGE, "08S01",
+            refuse(loginSeq() == 0 ? 1 : loginSeq(), ErrPacket.ER_NET_PACKET_TOO_LARGE, "08S01",
                     "Got a packet bigger than " + FrameDecoder.HANDSHAKE_LIMIT + " bytes during the handshake");
             return;
         }

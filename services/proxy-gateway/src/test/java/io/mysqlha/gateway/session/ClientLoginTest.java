@@ -1,0 +1,90 @@
+package io.mysqlha.gateway.session;
+
+import io.mysqlha.protocol.AuthSwitchRequestPacket;
+import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ErrPacket;
+import io.mysqlha.protocol.HandshakeResponse41Packet;
+import io.mysqlha.protocol.NativePassword;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ClientLoginTest {
+    private static final byte[] SCRAMBLE = "abcdefghijklmnopqrst".getBytes(StandardCharsets.US_ASCII);
+    private static final AppUsers USERS = AppUsers.parse("app:secret\n", "test");
+    private static final int CAPS = Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION
+            | Capabilities.PLUGIN_AUTH | Capabilities.CONNECT_WITH_DB;
+
+    private static ByteBuf frame(int seq, java.util.function.Consumer<ByteBuf> payload) {
+        ByteBuf p = Unpooled.buffer();
+        payload.accept(p);
+        ByteBuf f = Unpooled.buffer();
+        f.writeMediumLE(p.readableBytes()).writeByte(seq).writeBytes(p);
+        return f;
+    }
+
+    private static ByteBuf response(String user, byte[] proof, String plugin) {
+        return frame(1, new HandshakeResponse41Packet(CAPS, 1 << 24, 45, 0, user, proof, "app", plugin, Map.of())::encode);
+    }
+
+    private static byte[] proof(String password) {
+        return NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), SCRAMBLE);
+    }
+
+    @Test
+    void theRightPasswordAuthenticatesAndRevealsWhatTheBackendLoginNeeds() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "10.0.0.1");
+        var a = assertInstanceOf(ClientLogin.Authenticated.class,
+                login.onFrame(response("app", proof("secret"), NativePassword.PLUGIN)));
+        assertEquals("app", a.handshake().username());
+        assertEquals("app", a.handshake().database());
+        assertEquals(2, a.nextSeq(), "the OK goes out as packet 2");
+        assertArrayEquals(NativePassword.storedHash("secret".getBytes(StandardCharsets.UTF_8)), a.hash());
+        assertEquals(CAPS & Capabilities.GATEWAY, a.capabilities());
+    }
+
+    @Test
+    void aWrongPasswordOrUnknownUserGetsMysqlsOwn1045() {
+        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1")
+                .onFrame(response("app", proof("nope"), NativePassword.PLUGIN)));
+        assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, wrong.code());
+        assertEquals("Access denied for user 'app'@'10.0.0.1' (using password: YES)", wrong.message());
+        assertTrue(wrong.denied());
+        var unknown = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1")
+                .onFrame(response("eve", new byte[0], NativePassword.PLUGIN)));
+        assertEquals("Access denied for user 'eve'@'10.0.0.1' (using password: NO)", unknown.message());
+    }
+
+    @Test
+    void anotherPluginIsSwitchedToNativePassword() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h");
+        var reply = assertInstanceOf(ClientLogin.Reply.class,
+                login.onFrame(response("app", new byte[32], "caching_sha2_password")));
+        assertEquals(2, reply.seq());
+        ByteBuf sent = Unpooled.buffer();
+        reply.packet().accept(sent);
+        assertEquals(AuthSwitchRequestPacket.MARKER, sent.getUnsignedByte(0));
+        byte[] answer = proof("secret");
+        var a = assertInstanceOf(ClientLogin.Authenticated.class, login.onFrame(frame(3, b -> b.writeBytes(answer))));
+        assertEquals(4, a.nextSeq());
+    }
+
+    @Test
+    void tlsAndPacketsOutOfOrderAreRefusedWithTheReason() {
+        var tls = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
+                frame(1, b -> b.writeIntLE(CAPS | Capabilities.SSL).writeIntLE(1 << 24).writeByte(45).writeZero(23))));
+        assertTrue(tls.message().contains("does not offer TLS"), tls.message());
+        var order = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h")
+                .onFrame(frame(5, b -> b.writeZero(40))));
+        assertEquals(ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, order.code());
+        assertEquals(6, order.seq());
+    }
+}
