@@ -1,0 +1,23 @@
+package io.mysqlha.backup.repository;
+
+import java.time.Instant;
+
+/**
+ * What one backup is, written beside its artefact as {@code <backupId>.json}. A manifest is written only after
+ * its artefact is complete, checksummed and renamed into place: a manifest whose status is COMPLETED names an
+ * artefact that was whole when it was written (its checksum says whether it still is).
+ *
+ * @param artifact       the artefact's file name in the cluster's folder
+ * @param gtidPosition   the position the dump is consistent with, in the cluster's notation
+ * @param bytes          the artefact's size as stored (compressed)
+ * @param sha256         of the artefact as stored, hex
+ * @param tool           the dump tool and its version ("mariadb-dump 10.11.6")
+ */
+public record Manifest(String backupId, String clusterId, String sourceNode, String serverVersion,
+                       String gtidPosition, String binlogFile, Long binlogPosition, Instant startedAt,
+                       Instant endedAt, String artifact, long bytes, String sha256, String compression, String tool,
+                       Status status, String failure) {
+
+    /** Where a backup stands. */
+    public enum Status { COMPLETED, FAILED }
+}
