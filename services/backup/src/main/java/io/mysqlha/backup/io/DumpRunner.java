@@ -1,0 +1,200 @@
+package io.mysqlha.backup.io;
+
+import io.mysqlha.backup.repository.BackupRepository;
+import io.mysqlha.backup.repository.Manifest;
+import io.mysqlha.service.DbCredentials;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One logical dump with the server's own tool ({@code mariadb-dump}; {@code mysqldump} for MySQL): a consistent
+ * snapshot ({@code --single-transaction}) with the GTID position and binlog coordinates it is consistent with
+ * ({@code --master-data=2 --gtid}), streamed through gzip into the repository. The password reaches the tool in its
+ * environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are read from the
+ * dump's own header as it streams by. A tool that exits non-zero, or a repository that fails, leaves no artefact
+ * and no manifest: the partial file is removed and the failure says why.
+ */
+public final class DumpRunner {
+    private static final Pattern GTID = Pattern.compile("^-- SET GLOBAL gtid_slave_pos='([^']*)'", Pattern.MULTILINE);
+    private static final Pattern COORDINATES = Pattern.compile(
+            "^-- CHANGE MASTER TO MASTER_LOG_FILE='([^']+)', MASTER_LOG_POS=(\\d+)", Pattern.MULTILINE);
+    /**
+     * The coordinates come in the header, the GTID state at the very end (mariadb-dump prints it "later in the
+     * file"): this much of each end is looked into.
+     */
+    private static final int HEADER_BYTES = 64 * 1024;
+    private static final int TAIL_BYTES = 128 * 1024;
+
+    /** What the dump is of and where it goes. */
+    public record Request(String clusterId, String backupId, String sourceNode, String host, int port,
+                          DbCredentials credentials, String serverVersion) {
+    }
+
+    /** Why a dump failed (its message says what to do). */
+    public static final class DumpFailed extends Exception {
+        public DumpFailed(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final BackupRepository repository;
+    private final String tool;
+    private final Clock clock;
+    private final Duration timeout;
+
+    public DumpRunner(BackupRepository repository, String tool, Clock clock, Duration timeout) {
+        this.repository = repository;
+        this.tool = tool;
+        this.clock = clock;
+        this.timeout = timeout;
+    }
+
+    /** The tool's version line ("mariadb-dump  Ver 10.19 Distrib 10.11.18-MariaDB"), for the manifest. */
+    public String toolVersion() {
+        try {
+            Process p = new ProcessBuilder(tool, "--version").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out.replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return tool + " (version unknown: " + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return tool;
+        }
+    }
+
+    /** Runs the dump; {@code progress} hears the compressed bytes written so far, now and then. */
+    public Manifest dump(Request r, LongConsumer progress) throws DumpFailed {
+        Instant started = clock.instant();
+        String artifact = r.backupId() + ".sql.gz";
+        List<String> command = new ArrayList<>(List.of(tool, "--host=" + r.host(), "--port=" + r.port(),
+                "--user=" + r.credentials().user(), "--protocol=TCP", "--single-transaction", "--quick",
+                "--master-data=2", "--gtid", "--routines", "--events", "--triggers", "--hex-blob",
+                "--all-databases"));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("MYSQL_PWD", r.credentials().password().reveal());
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new DumpFailed("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
+                    + " tools (mariadb-client) or set mysqlha.backup.dump-tool", e);
+        }
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        Thread stderr = Thread.ofVirtual().start(() -> copyQuietly(process.getErrorStream(), errors));
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        java.util.ArrayDeque<byte[]> tail = new java.util.ArrayDeque<>();
+        int tailBytes = 0;
+        String sha;
+        long bytes;
+        try (BackupRepository.Artifact a = repository.create(r.clusterId(), artifact)) {
+            try (InputStream in = process.getInputStream();
+                 OutputStream gz = new GZIPOutputStream(new NonClosing(a.out()), 64 * 1024)) {
+                byte[] buf = new byte[64 * 1024];
+                long reported = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (header.size() < HEADER_BYTES) {
+                        header.write(buf, 0, Math.min(n, HEADER_BYTES - header.size()));
+                    }
+                    gz.write(buf, 0, n);
+                    tail.addLast(java.util.Arrays.copyOf(buf, n));
+                    tailBytes += n;
+                    while (tailBytes - tail.peekFirst().length >= TAIL_BYTES) {
+                        tailBytes -= tail.pollFirst().length;
+                    }
+                    if (a.bytes() - reported > 8 << 20) {
+                        reported = a.bytes();
+                        progress.accept(reported);
+                    }
+                }
+            }
+            int exit = waitFor(process);
+            stderr.join(5_000);
+            if (exit != 0) {
+                throw new DumpFailed(tool + " exited with " + exit + " dumping " + r.sourceNode() + " ("
+                        + r.host() + ":" + r.port() + "): " + tail(errors), null);
+            }
+            bytes = a.bytes();
+            sha = a.commit();
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new DumpFailed("writing the dump of " + r.sourceNode() + " to the repository failed ("
+                    + e.getMessage() + "); nothing was kept", e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new DumpFailed("the dump of " + r.sourceNode() + " was interrupted; nothing was kept", e);
+        }
+        String text = header.toString(StandardCharsets.UTF_8);
+        ByteArrayOutputStream end = new ByteArrayOutputStream();
+        tail.forEach(chunk -> end.write(chunk, 0, chunk.length));
+        Matcher gtid = GTID.matcher(end.toString(StandardCharsets.UTF_8));
+        Matcher coordinates = COORDINATES.matcher(text);
+        boolean hasCoordinates = coordinates.find();
+        Manifest m = new Manifest(r.backupId(), r.clusterId(), r.sourceNode(), r.serverVersion(),
+                gtid.find() ? gtid.group(1) : null, hasCoordinates ? coordinates.group(1) : null,
+                hasCoordinates ? Long.parseLong(coordinates.group(2)) : null, started, clock.instant(), artifact,
+                bytes, sha, "gzip", toolVersion(), Manifest.Status.COMPLETED, null);
+        try {
+            repository.write(m);
+        } catch (IOException e) {
+            throw new DumpFailed("the dump of " + r.sourceNode() + " is complete but its manifest could not be"
+                    + " written (" + e.getMessage() + ")", e);
+        }
+        return m;
+    }
+
+    private int waitFor(Process process) throws InterruptedException, DumpFailed {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new DumpFailed(tool + " did not finish within " + timeout + "; raise mysqlha.backup.dump-timeout",
+                    null);
+        }
+        return process.exitValue();
+    }
+
+    private static void copyQuietly(InputStream in, ByteArrayOutputStream out) {
+        try (in) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            // the tool went away: its exit code tells
+        }
+    }
+
+    private static String tail(ByteArrayOutputStream errors) {
+        String s = errors.toString(StandardCharsets.UTF_8).strip();
+        return s.isEmpty() ? "(nothing on stderr)" : s.length() > 2_000 ? s.substring(s.length() - 2_000) : s;
+    }
+
+    /** Lets the gzip stream finish without closing the artefact (its commit does). */
+    private static final class NonClosing extends java.io.FilterOutputStream {
+        NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
