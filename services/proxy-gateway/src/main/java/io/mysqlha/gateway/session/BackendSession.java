@@ -56,7 +56,6 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private java.util.function.Consumer<Answer> internalDone;
     private ResponseTracker internalTracker;
     private final java.util.List<ByteBuf> internalFrames = new java.util.ArrayList<>();
-    private Answer internalAnswer;
 
     /**
      * What the gateway's own statement on a ready connection returned: ok, the first column of the first row when
@@ -258,7 +257,6 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         internalCommand = cmd.command();
         internalTracker = new ResponseTracker(capabilities);
         internalTracker.begin(cmd.command());
-        internalAnswer = null;
         byte[] text = cmd.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         channel.writeAndFlush(Packets.frame(channel.alloc(), 0, b -> b.writeByte(cmd.command()).writeBytes(text)));
         channel.read();

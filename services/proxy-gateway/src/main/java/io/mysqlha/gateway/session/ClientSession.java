@@ -316,6 +316,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         routesChecked = -1;
         statusFlags = status;
         released = false;
+        lastActive = System.nanoTime();
         active();
         if (phase == Phase.CONNECTING) {
             phase = Phase.COMMANDS;
@@ -687,7 +688,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return null;
         }
         if (command == Command.STMT_EXECUTE && !wroteUntracked && !tracksGtids() && p.statement != null
-                && t == backend && writes(p.statement, command)) {
+                && t == backend && p.statement.mayWrite()) {
             wroteUntracked = true;
         }
         statementTo = t;
@@ -697,7 +698,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     // --- idle sessions give their backend connections back ---
 
     private void active() {
-        lastActive = System.nanoTime();
         if (idleTimer == null && context.idleReleaseMs() > 0) {
             idleTimer = client.eventLoop().schedule(this::idleCheck, context.idleReleaseMs(), TimeUnit.MILLISECONDS);
         }
@@ -743,7 +743,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 pendingSet = statement;
                 pendingSetText = statementText(frame);
             }
-            if (statement != null && !wroteUntracked && !tracksGtids() && writes(statement, command)) {
+            if (statement != null && !wroteUntracked && !tracksGtids() && statement.mayWrite()) {
                 wroteUntracked = true;
             }
         }
@@ -842,7 +842,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     || address(target).equals(backend.node())) {
                 return backend; // no reader now, or the writer is the reader chosen
             }
-            List<String> setup = stateStatements(true);
+            List<String> setup = stateStatements(false); // the login names the schema
             r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, hash, target, setup,
                     false, forcedCapabilities());
             r.stateVersion(state.version());
@@ -932,19 +932,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return causal() ? Capabilities.SESSION_TRACK : 0;
     }
 
-    /** Whether a statement may change data (a locking read, SET or SHOW does not). */
-    private static boolean writes(Statement s, int command) {
-        return switch (s.kind()) {
-            case SELECT -> s.has(Statement.F_WRITES);
-            case SHOW, SET, USE, BEGIN, EXPLAIN, SAVEPOINT, ROLLBACK -> false;
-            default -> true;
-        };
-    }
 
     /** What brings another connection to this session's state (the schema for a connection already open). */
     private List<String> stateStatements(boolean withSchema) {
         List<String> statements = new ArrayList<>();
-        if (withSchema && schema != null && !schema.isEmpty() && reader != null) {
+        if (withSchema && schema != null && !schema.isEmpty()) {
             statements.add("USE `" + schema.replace("`", "``") + "`");
         }
         statements.addAll(state.statements());
@@ -980,7 +972,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private String digestText(ByteBuf frame) {
         int at = frame.readerIndex() + Frames.HEADER + 1;
-        return new io.mysqlha.gateway.sql.Digest().text(frame, at, at + Frames.payloadLength(frame) - 1);
+        if (digester == null) {
+            digester = new io.mysqlha.gateway.sql.Digest();
+        }
+        return digester.text(frame, at, at + Frames.payloadLength(frame) - 1);
     }
 
     private static String statementText(ByteBuf frame) {

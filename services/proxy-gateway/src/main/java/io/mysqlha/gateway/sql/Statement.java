@@ -38,6 +38,18 @@ public record Statement(StatementKind kind, int flags, String detail) {
         return (flags & flag) != 0;
     }
 
+    /**
+     * Whether it may change data: what a client that cannot report GTIDs has written after it (a locking read, SET,
+     * SHOW or BEGIN does not write).
+     */
+    public boolean mayWrite() {
+        return switch (kind) {
+            case SELECT -> has(F_WRITES);
+            case SHOW, SET, USE, BEGIN, EXPLAIN, SAVEPOINT, ROLLBACK -> false;
+            default -> true;
+        };
+    }
+
     /** Whether it can be answered by a replica with the same result (outside a transaction). */
     public boolean isRead() {
         return (kind == StatementKind.SELECT || kind == StatementKind.SHOW)

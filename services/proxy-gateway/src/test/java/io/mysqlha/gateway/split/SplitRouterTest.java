@@ -83,6 +83,17 @@ class SplitRouterTest {
     }
 
     @Test
+    void writesAreWhatMayChangeData() {
+        assertTrue(classifier.classify("UPDATE t SET a = 1").mayWrite());
+        assertTrue(classifier.classify("CALL p()").mayWrite());
+        assertTrue(classifier.classify("SELECT NEXTVAL(s)").mayWrite());
+        assertFalse(classifier.classify("SELECT * FROM t FOR UPDATE").mayWrite(), "a locking read");
+        assertFalse(classifier.classify("SET time_zone = '+00:00'").mayWrite());
+        assertFalse(classifier.classify("BEGIN").mayWrite());
+        assertFalse(classifier.classify("SHOW TABLES").mayWrite());
+    }
+
+    @Test
     void sessionStateReplaysTheLatestSetOfEachGroupInOrder() {
         SessionState s = new SessionState();
         long v0 = s.version();
