@@ -8,6 +8,8 @@ import io.mysqlha.events.EventSource;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.DeadLetters;
+import io.mysqlha.service.kafka.ClusterOwnership;
+import io.mysqlha.service.kafka.OwnershipListener;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.KafkaBroker;

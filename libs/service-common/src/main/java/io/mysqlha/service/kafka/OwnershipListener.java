@@ -1,4 +1,4 @@
-package io.mysqlha.probe.kafka;
+package io.mysqlha.service.kafka;
 
 import io.mysqlha.domain.ClusterSpec;
 

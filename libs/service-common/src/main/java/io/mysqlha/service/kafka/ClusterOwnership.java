@@ -1,4 +1,4 @@
-package io.mysqlha.probe.kafka;
+package io.mysqlha.service.kafka;
 
 import io.mysqlha.events.ClusterSpecDefined;
 import io.mysqlha.events.DecodeResult;
@@ -6,7 +6,6 @@ import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.DeadLetters;
-import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which clusters this instance owns: the clusters whose partitions of the compacted {@code clusters} topic the
+ * Which clusters this instance owns (probe, backup: one actor per cluster): the clusters whose partitions of the compacted {@code clusters} topic the
  * consumer group gives it. On each newly assigned partition it reads from the beginning (offsets are never
  * committed: the compacted topic is the configuration, and it must be read whole); on revocation it releases
  * those clusters. Cooperative rebalancing moves only the partitions that change owner.
