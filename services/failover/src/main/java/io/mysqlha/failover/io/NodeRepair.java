@@ -1,5 +1,6 @@
 package io.mysqlha.failover.io;
 
+import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.Event;

@@ -1,5 +1,6 @@
 package io.mysqlha.failover.io;
 
+import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.GtidPosition;

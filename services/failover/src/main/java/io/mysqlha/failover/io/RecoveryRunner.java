@@ -1,5 +1,7 @@
 package io.mysqlha.failover.io;
 
+import io.mysqlha.service.sql.NodeSqlException;
+import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
@@ -53,10 +55,10 @@ public final class RecoveryRunner {
         String candidateId = null;
         try {
             ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
-            NodeSpec old = spec.node(r.oldPrimaryId()).orElseThrow(() -> new StepException("the spec of "
+            NodeSpec old = spec.node(r.oldPrimaryId()).orElseThrow(() -> new NodeSqlException("the spec of "
                     + spec.clusterId() + " does not list the primary " + r.oldPrimaryId()));
             boolean switchover = r.kind() == FailoverKind.SWITCHOVER;
-            NodeSql oldSql = switchover ? connect(old, creds).orElseThrow(() -> new StepException(
+            NodeSql oldSql = switchover ? connect(old, creds).orElseThrow(() -> new NodeSqlException(
                     "the primary " + old.id() + " does not answer: a switchover needs it; a failover handles a dead one"))
                     : null;
             if (oldSql != null) {
@@ -83,7 +85,7 @@ public final class RecoveryRunner {
             String why;
             if (r.resume()) {
                 chosen = positions.stream().filter(p -> p.id().equals(r.target())).findFirst()
-                        .orElseThrow(() -> new StepException("resuming " + r.failoverId() + ": its candidate "
+                        .orElseThrow(() -> new NodeSqlException("resuming " + r.failoverId() + ": its candidate "
                                 + r.target() + " does not answer"));
                 why = "resumed: " + r.target() + " was elected by the instance that began " + r.failoverId();
             } else {
@@ -127,7 +129,7 @@ public final class RecoveryRunner {
             GtidPosition applyTo = target;
             steps.run("wait-applied", () -> {
                 if (!dialect.waitApplied(cand, applyTo, settings.applyTimeout())) {
-                    throw new StepException(candidate.id() + " did not apply " + applyTo + " within "
+                    throw new NodeSqlException(candidate.id() + " did not apply " + applyTo + " within "
                             + settings.applyTimeout().toMillis() + " ms");
                 }
                 return candidate.id() + " applied " + applyTo;
@@ -150,7 +152,7 @@ public final class RecoveryRunner {
                         boolean isOld = e.getKey().equals(old.id());
                         dialect.pointAt(e.getValue(), candidate, creds.replication(), isOld);
                         repointed.add(e.getKey());
-                    } catch (StepException ex) {
+                    } catch (NodeSqlException ex) {
                         failed.add(ex.getMessage());
                     }
                 }
@@ -218,7 +220,7 @@ public final class RecoveryRunner {
         try (NodeSql s = sql.get()) {
             dialect(s).fence(s);
             return old.id() + " answered: read_only=ON";
-        } catch (StepException e) {
+        } catch (NodeSqlException e) {
             return old.id() + " could not be fenced (" + e.getMessage() + "); the new epoch fences it when it returns";
         }
     }
@@ -264,7 +266,7 @@ public final class RecoveryRunner {
                         + " written_at TIMESTAMP(6) NOT NULL)");
         long existing = sql.value("SELECT COALESCE(MAX(epoch), 0) FROM mysqlha.epoch").map(Long::parseLong).orElse(0L);
         if (existing > r.epoch()) {
-            throw new StepException(node.id() + " already has epoch " + existing + ", newer than " + r.epoch()
+            throw new NodeSqlException(node.id() + " already has epoch " + existing + ", newer than " + r.epoch()
                     + ": another recovery promoted it");
         }
         sql.execute("REPLACE INTO mysqlha.epoch VALUES (1, " + r.epoch() + ", '" + MariaDbPromotion.quote(node.id())
@@ -279,7 +281,7 @@ public final class RecoveryRunner {
         try {
             dialect(old).unfence(old);
             return "rolled back: " + old.node().id() + " is writable again and still the primary";
-        } catch (StepException e) {
+        } catch (NodeSqlException e) {
             return "roll-back failed (" + e.getMessage() + "): no writer until an operator acts";
         }
     }
@@ -287,7 +289,7 @@ public final class RecoveryRunner {
     Optional<NodeSql> connect(NodeSpec node, ClusterCredentials creds) {
         try {
             return Optional.of(context.connect(node, creds.admin()));
-        } catch (StepException e) {
+        } catch (NodeSqlException e) {
             LOG.debugf("%s unreachable: %s", node.id(), e.getMessage());
             return Optional.empty();
         }
@@ -306,7 +308,7 @@ public final class RecoveryRunner {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepException("interrupted");
+            throw new NodeSqlException("interrupted");
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.mysqlha.failover.io;
+package io.mysqlha.service.sql;
 
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One administrative connection to one node for a recovery, on the Vert.x MySQL client. A recovery is a sequence
- * of steps, so it runs on its own thread and waits here for each answer, with a deadline per statement (never on
+ * One administrative connection to one node for a recovery or a backup, on the Vert.x MySQL client: a sequence
+ * of steps that runs on its own thread and waits here for each answer, with a deadline per statement (never on
  * an event loop). Errors name the node and the statement's label, never a password.
  */
 public final class NodeSql implements AutoCloseable {
@@ -116,14 +116,14 @@ public final class NodeSql implements AutoCloseable {
         try {
             return future.toCompletionStage().toCompletableFuture().get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new StepException(node.id() + " (" + node.address() + "): no answer to " + label + " within "
+            throw new NodeSqlException(node.id() + " (" + node.address() + "): no answer to " + label + " within "
                     + patience.toMillis() + " ms");
         } catch (ExecutionException e) {
-            throw new StepException(node.id() + " (" + node.address() + "): " + label + " failed: "
+            throw new NodeSqlException(node.id() + " (" + node.address() + "): " + label + " failed: "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepException(node.id() + ": interrupted during " + label);
+            throw new NodeSqlException(node.id() + ": interrupted during " + label);
         }
     }
 

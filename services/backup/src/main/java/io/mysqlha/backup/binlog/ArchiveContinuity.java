@@ -1,0 +1,85 @@
+package io.mysqlha.backup.binlog;
+
+import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps the binlog archive free of gaps and duplicates across writer changes. The archive has reached a GTID
+ * position; a newly closed segment (from whichever writer) is read transaction by transaction: those the archive
+ * holds already (a new writer's file starts before the first transaction not yet archived) are skipped, the rest
+ * must follow on without a hole in any replication domain's sequence numbers, else the hole is reported. Pure.
+ */
+public final class ArchiveContinuity {
+    private MariaDbGtidPosition reached;
+    private final boolean empty;
+    private long start = -1;
+    private long end = -1;
+    private BinlogScanner.Transaction first;
+    private BinlogScanner.Transaction last;
+    private long fresh;
+    private long duplicates;
+    private final List<String> problems = new ArrayList<>();
+
+    /** @param archived the position the archive has reached so far (empty for an empty archive) */
+    public ArchiveContinuity(MariaDbGtidPosition archived) {
+        this.reached = archived;
+        this.empty = archived.isEmpty();
+    }
+
+    /**
+     * What one closed segment adds to the archive.
+     *
+     * @param startOffset the first new transaction's first byte (the end when nothing is new)
+     * @param endOffset   the last new transaction's end: a restore replays [startOffset, endOffset)
+     * @param problems    gaps in the sequence, or duplicates the byte range cannot leave out
+     * @param reached     the archive's position after this segment
+     */
+    public record Added(long startOffset, long endOffset, String firstGtid, String lastGtid, Instant firstTime,
+                        Instant lastTime, long transactions, long skipped, List<String> problems,
+                        String reached) {
+        public boolean nothingNew() {
+            return transactions == 0;
+        }
+    }
+
+    public void accept(BinlogScanner.Transaction t) {
+        long had = reached.seq(t.domain());
+        boolean known = reached.byDomain().containsKey(t.domain());
+        if (known && t.seq() <= had) {
+            duplicates++;
+            if (first != null) {
+                problems.add("transaction " + t.gtid() + " was archived already but comes after new ones in this"
+                        + " file: it would be replayed twice");
+            }
+            return;
+        }
+        if (known && t.seq() != had + 1) {
+            problems.add("gap: " + t.domain() + "-*-" + (had + 1) + (t.seq() - 1 > had + 1 ? ".." + (t.seq() - 1) : "")
+                    + " missing before " + t.gtid() + " (the new writer's binlogs do not have "
+                    + (t.seq() - 1 > had + 1 ? "them" : "it") + ")");
+        }
+        if (!known && !empty && first == null && fresh == 0 && t.seq() != 1) {
+            problems.add("domain " + t.domain() + " first appears at " + t.gtid() + "; transactions before it in"
+                    + " that domain were never archived");
+        }
+        if (first == null) {
+            first = t;
+            start = t.start();
+        }
+        last = t;
+        end = t.end();
+        fresh++;
+        reached = reached.union(MariaDbGtidPosition.parse(t.gtid()));
+    }
+
+    /** The segment's contribution; {@code completeEnd} is where the scan found the file's last complete group. */
+    public Added added(long completeEnd) {
+        return new Added(first == null ? completeEnd : start, first == null ? completeEnd : end,
+                first == null ? null : first.gtid(), last == null ? null : last.gtid(),
+                first == null ? null : first.time(), last == null ? null : last.time(), fresh, duplicates,
+                List.copyOf(problems), reached.toString());
+    }
+}
