@@ -30,6 +30,29 @@ public interface BackupRepository {
     /** Removes a backup: its manifest first (so it stops being listed), then its artefact. */
     void delete(Manifest manifest) throws IOException;
 
+    /** Starts a binlog segment in the cluster's binlog folder; visible only after commit, like an artefact. */
+    Artifact createSegment(String clusterId, String name) throws IOException;
+
+    /** Writes a segment's index (atomically), once the segment is committed. */
+    void write(SegmentIndex segment) throws IOException;
+
+    /** The cluster's archived binlog segments in archive order. */
+    List<SegmentIndex> segments(String clusterId) throws IOException;
+
+    /** Recomputes a segment's checksum: null when it matches its index, else what is wrong. */
+    String verify(SegmentIndex segment) throws IOException;
+
+    /** Removes a segment: its index first, then its bytes. */
+    void delete(SegmentIndex segment) throws IOException;
+
+    /**
+     * A local file with the artefact's bytes, for the server tools that read files (the local repository hands out
+     * the file itself; an object store downloads it to {@code scratch}).
+     */
+    java.nio.file.Path localFile(Manifest manifest, java.nio.file.Path scratch) throws IOException;
+
+    java.nio.file.Path localFile(SegmentIndex segment, java.nio.file.Path scratch) throws IOException;
+
     /** An artefact being written: bytes go through a SHA-256 as they are written. */
     interface Artifact extends AutoCloseable {
         OutputStream out();

@@ -33,6 +33,7 @@ import java.util.stream.Stream;
  */
 public final class LocalRepository implements BackupRepository {
     private static final String PARTIAL = ".partial-";
+    private static final String BINLOGS = "binlogs";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT);
@@ -49,6 +50,13 @@ public final class LocalRepository implements BackupRepository {
         return dir;
     }
 
+    /** A cluster's archived binlogs live in a folder of their own beside its dumps. */
+    private Path binlogs(String clusterId) throws IOException {
+        Path dir = folder(clusterId).resolve(BINLOGS);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
     /** Names become file names: only what cannot climb out of the folder or hide as a partial file. */
     private static String safe(String name, String what) {
         if (name == null || !SAFE.matcher(name).matches()) {
@@ -60,7 +68,15 @@ public final class LocalRepository implements BackupRepository {
 
     @Override
     public Artifact create(String clusterId, String name) throws IOException {
-        Path dir = folder(clusterId);
+        return createIn(folder(clusterId), name);
+    }
+
+    @Override
+    public Artifact createSegment(String clusterId, String name) throws IOException {
+        return createIn(binlogs(clusterId), name);
+    }
+
+    private static Artifact createIn(Path dir, String name) throws IOException {
         Path target = dir.resolve(safe(name, "artefact name"));
         if (Files.exists(target)) {
             throw new IOException("artefact " + target + " exists already; a backup never overwrites one");
@@ -143,12 +159,20 @@ public final class LocalRepository implements BackupRepository {
 
     @Override
     public void write(Manifest manifest) throws IOException {
-        Path dir = folder(manifest.clusterId());
-        Path target = dir.resolve(safe(manifest.backupId(), "id") + ".json");
+        writeJson(folder(manifest.clusterId()), safe(manifest.backupId(), "id") + ".json", manifest);
+    }
+
+    @Override
+    public void write(SegmentIndex segment) throws IOException {
+        writeJson(binlogs(segment.clusterId()), safe(segment.artifact(), "segment name") + ".json", segment);
+    }
+
+    private static void writeJson(Path dir, String name, Object value) throws IOException {
+        Path target = dir.resolve(name);
         Path partial = dir.resolve(PARTIAL + UUID.randomUUID().toString().substring(0, 8) + "-"
                 + target.getFileName());
         try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(manifest)));
+            ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(value)));
             ch.force(true);
         } catch (IOException e) {
             Files.deleteIfExists(partial);
@@ -160,21 +184,32 @@ public final class LocalRepository implements BackupRepository {
 
     @Override
     public List<Manifest> manifests(String clusterId) throws IOException {
-        Path dir = folder(clusterId);
-        List<Manifest> found = new ArrayList<>();
+        List<Manifest> found = readAll(folder(clusterId), Manifest.class, "manifest");
+        found.sort(Comparator.comparing(Manifest::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(Manifest::backupId));
+        return found;
+    }
+
+    @Override
+    public List<SegmentIndex> segments(String clusterId) throws IOException {
+        List<SegmentIndex> found = readAll(binlogs(clusterId), SegmentIndex.class, "binlog segment index");
+        found.sort(Comparator.comparingLong(SegmentIndex::sequence));
+        return found;
+    }
+
+    private static <T> List<T> readAll(Path dir, Class<T> type, String what) throws IOException {
+        List<T> found = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".json")
                     && !f.getFileName().toString().startsWith(PARTIAL)).toList()) {
                 try {
-                    found.add(JSON.readValue(p.toFile(), Manifest.class));
+                    found.add(JSON.readValue(p.toFile(), type));
                 } catch (IOException e) {
-                    throw new IOException("manifest " + p + " cannot be read (" + e.getMessage() + "); move it"
+                    throw new IOException(what + " " + p + " cannot be read (" + e.getMessage() + "); move it"
                             + " out of the repository or restore it from a copy", e);
                 }
             }
         }
-        found.sort(Comparator.comparing(Manifest::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(Manifest::backupId));
         return found;
     }
 
@@ -186,21 +221,32 @@ public final class LocalRepository implements BackupRepository {
 
     @Override
     public String verify(Manifest manifest) throws IOException {
-        Path p = folder(manifest.clusterId()).resolve(safe(manifest.artifact(), "artefact name"));
+        return verify(folder(manifest.clusterId()).resolve(safe(manifest.artifact(), "artefact name")),
+                manifest.bytes(), manifest.sha256(), "manifest");
+    }
+
+    @Override
+    public String verify(SegmentIndex segment) throws IOException {
+        return verify(binlogs(segment.clusterId()).resolve(safe(segment.artifact(), "segment name")), segment.bytes(),
+                segment.sha256(), "index");
+    }
+
+    private static String verify(Path p, long bytes, String expected, String by) throws IOException {
         if (!Files.exists(p)) {
             return "artefact " + p + " is missing";
         }
         long size = Files.size(p);
-        if (size != manifest.bytes()) {
-            return "artefact " + p + " has " + size + " bytes; its manifest says " + manifest.bytes();
+        if (size != bytes) {
+            return "artefact " + p + " has " + size + " bytes; its " + by + " says " + bytes
+                    + " (truncated or replaced: it must not be restored)";
         }
         MessageDigest sha = sha256();
         try (var in = new java.security.DigestInputStream(Files.newInputStream(p), sha)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
         String actual = HexFormat.of().formatHex(sha.digest());
-        return actual.equals(manifest.sha256()) ? null : "artefact " + p + " has SHA-256 " + actual
-                + "; its manifest says " + manifest.sha256() + " (corrupted: it must not be restored)";
+        return actual.equals(expected) ? null : "artefact " + p + " has SHA-256 " + actual
+                + "; its " + by + " says " + expected + " (corrupted: it must not be restored)";
     }
 
     @Override
@@ -213,14 +259,33 @@ public final class LocalRepository implements BackupRepository {
         }
     }
 
-    /** Removes what a crash left half written; returns how many files. */
+    @Override
+    public void delete(SegmentIndex segment) throws IOException {
+        Path dir = binlogs(segment.clusterId());
+        Files.deleteIfExists(dir.resolve(safe(segment.artifact(), "segment name") + ".json"));
+        forceDirectory(dir);
+        Files.deleteIfExists(dir.resolve(segment.artifact()));
+    }
+
+    @Override
+    public Path localFile(Manifest manifest, Path scratch) throws IOException {
+        return folder(manifest.clusterId()).resolve(safe(manifest.artifact(), "artefact name"));
+    }
+
+    @Override
+    public Path localFile(SegmentIndex segment, Path scratch) throws IOException {
+        return binlogs(segment.clusterId()).resolve(safe(segment.artifact(), "segment name"));
+    }
+
+    /** Removes what a crash left half written, dumps and binlogs; returns how many files. */
     public int removePartials(String clusterId) throws IOException {
-        Path dir = folder(clusterId);
         int n = 0;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(PARTIAL)).toList()) {
-                Files.deleteIfExists(p);
-                n++;
+        for (Path dir : List.of(folder(clusterId), binlogs(clusterId))) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.filter(f -> f.getFileName().toString().startsWith(PARTIAL)).toList()) {
+                    Files.deleteIfExists(p);
+                    n++;
+                }
             }
         }
         return n;

@@ -1,0 +1,26 @@
+package io.mysqlha.backup.repository;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One archived binlog segment, written beside it as {@code <artifact>.json} once the segment is complete,
+ * checksummed and renamed into place. A restore replays bytes {@code [startOffset, endOffset)}: what the archive
+ * did not hold already, up to the last complete transaction.
+ *
+ * @param sequence    the segment's place in the archive (archive order, across writers)
+ * @param sourceNode  the writer it was streamed from
+ * @param file        the binlog file name on that writer
+ * @param artifact    the segment's name in the cluster's binlog folder
+ * @param firstGtid   the first transaction new to the archive (null when the segment added none)
+ * @param reached     the archive's GTID position after this segment
+ * @param problems    gaps or duplicates found when it was archived (empty when it follows on cleanly)
+ */
+public record SegmentIndex(long sequence, String clusterId, String sourceNode, String file, String artifact,
+                           long bytes, String sha256, long startOffset, long endOffset, String firstGtid,
+                           String lastGtid, Instant firstEventTime, Instant lastEventTime, long transactions,
+                           String reached, List<String> problems, Instant archivedAt) {
+    public SegmentIndex {
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+}
