@@ -6,12 +6,26 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
 
 @ConfigMapping(prefix = "mysqlha.backup")
 public interface BackupConfig {
-    /** The backup repository: one folder per cluster. */
+    /** The backup repository: one folder per cluster (dumps, manifests, and the binlog archive below binlogs/). */
     @WithDefault("var/backups")
     Path repository();
+
+    /** Where the binlog streamers write the writers' files as they grow, before each closed file is archived. */
+    @WithDefault("var/binlog-spool")
+    Path spool();
+
+    /** Where throw-away verification servers get their datadirs (must be reachable by the server's OS user). */
+    @WithDefault("var/scratch")
+    Path scratch();
+
+    /** Backup instances share the clusters through this consumer group: one owner per cluster. */
+    @WithDefault("mysqlha-backup")
+    String groupId();
 
     @WithDefault("1")
     @Min(1) @Max(16)
@@ -20,4 +34,40 @@ public interface BackupConfig {
     /** Restore every dump into a scratch server and check it. */
     @WithDefault("true")
     boolean verifyAfterDump();
+
+    /** Stream every owned cluster's binlogs from its writer into the archive. */
+    @WithDefault("true")
+    boolean archiveBinlogs();
+
+    @WithDefault("mariadb-dump")
+    String dumpTool();
+
+    @WithDefault("mariadb-binlog")
+    String binlogTool();
+
+    /** The command-line client restores are loaded with. */
+    @WithDefault("mariadb")
+    String clientTool();
+
+    /** The server a verification starts, and the tool that creates its datadir. */
+    @WithDefault("mariadbd")
+    String serverBinary();
+
+    @WithDefault("mariadb-install-db")
+    String installDbTool();
+
+    @WithDefault("PT6H")
+    Duration dumpTimeout();
+
+    /** The zone cron schedules are read in. */
+    @WithDefault("UTC")
+    ZoneId scheduleZone();
+
+    /**
+     * The server id the binlog streamers register with (each cluster's streamer adds its own offset below 100000);
+     * it must differ from every server's id.
+     */
+    @WithDefault("4200000000")
+    @Min(1) @Max(4294867295L)
+    long streamerServerId();
 }

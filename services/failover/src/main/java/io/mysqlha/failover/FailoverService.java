@@ -4,7 +4,7 @@ import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
 import io.mysqlha.failover.io.RecoverySettings;
-import io.mysqlha.failover.kafka.EventPublisher;
+import io.mysqlha.service.kafka.EventPublisher;
 import io.mysqlha.failover.kafka.FailoverOwner;
 import io.mysqlha.failover.kafka.RecoveryLog;
 import io.mysqlha.service.MysqlhaConfig;

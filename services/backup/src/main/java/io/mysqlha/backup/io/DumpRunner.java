@@ -18,13 +18,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * One logical dump with the server's own tool ({@code mariadb-dump}; {@code mysqldump} for MySQL): a consistent
  * snapshot ({@code --single-transaction}) with the GTID position and binlog coordinates it is consistent with
- * ({@code --master-data=2 --gtid}), streamed through gzip into the repository. The password reaches the tool in its
- * environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are read from the
+ * ({@code --master-data=2 --gtid}), streamed through zstd or gzip into the repository. The password reaches the
+ * tool in its environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are read from the
  * dump's own header as it streams by. A tool that exits non-zero, or a repository that fails, leaves no artefact
  * and no manifest: the partial file is removed and the failure says why.
  */
@@ -41,7 +40,7 @@ public final class DumpRunner {
 
     /** What the dump is of and where it goes. */
     public record Request(String clusterId, String backupId, String sourceNode, String host, int port,
-                          DbCredentials credentials, String serverVersion) {
+                          DbCredentials credentials, String serverVersion, Compression compression) {
     }
 
     /** Why a dump failed (its message says what to do). */
@@ -81,7 +80,7 @@ public final class DumpRunner {
     /** Runs the dump; {@code progress} hears the compressed bytes written so far, now and then. */
     public Manifest dump(Request r, LongConsumer progress) throws DumpFailed {
         Instant started = clock.instant();
-        String artifact = r.backupId() + ".sql.gz";
+        String artifact = r.backupId() + r.compression().extension();
         List<String> command = new ArrayList<>(List.of(tool, "--host=" + r.host(), "--port=" + r.port(),
                 "--user=" + r.credentials().user(), "--protocol=TCP", "--single-transaction", "--quick",
                 "--master-data=2", "--gtid", "--routines", "--events", "--triggers", "--hex-blob",
@@ -104,7 +103,7 @@ public final class DumpRunner {
         long bytes;
         try (BackupRepository.Artifact a = repository.create(r.clusterId(), artifact)) {
             try (InputStream in = process.getInputStream();
-                 OutputStream gz = new GZIPOutputStream(new NonClosing(a.out()), 64 * 1024)) {
+                 OutputStream gz = r.compression().compress(new NonClosing(a.out()))) {
                 byte[] buf = new byte[64 * 1024];
                 long reported = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
@@ -149,7 +148,7 @@ public final class DumpRunner {
         Manifest m = new Manifest(r.backupId(), r.clusterId(), r.sourceNode(), r.serverVersion(),
                 gtid.find() ? gtid.group(1) : null, hasCoordinates ? coordinates.group(1) : null,
                 hasCoordinates ? Long.parseLong(coordinates.group(2)) : null, started, clock.instant(), artifact,
-                bytes, sha, "gzip", toolVersion(), Manifest.Status.COMPLETED, null);
+                bytes, sha, r.compression().specName(), toolVersion(), Manifest.Status.COMPLETED, null, null);
         try {
             repository.write(m);
         } catch (IOException e) {

@@ -12,11 +12,19 @@ import java.time.Instant;
  * @param bytes          the artefact's size as stored (compressed)
  * @param sha256         of the artefact as stored, hex
  * @param tool           the dump tool and its version ("mariadb-dump 10.11.6")
+ * @param tableChecksums {@code CHECKSUM TABLE} of every table at the dump's GTID position, taken on the source while
+ *                       it applied nothing (null when the source could not be held still: a dump from the writer)
  */
 public record Manifest(String backupId, String clusterId, String sourceNode, String serverVersion,
                        String gtidPosition, String binlogFile, Long binlogPosition, Instant startedAt,
                        Instant endedAt, String artifact, long bytes, String sha256, String compression, String tool,
-                       Status status, String failure) {
+                       Status status, String failure, java.util.Map<String, Long> tableChecksums) {
+
+    public Manifest withTableChecksums(java.util.Map<String, Long> checksums) {
+        return new Manifest(backupId, clusterId, sourceNode, serverVersion, gtidPosition, binlogFile, binlogPosition,
+                startedAt, endedAt, artifact, bytes, sha256, compression, tool, status, failure,
+                checksums == null ? null : java.util.Map.copyOf(checksums));
+    }
 
     /** Where a backup stands. */
     public enum Status { COMPLETED, FAILED }

@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -50,7 +49,7 @@ class DumpRunnerIT {
         LocalRepository repo = new LocalRepository(repositoryDir);
         DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(5));
         Manifest m = runner.dump(new DumpRunner.Request("local", "b-it-1", replica.name(), "127.0.0.1",
-                replica.port(), admin(t), "10.11"), b -> { });
+                replica.port(), admin(t), "10.11", Compression.ZSTD), b -> { });
         System.out.printf("dump of %s: %d bytes compressed, GTID %s, %s:%d, %s%n", replica.name(), m.bytes(),
                 m.gtidPosition(), m.binlogFile(), m.binlogPosition(), m.tool());
         assertEquals(Manifest.Status.COMPLETED, m.status());
@@ -60,7 +59,7 @@ class DumpRunnerIT {
         assertNull(repo.verify(m), "the artefact matches its checksum");
         assertEquals(m, repo.manifest("local", "b-it-1").orElseThrow());
         String sql;
-        try (var in = new GZIPInputStream(Files.newInputStream(repositoryDir.resolve("local").resolve(m.artifact())))) {
+        try (var in = Compression.ZSTD.decompress(Files.newInputStream(repositoryDir.resolve("local").resolve(m.artifact())))) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         String oneLine = sql.replace("\n", "");
@@ -76,7 +75,7 @@ class DumpRunnerIT {
         MariaDbNode replica = t.replicas().getFirst();
         DumpRunner.DumpFailed wrong = assertThrows(DumpRunner.DumpFailed.class, () -> runner.dump(
                 new DumpRunner.Request("local", "b-it-2", replica.name(), "127.0.0.1", replica.port(),
-                        new DbCredentials("admin", Secret.of("not-the-password")), "10.11"), b -> { }));
+                        new DbCredentials("admin", Secret.of("not-the-password")), "10.11", Compression.GZIP), b -> { }));
         assertTrue(wrong.getMessage().contains("exited with") && wrong.getMessage().contains("Access denied"),
                 wrong.getMessage());
         assertTrue(!wrong.getMessage().contains("not-the-password"), "no secret in the message");
@@ -84,7 +83,7 @@ class DumpRunnerIT {
                 Duration.ofMinutes(1));
         DumpRunner.DumpFailed noTool = assertThrows(DumpRunner.DumpFailed.class, () -> missing.dump(
                 new DumpRunner.Request("local", "b-it-3", replica.name(), "127.0.0.1", replica.port(), admin(t),
-                        "10.11"), b -> { }));
+                        "10.11", Compression.GZIP), b -> { }));
         assertTrue(noTool.getMessage().contains("cannot start"), noTool.getMessage());
         assertEquals(0, repo.manifests("local").size());
         try (var files = Files.list(repositoryDir.resolve("local"))) {

@@ -1,5 +1,6 @@
 package io.mysqlha.failover.kafka;
 
+import io.mysqlha.service.kafka.EventPublisher;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.AlertRaised;

@@ -1,5 +1,6 @@
 package io.mysqlha.failover.kafka;
 
+import io.mysqlha.service.kafka.EventPublisher;
 import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.events.FailoverCompleted;

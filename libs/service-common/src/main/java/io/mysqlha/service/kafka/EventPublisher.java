@@ -1,4 +1,4 @@
-package io.mysqlha.failover.kafka;
+package io.mysqlha.service.kafka;
 
 import io.mysqlha.events.Event;
 import io.mysqlha.events.EventCodec;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Publishes failover's events keyed by cluster, idempotently, and waits for each to be written: the decision log
+ * Publishes a service's events keyed by cluster, idempotently, and waits for each to be written: the decision log
  * must say a step happened before the next begins (a gateway holds writes on FailoverStarted, a successor resumes
  * from the steps). A write Kafka does not confirm within the deadline is logged, never thrown into a recovery.
  */
