@@ -38,6 +38,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BinlogArchiver.class);
     private static final Duration TICK = Duration.ofMillis(200);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
     /** What the archiver tells the service: segments to announce, gaps to raise, gaps that ended. */
     public interface Listener {
@@ -71,6 +72,8 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private volatile SegmentIndex lastSegment;
     private final ByteArrayOutputStream streamerErrors = new ByteArrayOutputStream();
     private Instant retryAt = Instant.MIN;
+    private Duration backoff = RETRY;
+    private Instant streamingSince = Instant.MIN;
     private volatile boolean closed;
     private boolean gapOpen;
     private Thread thread;
@@ -127,11 +130,15 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
             try {
                 tick();
             } catch (IOException | RuntimeException e) {
+                // the same problem again (a writer that stays down) is logged once, and retried less and less often
+                if (!Objects.equals(lastProblem, e.getMessage())) {
+                    LOG.errorf("binlog archiving of %s: %s; retrying, backing off up to %d s", clusterId,
+                            e.getMessage(), MAX_RETRY.toSeconds());
+                }
                 lastProblem = e.getMessage();
-                LOG.errorf("binlog archiving of %s: %s; trying again in %d s", clusterId, e.getMessage(),
-                        RETRY.toSeconds());
                 stopStreamer();
-                retryAt = clock.instant().plus(RETRY);
+                retryAt = clock.instant().plus(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
             }
             try {
                 Thread.sleep(TICK.toMillis());
@@ -162,13 +169,17 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         Process p = streamer;
         if (p == null || !p.isAlive()) {
             if (p != null) {
-                lastProblem = settings.tool() + " streaming from " + streaming.id() + " exited with " + p.exitValue()
-                        + ": " + lastLine();
-                LOG.warnf("binlog archive of %s: %s; archiving what it copied, resuming in %d s", clusterId,
-                        lastProblem, RETRY.toSeconds());
+                String problem = settings.tool() + " streaming from " + streaming.id() + " exited with "
+                        + p.exitValue() + ": " + lastLine();
+                if (!problem.equals(lastProblem)) {
+                    LOG.warnf("binlog archive of %s: %s; archiving what it copied, resuming in %d s", clusterId,
+                            problem, backoff.toSeconds());
+                }
+                lastProblem = problem;
                 streamer = null;
                 archiveSpool(streaming, true);
-                retryAt = clock.instant().plus(RETRY);
+                retryAt = clock.instant().plus(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
             }
             if (!clock.instant().isBefore(retryAt)) {
                 NodeSpec node = streaming;
@@ -176,6 +187,10 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
                 startStreamer(node);
             }
             return;
+        }
+        if (lastProblem != null && clock.instant().isAfter(streamingSince.plusSeconds(10))) {
+            lastProblem = null; // streaming steadily again
+            backoff = RETRY;
         }
         archiveSpool(streaming, false);
     }
@@ -205,7 +220,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         Thread.ofVirtual().start(() -> drain(p.getErrorStream()));
         streamer = p;
         streaming = writer;
-        lastProblem = null;
+        streamingSince = clock.instant();
         LOG.infof("binlog archive of %s: streaming from %s (%s) at %s, archive reached %s", clusterId, writer.id(),
                 writer.address(), startFile, reached.isEmpty() ? "nothing yet" : reached);
     }
@@ -289,6 +304,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
                 clock.instant());
         repository.write(index);
         lastSegment = index;
+        backoff = RETRY;
         LOG.infof("binlog archive of %s: %s archived (%d transactions %s..%s, %d bytes%s)", clusterId, name,
                 added.transactions(), added.firstGtid(), added.lastGtid(), bytes,
                 scan.truncated() ? ", cut short after byte " + scan.completeEnd() : "");
