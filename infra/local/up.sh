@@ -11,7 +11,7 @@ cd "$ROOT"
 find_jdk
 JAVA="$JAVA_HOME/bin/java"
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
-mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups"
+mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups" "$VAR/binlog-spool" "$VAR/scratch"
 
 # Build when nothing is built yet or a source changed since the last build (unit tests only: the README's
 # test command runs the integration tests).
@@ -34,7 +34,7 @@ SERVICES=(
   "topology 8082"
   "failover 8083"
   "proxy-gateway 8084"
-  "backup 8085 -Dmysqlha.backup.repository=$VAR/backups"
+  "backup 8085 -Dmysqlha.backup.repository=$VAR/backups -Dmysqlha.backup.spool=$VAR/binlog-spool -Dmysqlha.backup.scratch=$VAR/scratch"
 )
 
 alive() { # pid-file marker
@@ -74,5 +74,6 @@ mysqlha is up: every /q/health is UP.
   Kafka                127.0.0.1:9092 (topics mysqlha.*)
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
                        (/q/health, /q/metrics on each)
+  backups              curl -XPOST 127.0.0.1:8085/clusters/local/backups   (list: GET the same; binlogs: /clusters/local/binlogs)
   status               infra/local/status.sh        stop: infra/local/down.sh
 MSG

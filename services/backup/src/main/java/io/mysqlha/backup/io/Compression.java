@@ -40,7 +40,12 @@ public enum Compression {
     /** Compresses into {@code out}; closing the result finishes the stream and closes {@code out}. */
     public OutputStream compress(OutputStream out) throws IOException {
         return switch (this) {
-            case ZSTD -> new ZstdOutputStream(out, 3);
+            case ZSTD -> {
+                // one worker: compression runs beside the thread that reads the dump tool, as `| zstd` would
+                ZstdOutputStream z = new ZstdOutputStream(out, 3);
+                z.setWorkers(1);
+                yield z;
+            }
             case GZIP -> new GZIPOutputStream(out, 64 * 1024);
             case NONE -> out;
         };
