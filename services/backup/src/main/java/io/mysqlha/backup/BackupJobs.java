@@ -48,6 +48,7 @@ final class BackupJobs {
     private final Restorer restorer;
     private final Verifier verifier;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
+    private final Holds holds;
 
     BackupJobs(BackupRepository repository, BackupConfig config, BackupEvents events, Vertx vertx, Clock clock,
                MeterRegistry registry) {
@@ -59,12 +60,36 @@ final class BackupJobs {
         this.registry = registry;
         this.restorer = new Restorer(repository, config.clientTool(), config.binlogTool(), config.scratch(),
                 config.dumpTimeout(), clock);
+        this.holds = new Holds(config.spool());
         this.verifier = new Verifier(restorer, config.scratch(), config.serverBinary(), config.installDbTool(),
                 config.clientTool(), clock);
     }
 
     Restorer restorer() {
         return restorer;
+    }
+
+    /**
+     * Lets go of replicas a dump held still when this service (or its predecessor on this volume) died mid-dump:
+     * their SQL threads were stopped and nobody started them again. Called when a cluster is taken.
+     */
+    void releaseLeftoverHolds(ClusterSpec spec, DbCredentials admin) {
+        for (String nodeId : holds.held(spec.clusterId())) {
+            NodeSpec node = spec.node(nodeId).orElse(null);
+            if (node == null) {
+                holds.release(spec.clusterId(), nodeId);
+                continue;
+            }
+            try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
+                sql.execute("START SLAVE SQL_THREAD");
+                holds.release(spec.clusterId(), nodeId);
+                LOG.warnf("%s of %s was held still by a dump that never finished (the service stopped mid-dump):"
+                        + " its SQL thread is started again", nodeId, spec.clusterId());
+            } catch (NodeSqlException e) {
+                LOG.errorf("%s of %s was held still by a dump that never finished and cannot be let go (%s): run"
+                        + " START SLAVE SQL_THREAD on it", nodeId, spec.clusterId(), e.getMessage());
+            }
+        }
     }
 
     void dump(Job job, ClusterSpec spec, TopologyChanged topology, DbCredentials admin) {
@@ -87,6 +112,7 @@ final class BackupJobs {
         try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
             String version = sql.value("SELECT VERSION()").orElse("unknown");
             if (holdStill) {
+                holds.hold(cluster, node.id());
                 sql.execute("STOP SLAVE SQL_THREAD");
             }
             try {
@@ -104,6 +130,7 @@ final class BackupJobs {
             } finally {
                 if (holdStill) {
                     sql.execute("START SLAVE SQL_THREAD");
+                    holds.release(cluster, node.id());
                 }
             }
         } catch (DumpRunner.DumpFailed e) {

@@ -182,6 +182,10 @@ public class BackupService implements OwnershipListener {
             problem = "the repository folder of " + spec.clusterId() + " cannot be used: " + e.getMessage();
             LOG.error(problem);
         }
+        if (admin != null) {
+            DbCredentials credentials = admin;
+            dumps.submit(() -> work.releaseLeftoverHolds(spec, credentials));
+        }
         BinlogArchiver archiver = null;
         if (backup.archiveBinlogs() && admin != null && problem == null) {
             String cluster = spec.clusterId();
@@ -304,9 +308,13 @@ public class BackupService implements OwnershipListener {
         RestorePlanner.Outcome outcome;
         try {
             List<SegmentIndex> segments = new ArrayList<>(repository.segments(clusterId));
+            if (o.archiver != null) {
+                segments.addAll(o.archiver.liveSegments()); // the writer's current file: up to the last commit
+            }
             outcome = RestorePlanner.plan(repository.manifests(clusterId), segments, point);
         } catch (IOException e) {
-            return Result.refused(500, "the repository of " + clusterId + " cannot be read: " + e.getMessage());
+            return Result.refused(503, "the archive of " + clusterId + " cannot be read now (" + e.getMessage()
+                    + "); if a binlog file was being archived at that moment, ask again");
         }
         if (outcome instanceof RestorePlanner.Refused(String reason)) {
             return Result.refused(409, reason);

@@ -80,7 +80,21 @@ class BackupServiceIT extends ServiceContract {
         ClusterSpec spec = t.spec("bsvc");
         String bootstrap = SharedInfra.kafka().bootstrapServers();
         try (EventTap tap = new EventTap(bootstrap, BackupServiceInfra.TOPICS, "bsvc", Topic.BACKUP)) {
+            // a replica a dump held still when the service died mid-dump: let go when the cluster is taken
+            MariaDbNode held = t.replicas().get(1);
+            try (Connection c = held.connect(t.users().admin())) {
+                Sql.execute(c, "STOP SLAVE SQL_THREAD");
+            }
+            java.nio.file.Path marker = BackupServiceInfra.DIR.resolve("spool/bsvc/.held-" + held.name());
+            java.nio.file.Files.createDirectories(marker.getParent());
+            java.nio.file.Files.writeString(marker, "held");
             Specs.apply(bootstrap, BackupServiceInfra.TOPICS, spec);
+            Waits.until(held.name() + " let go", PATIENCE, () -> {
+                try (Connection c = held.connect(t.users().admin())) {
+                    return "Yes".equals(Sql.rows(c, "SHOW SLAVE STATUS").getFirst().get("Slave_SQL_Running"))
+                            && !java.nio.file.Files.exists(marker);
+                }
+            });
             publishTopology(spec, 1, spec.nodes().get(0), spec.nodes().subList(1, 3));
             Waits.until("bsvc owned, its writer known and streamed from", PATIENCE, () -> given().get("/clusters")
                     .asString().contains("\"streaming\":true"));
@@ -147,6 +161,23 @@ class BackupServiceIT extends ServiceContract {
                 try (Connection c = target.connect(t.users().admin())) {
                     assertEquals(List.of("1", "2"), Sql.rows(c, "SELECT id FROM svc.t ORDER BY id").stream()
                             .map(r -> r.get("id")).toList());
+                }
+                // the writer's current binlog, not closed yet, is replayed too: up to its last commit
+                String live;
+                try (Connection p = t.primary().connect(t.users().admin())) {
+                    Sql.execute(p, "INSERT INTO svc.t VALUES (4)");
+                    live = Sql.value(p, "SELECT @@gtid_binlog_pos").orElseThrow();
+                }
+                String liveJob = Waits.forValue("a restore planned up to " + live, PATIENCE, () -> {
+                    var response = given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:"
+                            + target.port(), "gtid", live)).post("/clusters/bsvc/restores");
+                    return response.statusCode() == 202 ? response.path("jobId") : null; // 409 until spooled
+                });
+                String liveResult = awaitJob(liveJob, "COMPLETED");
+                assertTrue(liveResult.contains("final GTID position " + live), liveResult);
+                try (Connection c = target.connect(t.users().admin())) {
+                    assertEquals("1,2,3,4", Sql.value(c, "SELECT GROUP_CONCAT(id ORDER BY id) FROM svc.t")
+                            .orElseThrow());
                 }
             } finally {
                 target.stop();

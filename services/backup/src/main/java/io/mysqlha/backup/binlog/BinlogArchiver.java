@@ -387,6 +387,40 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         stopStreamer();
     }
 
+    /**
+     * What the spool holds beyond the archive, as segments a restore can replay: the writer's files not closed yet
+     * (usually the one it is writing), each up to its last complete transaction. They are not checksummed (their
+     * sha256 is null) and name their spool file by its absolute path.
+     */
+    public List<SegmentIndex> liveSegments() throws IOException {
+        NodeSpec writer = streaming;
+        if (writer == null || !Files.isDirectory(spoolOf(writer))) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(spoolOf(writer))) {
+            files = list.filter(Files::isRegularFile).sorted().toList();
+        }
+        List<SegmentIndex> live = new ArrayList<>();
+        MariaDbGtidPosition reached = reached();
+        SegmentIndex last = lastSegment;
+        long sequence = last == null ? 1 : last.sequence() + 1;
+        for (Path f : files) {
+            ArchiveContinuity continuity = new ArchiveContinuity(reached);
+            BinlogScanner.Scan scan = BinlogScanner.scan(f, continuity::accept);
+            ArchiveContinuity.Added added = continuity.added(scan.completeEnd());
+            if (added.nothingNew()) {
+                continue;
+            }
+            live.add(new SegmentIndex(sequence++, clusterId, writer.id(), f.getFileName().toString(),
+                    f.toAbsolutePath().toString(), scan.completeEnd(), null, added.startOffset(), added.endOffset(),
+                    added.firstGtid(), added.lastGtid(), added.firstTime(), added.lastTime(), added.transactions(),
+                    added.reached(), added.problems(), null));
+            reached = MariaDbGtidPosition.parse(added.reached());
+        }
+        return live;
+    }
+
     /** For tests and the REST API: the archive's segments. */
     public List<SegmentIndex> segments() throws IOException {
         return repository.segments(clusterId);

@@ -87,6 +87,11 @@ public final class Restorer {
             int applied = 0;
             for (SegmentIndex s : plan.segments()) {
                 Path file = s.sha256() == null ? Path.of(s.artifact()) : repository.localFile(s, scratch);
+                if (s.sha256() == null && !Files.exists(file)) {
+                    throw new RestoreFailed("the writer's binlog " + s.file() + " was archived while this restore"
+                            + " ran (it was live when planned); run the restore again: it will read the archived"
+                            + " segment");
+                }
                 List<long[]> ranges = new ArrayList<>();
                 List<String> gtids = new ArrayList<>();
                 BinlogScanner.scan(file, tx -> {

@@ -69,7 +69,7 @@ public final class Verifier {
             long millis = Duration.between(started, clock.instant()).toMillis();
             if (m.tableChecksums() == null) {
                 return new Verdict(true, "restored " + tables.size() + " tables into a scratch server; no source"
-                        + " checksums to compare (the dump came from the writer, which cannot be held still)", millis);
+                        + " checksums to compare (a dump from the writer, which cannot be held still, has none)", millis);
             }
             Map<String, Long> restored = new TreeMap<>();
             for (List<String> batch : batches(tables)) {
