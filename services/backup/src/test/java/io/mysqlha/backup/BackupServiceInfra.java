@@ -24,8 +24,7 @@ public class BackupServiceInfra implements QuarkusTestResourceLifecycleManager {
                 "mysqlha.backup.group-id", "backup-service-it",
                 "mysqlha.backup.repository", DIR.resolve("repo").toString(),
                 "mysqlha.backup.spool", DIR.resolve("spool").toString(),
-                "mysqlha.backup.scratch", DIR.toString(),
-                "mysqlha.backup.server-binary", "/usr/sbin/mariadbd");
+                "mysqlha.backup.scratch", DIR.toString());
     }
 
     @Override

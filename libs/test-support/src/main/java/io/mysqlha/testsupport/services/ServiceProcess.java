@@ -78,6 +78,12 @@ public final class ServiceProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** A POST with a JSON body. */
+    public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             return client.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());

@@ -23,7 +23,7 @@ public final class Suite {
         this.dir = dir;
     }
 
-    /** Starts {@code service} ({@code health-probe}, {@code topology}, {@code failover}, {@code proxy-gateway}). */
+    /** Starts {@code service} ({@code health-probe}, {@code topology}, {@code failover}, {@code proxy-gateway}, {@code backup}). */
     public ServiceProcess start(String service, Map<String, String> extra) {
         String tag = topics.prefix().replaceAll("[^a-zA-Z0-9-]", "");
         Map<String, String> settings = new HashMap<>(Map.of(
@@ -35,10 +35,17 @@ public final class Suite {
             case "health-probe" -> "mysqlha.probe.group-id";
             case "topology" -> "mysqlha.topology.group-id";
             case "failover" -> "mysqlha.failover.group-id";
+            case "backup" -> "mysqlha.backup.group-id";
             default -> null;
         };
         if (group != null) {
             settings.put(group, service + "-" + topics.prefix());
+        }
+        if (service.equals("backup")) {
+            // the repository, spool and verification servers in the test's own folder
+            settings.put("mysqlha.backup.repository", dir.resolve("backups").toString());
+            settings.put("mysqlha.backup.spool", dir.resolve("binlog-spool").toString());
+            settings.put("mysqlha.backup.scratch", dir.toString());
         }
         settings.putAll(extra);
         return ServiceProcess.start(service, settings, dir);

@@ -50,7 +50,7 @@ public final class ScratchServer implements AutoCloseable {
         }
         List<String> install = new ArrayList<>(List.of(installDb, "--defaults-file=" + cnf, "--skip-test-db",
                 "--auth-root-authentication-method=normal", "--tmpdir=" + dir.resolve("tmp")));
-        List<String> server = new ArrayList<>(List.of(serverBinary, "--defaults-file=" + cnf));
+        List<String> server = new ArrayList<>(List.of(locate(serverBinary), "--defaults-file=" + cnf));
         if (root) {
             install.add("--user=mysql");
             server.add("--user=mysql");
@@ -115,6 +115,20 @@ public final class ScratchServer implements AutoCloseable {
             }
         }
         return rows;
+    }
+
+    /** A bare server name is looked up on the PATH, then in /usr/sbin (where Debian puts mariadbd, off most PATHs). */
+    static String locate(String binary) {
+        if (binary.contains("/")) {
+            return binary;
+        }
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))) {
+                return Path.of(dir, binary).toString();
+            }
+        }
+        return binary;
     }
 
     private static void run(List<String> cmd, Path log, Path dir) throws IOException, InterruptedException {
