@@ -191,24 +191,7 @@ public class BackupService implements OwnershipListener {
             String cluster = spec.clusterId();
             archiver = new BinlogArchiver(cluster, repository, new BinlogArchiver.Settings(backup.binlogTool(),
                     backup.streamerServerId() + Math.floorMod(cluster.hashCode(), 100_000), backup.spool(),
-                    java.time.Duration.ofSeconds(10)), admin, vertx, new BinlogArchiver.Listener() {
-                @Override
-                public void archived(SegmentIndex segment) {
-                    registry.counter("mysqlha.backup.binlog.segments", "cluster", cluster).increment();
-                    events.archived(segment);
-                }
-
-                @Override
-                public void gap(String nodeId, String summary) {
-                    registry.counter("mysqlha.backup.binlog.gaps", "cluster", cluster).increment();
-                    events.gap(cluster, nodeId, summary);
-                }
-
-                @Override
-                public void continuous(String nodeId) {
-                    events.continuous(cluster, nodeId);
-                }
-            }, clock);
+                    java.time.Duration.ofSeconds(10)), admin, vertx, events.archiverListener(cluster, registry), clock);
             archiver.follow(writerOf(spec, topology.topology(cluster).orElse(null)));
             archiver.start();
         }

@@ -1,6 +1,7 @@
 package io.mysqlha.backup.binlog;
 
 import io.mysqlha.backup.repository.BackupRepository;
+import io.mysqlha.backup.io.StderrTail;
 import io.mysqlha.backup.repository.SegmentIndex;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.MariaDbGtidPosition;
@@ -10,10 +11,7 @@ import io.mysqlha.service.sql.NodeSqlException;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,7 +57,6 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     }
 
     private final String clusterId;
-    private final BackupRepository repository;
     private final Settings settings;
     private final DbCredentials credentials;
     private final Vertx vertx;
@@ -69,8 +66,8 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private volatile NodeSpec streaming;
     private volatile Process streamer;
     private volatile String lastProblem;
-    private volatile SegmentIndex lastSegment;
-    private final ByteArrayOutputStream streamerErrors = new ByteArrayOutputStream();
+    private final SpoolArchive store;
+    private volatile StderrTail streamerErrors;
     private Instant retryAt = Instant.MIN;
     private Duration backoff = RETRY;
     private Instant streamingSince = Instant.MIN;
@@ -81,7 +78,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     public BinlogArchiver(String clusterId, BackupRepository repository, Settings settings, DbCredentials credentials,
                           Vertx vertx, Listener listener, Clock clock) {
         this.clusterId = clusterId;
-        this.repository = repository;
+        this.store = new SpoolArchive(clusterId, repository, clock);
         this.settings = settings;
         this.credentials = credentials;
         this.vertx = vertx;
@@ -100,7 +97,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
 
     public Status status() {
         NodeSpec s = streaming;
-        SegmentIndex last = lastSegment;
+        SegmentIndex last = store.last();
         long spooled = 0;
         if (s != null) {
             try (Stream<Path> files = Files.list(spoolOf(s))) {
@@ -121,7 +118,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            lastSegment = last();
+            store.load();
         } catch (IOException e) {
             LOG.errorf("binlog archive of %s cannot be read (%s); archiving waits until it can", clusterId,
                     e.getMessage());
@@ -170,7 +167,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         if (p == null || !p.isAlive()) {
             if (p != null) {
                 String problem = settings.tool() + " streaming from " + streaming.id() + " exited with "
-                        + p.exitValue() + ": " + lastLine();
+                        + p.exitValue() + ": " + streamerErrors.lastLine();
                 if (!problem.equals(lastProblem)) {
                     LOG.warnf("binlog archive of %s: %s; archiving what it copied, resuming in %d s", clusterId,
                             problem, backoff.toSeconds());
@@ -199,7 +196,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         Path spool = spoolOf(writer);
         Files.createDirectories(spool);
         archiveSpool(writer, true); // what a crash of this service left spooled
-        MariaDbGtidPosition reached = reached();
+        MariaDbGtidPosition reached = store.reached();
         String startFile = startFile(writer, reached);
         List<String> command = List.of(settings.tool(), "--read-from-remote-server", "--raw", "--stop-never",
                 "--stop-never-slave-server-id=" + settings.streamerServerId(), "--protocol=TCP",
@@ -214,10 +211,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
             throw new IOException("cannot start " + settings.tool() + " (" + e.getMessage() + "); install the"
                     + " server's client tools (mariadb-client) or set mysqlha.backup.binlog-tool", e);
         }
-        synchronized (streamerErrors) {
-            streamerErrors.reset();
-        }
-        Thread.ofVirtual().start(() -> drain(p.getErrorStream()));
+        streamerErrors = StderrTail.of(p);
         streamer = p;
         streaming = writer;
         streamingSince = clock.instant();
@@ -225,36 +219,21 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
                 writer.address(), startFile, reached.isEmpty() ? "nothing yet" : reached);
     }
 
-    /**
-     * The newest of the writer's binlog files that starts at or before the first transaction the archive lacks;
-     * the oldest file when the archive is empty. When the writer no longer has such a file, the archive has a gap:
-     * it is reported and streaming starts at the oldest file.
-     */
+    /** Where to stream from on this writer ({@link ResumePoint}); a gap is raised as it is found. */
     private String startFile(NodeSpec writer, MariaDbGtidPosition reached) {
         try (NodeSql sql = NodeSql.connect(vertx, writer, credentials, settings.sqlTimeout(), settings.sqlTimeout())) {
             List<String> files = sql.rows("SHOW BINARY LOGS").stream().map(r -> r.get("Log_name")).toList();
             if (files.isEmpty()) {
                 throw new NodeSqlException(writer.id() + " has no binary logs: enable log_bin to archive them");
             }
-            if (reached.isEmpty()) {
-                return files.getFirst();
+            ResumePoint.Choice choice = ResumePoint.choose(files, reached, file -> MariaDbGtidPosition.parse(
+                    sql.value("SELECT BINLOG_GTID_POS('" + file.replace("'", "") + "', 4)").orElse("")));
+            if (choice.gap() != null) {
+                gapOpen = true;
+                lastProblem = "binlog archive of " + clusterId + " from " + writer.id() + ": " + choice.gap();
+                listener.gap(writer.id(), lastProblem);
             }
-            for (String file : files.reversed()) {
-                String before = sql.value("SELECT BINLOG_GTID_POS('" + file.replace("'", "") + "', 4)").orElse("");
-                if (reached.contains(MariaDbGtidPosition.parse(before))) {
-                    return file;
-                }
-            }
-            String oldest = sql.value("SELECT BINLOG_GTID_POS('" + files.getFirst().replace("'", "") + "', 4)")
-                    .orElse("");
-            String summary = "binlog archive of " + clusterId + " reached " + reached + " but " + writer.id()
-                    + "'s oldest binlog " + files.getFirst() + " starts after " + oldest
-                    + ": the transactions in between are not archived (point-in-time recovery cannot cross them;"
-                    + " take a new dump)";
-            gapOpen = true;
-            lastProblem = summary;
-            listener.gap(writer.id(), summary);
-            return files.getFirst();
+            return choice.file();
         }
     }
 
@@ -278,83 +257,27 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     }
 
     private void archive(NodeSpec writer, Path file) throws IOException {
-        MariaDbGtidPosition reached = reached();
-        ArchiveContinuity continuity = new ArchiveContinuity(reached);
-        BinlogScanner.Scan scan = BinlogScanner.scan(file, continuity::accept);
-        ArchiveContinuity.Added added = continuity.added(scan.completeEnd());
-        if (added.nothingNew()) {
-            LOG.debugf("binlog archive of %s: %s from %s adds nothing new (%d transactions archived already)",
-                    clusterId, file.getFileName(), writer.id(), added.skipped());
+        var archived = store.archive(writer.id(), file);
+        if (archived.isEmpty()) {
+            LOG.debugf("binlog archive of %s: %s from %s adds nothing new", clusterId, file.getFileName(), writer.id());
             return;
         }
-        SegmentIndex previous = lastSegment;
-        long sequence = previous == null ? 1 : previous.sequence() + 1;
-        String name = String.format("%08d-%s-%s", sequence, writer.id(), file.getFileName());
-        String sha;
-        long bytes;
-        try (BackupRepository.Artifact a = repository.createSegment(clusterId, name);
-             InputStream in = Files.newInputStream(file)) {
-            in.transferTo(a.out());
-            bytes = a.bytes();
-            sha = a.commit();
-        }
-        SegmentIndex index = new SegmentIndex(sequence, clusterId, writer.id(), file.getFileName().toString(), name,
-                bytes, sha, added.startOffset(), added.endOffset(), added.firstGtid(), added.lastGtid(),
-                added.firstTime(), added.lastTime(), added.transactions(), added.reached(), added.problems(),
-                clock.instant());
-        repository.write(index);
-        lastSegment = index;
+        SegmentIndex index = archived.get().index();
+        BinlogScanner.Scan scan = archived.get().scan();
         backoff = RETRY;
-        LOG.infof("binlog archive of %s: %s archived (%d transactions %s..%s, %d bytes%s)", clusterId, name,
-                added.transactions(), added.firstGtid(), added.lastGtid(), bytes,
+        LOG.infof("binlog archive of %s: %s archived (%d transactions %s..%s, %d bytes%s)", clusterId,
+                index.artifact(), index.transactions(), index.firstGtid(), index.lastGtid(), index.bytes(),
                 scan.truncated() ? ", cut short after byte " + scan.completeEnd() : "");
         listener.archived(index);
-        if (!added.problems().isEmpty()) {
+        if (!index.problems().isEmpty()) {
             gapOpen = true;
-            lastProblem = String.join("; ", added.problems());
-            listener.gap(writer.id(), "binlog archive of " + clusterId + ", segment " + name + ": " + lastProblem);
+            lastProblem = String.join("; ", index.problems());
+            listener.gap(writer.id(), "binlog archive of " + clusterId + ", segment " + index.artifact() + ": "
+                    + lastProblem);
         } else if (gapOpen) {
             gapOpen = false;
             listener.continuous(writer.id());
         }
-    }
-
-    private MariaDbGtidPosition reached() {
-        SegmentIndex last = lastSegment;
-        return MariaDbGtidPosition.parse(last == null ? "" : last.reached());
-    }
-
-    private SegmentIndex last() throws IOException {
-        List<SegmentIndex> all = repository.segments(clusterId);
-        return all.isEmpty() ? null : all.getLast();
-    }
-
-    private void drain(InputStream errors) {
-        byte[] buf = new byte[4096];
-        try (errors) {
-            for (int n; (n = errors.read(buf)) > 0; ) {
-                synchronized (streamerErrors) {
-                    if (streamerErrors.size() > 64 * 1024) {
-                        streamerErrors.reset();
-                    }
-                    streamerErrors.write(buf, 0, n);
-                }
-            }
-        } catch (IOException e) {
-            // the streamer is gone; its exit code says why
-        }
-    }
-
-    private String lastLine() {
-        String s;
-        synchronized (streamerErrors) {
-            s = streamerErrors.toString(StandardCharsets.UTF_8).strip();
-        }
-        if (s.isEmpty()) {
-            return "(nothing on stderr)";
-        }
-        String[] lines = s.split("\n");
-        return lines[lines.length - 1];
     }
 
     private void stopStreamer() {
@@ -389,40 +312,16 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
 
     /**
      * What the spool holds beyond the archive, as segments a restore can replay: the writer's files not closed yet
-     * (usually the one it is writing), each up to its last complete transaction. They are not checksummed (their
-     * sha256 is null) and name their spool file by its absolute path.
+     * (usually the one it is writing), each up to its last complete transaction.
      */
     public List<SegmentIndex> liveSegments() throws IOException {
         NodeSpec writer = streaming;
         if (writer == null || !Files.isDirectory(spoolOf(writer))) {
             return List.of();
         }
-        List<Path> files;
         try (Stream<Path> list = Files.list(spoolOf(writer))) {
-            files = list.filter(Files::isRegularFile).sorted().toList();
+            return store.live(writer.id(), list.filter(Files::isRegularFile).sorted().toList());
         }
-        List<SegmentIndex> live = new ArrayList<>();
-        MariaDbGtidPosition reached = reached();
-        SegmentIndex last = lastSegment;
-        long sequence = last == null ? 1 : last.sequence() + 1;
-        for (Path f : files) {
-            ArchiveContinuity continuity = new ArchiveContinuity(reached);
-            BinlogScanner.Scan scan = BinlogScanner.scan(f, continuity::accept);
-            ArchiveContinuity.Added added = continuity.added(scan.completeEnd());
-            if (added.nothingNew()) {
-                continue;
-            }
-            live.add(new SegmentIndex(sequence++, clusterId, writer.id(), f.getFileName().toString(),
-                    f.toAbsolutePath().toString(), scan.completeEnd(), null, added.startOffset(), added.endOffset(),
-                    added.firstGtid(), added.lastGtid(), added.firstTime(), added.lastTime(), added.transactions(),
-                    added.reached(), added.problems(), null));
-            reached = MariaDbGtidPosition.parse(added.reached());
-        }
-        return live;
     }
 
-    /** For tests and the REST API: the archive's segments. */
-    public List<SegmentIndex> segments() throws IOException {
-        return repository.segments(clusterId);
-    }
 }

@@ -94,8 +94,7 @@ public final class DumpRunner {
             throw new DumpFailed("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
                     + " tools (mariadb-client) or set mysqlha.backup.dump-tool", e);
         }
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        Thread stderr = Thread.ofVirtual().start(() -> copyQuietly(process.getErrorStream(), errors));
+        StderrTail errors = StderrTail.of(process);
         ByteArrayOutputStream header = new ByteArrayOutputStream();
         java.util.ArrayDeque<byte[]> tail = new java.util.ArrayDeque<>();
         int tailBytes = 0;
@@ -123,10 +122,9 @@ public final class DumpRunner {
                 }
             }
             int exit = waitFor(process);
-            stderr.join(5_000);
             if (exit != 0) {
                 throw new DumpFailed(tool + " exited with " + exit + " dumping " + r.sourceNode() + " ("
-                        + r.host() + ":" + r.port() + "): " + tail(errors), null);
+                        + r.host() + ":" + r.port() + "): " + errors.settle().last(2_000), null);
             }
             bytes = a.bytes();
             sha = a.commit();
@@ -165,19 +163,6 @@ public final class DumpRunner {
                     null);
         }
         return process.exitValue();
-    }
-
-    private static void copyQuietly(InputStream in, ByteArrayOutputStream out) {
-        try (in) {
-            in.transferTo(out);
-        } catch (IOException e) {
-            // the tool went away: its exit code tells
-        }
-    }
-
-    private static String tail(ByteArrayOutputStream errors) {
-        String s = errors.toString(StandardCharsets.UTF_8).strip();
-        return s.isEmpty() ? "(nothing on stderr)" : s.length() > 2_000 ? s.substring(s.length() - 2_000) : s;
     }
 
     /** Lets the gzip stream finish without closing the artefact (its commit does). */

@@ -6,7 +6,6 @@ import io.mysqlha.backup.repository.BackupRepository;
 import io.mysqlha.backup.repository.SegmentIndex;
 import io.mysqlha.domain.Secret;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -150,19 +149,7 @@ public final class Restorer {
             throw new RestoreFailed("cannot start " + pipeline.stream().map(p -> p.command().getFirst()).toList()
                     + " (" + e.getMessage() + "); install mariadb-client or set mysqlha.backup.client-tool");
         }
-        List<ByteArrayOutputStream> errors = new ArrayList<>();
-        List<Thread> drains = new ArrayList<>();
-        for (Process p : processes) {
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            errors.add(err);
-            drains.add(Thread.ofVirtual().start(() -> {
-                try (InputStream e = p.getErrorStream()) {
-                    e.transferTo(err);
-                } catch (IOException ignored) {
-                    // the process ended: its exit code says how
-                }
-            }));
-        }
+        List<StderrTail> errors = processes.stream().map(StderrTail::of).toList();
         try (OutputStream stdin = processes.getFirst().getOutputStream()) {
             input.transferTo(stdin);
         } catch (IOException e) {
@@ -175,12 +162,10 @@ public final class Restorer {
                 throw new RestoreFailed("loading " + what + " into " + target.description() + " did not finish within "
                         + timeout + "; raise mysqlha.backup.dump-timeout");
             }
-            drains.get(i).join(5_000);
             if (p.exitValue() != 0) {
-                String err = errors.get(i).toString(StandardCharsets.UTF_8).strip();
                 throw new RestoreFailed(target.description() + " refused " + what + ": "
                         + pipeline.get(i).command().getFirst() + " exited with " + p.exitValue() + ": "
-                        + (err.length() > 2_000 ? err.substring(err.length() - 2_000) : err));
+                        + errors.get(i).settle().last(2_000));
             }
         }
     }

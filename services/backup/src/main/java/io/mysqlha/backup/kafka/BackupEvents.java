@@ -1,5 +1,7 @@
 package io.mysqlha.backup.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mysqlha.backup.binlog.BinlogArchiver;
 import io.mysqlha.backup.io.Verifier;
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.backup.repository.SegmentIndex;
@@ -67,6 +69,28 @@ public final class BackupEvents {
     public void gap(String clusterId, String nodeId, String summary) {
         publisher.publish(new AlertRaised(header(AlertRaised.class, clusterId), GAP_ALERT + "/" + clusterId, GAP_ALERT,
                 Severity.CRITICAL, nodeId, summary, Map.of("service", "backup")));
+    }
+
+    /** What a cluster's binlog archiver says, as events, alerts and counters. */
+    public BinlogArchiver.Listener archiverListener(String clusterId, MeterRegistry registry) {
+        return new BinlogArchiver.Listener() {
+            @Override
+            public void archived(SegmentIndex segment) {
+                registry.counter("mysqlha.backup.binlog.segments", "cluster", clusterId).increment();
+                BackupEvents.this.archived(segment);
+            }
+
+            @Override
+            public void gap(String nodeId, String summary) {
+                registry.counter("mysqlha.backup.binlog.gaps", "cluster", clusterId).increment();
+                BackupEvents.this.gap(clusterId, nodeId, summary);
+            }
+
+            @Override
+            public void continuous(String nodeId) {
+                BackupEvents.this.continuous(clusterId, nodeId);
+            }
+        };
     }
 
     public void continuous(String clusterId, String nodeId) {
