@@ -210,6 +210,31 @@ class SuiteFailoverIT {
             assertFalse(client.connectionLost);
             assertAllOn(t.node(done.newPrimary()), client.acknowledged, "unplanned");
             assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1));
+
+            // the old primary comes back: failover fences it and makes it a replica of the new one, unless it holds
+            // a commit nobody else received (kill -9 mid-commit), in which case it stays read-only and left out
+            primary.start();
+            io.mysqlha.events.FailoverStepCompleted rejoin = tap.await("the old primary's rejoin",
+                    io.mysqlha.events.FailoverStepCompleted.class, 0, st -> st.step().startsWith("rejoin")
+                            && st.detail().startsWith(primary.name()), PATIENCE);
+            System.out.printf("old primary back: %s: %s%n", rejoin.step(), rejoin.detail());
+            try (Connection c = primary.connect(t.users().admin())) {
+                assertEquals("1", Sql.value(c, "SELECT @@read_only").orElseThrow(), "the old primary is read-only");
+                if (rejoin.step().equals("rejoin")) {
+                    MariaDbNode newPrimary = t.node(done.newPrimary());
+                    Waits.until(primary + " replicating from " + newPrimary, PATIENCE, () -> {
+                        var status = Sql.rows(c, "SHOW SLAVE STATUS").getFirst();
+                        return "Yes".equals(status.get("Slave_IO_Running")) && "Yes".equals(status.get(
+                                "Slave_SQL_Running")) && status.get("Master_Port").equals(
+                                Integer.toString(newPrimary.port()));
+                    });
+                } else {
+                    assertEquals("rejoin-refused", rejoin.step());
+                    assertTrue(rejoin.detail().contains("has transactions"), rejoin.detail());
+                }
+            }
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
+                    "never two writers, also once the old primary is back");
         }
     }
 
