@@ -494,9 +494,20 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                     c.seek(tp, o == null ? ends.get(tp) : o.offset());
                 });
                 Map<TopicPartition, OffsetAndMetadata> committed = c.committed(Set.copyOf(commands));
-                // a command nobody acted on yet is acted on; one from before this group existed is not
-                commands.forEach(tp -> c.seek(tp, Optional.ofNullable(committed.get(tp))
-                        .map(OffsetAndMetadata::offset).orElse(ends.get(tp))));
+                // a command nobody acted on yet is acted on; one from before this group existed is not. Where the
+                // group has no offset yet, it starts at the end and commits that at once: a command published after
+                // it and before the next rebalance (a broker restart, a new member) is then still acted on
+                Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+                commands.forEach(tp -> {
+                    OffsetAndMetadata done = committed.get(tp);
+                    c.seek(tp, done == null ? ends.get(tp) : done.offset());
+                    if (done == null) {
+                        start.put(tp, new OffsetAndMetadata(ends.get(tp)));
+                    }
+                });
+                if (!start.isEmpty()) {
+                    c.commitSync(start);
+                }
                 whole.forEach(tp -> {
                     if (ends.get(tp) > 0) {
                         catchUpTo.put(tp, ends.get(tp));
