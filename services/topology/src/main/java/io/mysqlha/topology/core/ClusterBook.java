@@ -88,10 +88,19 @@ public final class ClusterBook {
         return Optional.empty();
     }
 
-    /** Takes nodes with no observation for stale_after offline. */
+    /**
+     * Takes nodes with no observation for stale_after offline. When a node is due and no node at all was observed
+     * for half of stale_after, the probe fell silent, not the nodes: every observed node goes stale together (and
+     * routing is kept: ProbeSilent), rather than one by one as their last observations, a few ms apart, age (a
+     * moment where the writer alone is stale would publish a cluster without a writer).
+     */
     public void tick(Instant now) {
+        Instant newest = tracks.values().stream().map(NodeTrack::lastObservedAt).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).orElse(null);
+        boolean due = tracks.values().stream().anyMatch(t -> t.tick(now, hysteresis) != t);
+        boolean silent = due && newest != null && now.isAfter(newest.plus(hysteresis.staleAfter().dividedBy(2)));
         tracks.replaceAll((id, t) -> {
-            NodeTrack next = t.tick(now, hysteresis);
+            NodeTrack next = silent ? t.silenced() : t.tick(now, hysteresis);
             if (next != t) {
                 dirty = true;
             }

@@ -54,6 +54,15 @@ public record NodeTrack(String nodeId, NodeHealthObserved latest, NodeHealthObse
                 false);
     }
 
+    /** Stale now, whatever its age: the probe of the whole cluster fell silent (observed nodes only). */
+    public NodeTrack silenced() {
+        if (lastObservedAt == null || stale) {
+            return this;
+        }
+        return new NodeTrack(nodeId, latest, lastGood, lastObservedAt, false, badStreak, 0, lagShunned, lagOverStreak,
+                lagUnderStreak, true);
+    }
+
     /** A node with no observation for {@code staleAfter} is down: its probe cannot see it, or is gone. */
     public NodeTrack tick(Instant now, Hysteresis h) {
         if (lastObservedAt == null || stale || now.isBefore(lastObservedAt.plus(h.staleAfter()))) {

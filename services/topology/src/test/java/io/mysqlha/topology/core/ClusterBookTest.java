@@ -75,6 +75,33 @@ class ClusterBookTest {
     }
 
     @Test
+    void shouldKeepRoutingWhenTheProbeFallsSilentThoughItsNodesAgeOneByOne() {
+        ClusterBook b = book();
+        b.observe(primary("n1", 10));
+        b.observe(replica("n2", 50, 0));
+        b.observe(replica("n3", 90, 0));
+        decideAndCommit(b, 100);
+        // stale_after is 1,500 ms: n1's last observation is that old, n2's and n3's not quite, and nothing at all
+        // arrived for 750 ms: the probe is gone, not the writer
+        b.tick(at(1_515));
+        Decision d = b.decide(at(1_515)).orElseThrow();
+        assertTrue(d.next().isEmpty(), "routing kept: " + d.next());
+        assertEquals(List.of("ProbeSilent"), d.raised().stream().map(AlertCondition::name).toList());
+
+        // the probe still observes the others: only the node it no longer reports goes offline
+        ClusterBook one = book();
+        one.observe(primary("n1", 10));
+        one.observe(replica("n2", 50, 0));
+        one.observe(replica("n3", 90, 0));
+        decideAndCommit(one, 100);
+        one.observe(primary("n1", 1_400));
+        one.observe(replica("n2", 1_450, 0));
+        one.tick(at(1_600));
+        Decision d1 = one.decide(at(1_600)).orElseThrow();
+        assertEquals(List.of("n3"), ids(d1.next().orElseThrow().assignment().offline()));
+    }
+
+    @Test
     void shouldPublishOnlyWhenRoutingChangesAndKeepTheGenerationCounting() {
         ClusterBook b = book();
         b.observe(primary("n1", 10));
