@@ -1,8 +1,6 @@
 package io.mysqlha.e2e;
 
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.ListenerRole;
-import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.domain.RoutingPolicy;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
@@ -26,7 +24,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -71,23 +68,13 @@ class SuiteGaleraIT {
             }
             int port = FreePorts.next();
             ClusterSpec base = g.spec(CLUSTER);
-            Specs.apply(bootstrap, TOPICS, new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
-                    new RoutingPolicy(1, null, null, null, false), null,
-                    List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null, null, null));
+            Specs.apply(bootstrap, TOPICS, Gateways.withListener(base, new RoutingPolicy(1, null, null, null, false),
+                    port));
             TopologyChanged first = tap.await("one writer and backup writers", TopologyChanged.class, 0,
                     tc -> tc.writers().size() == 1 && tc.backupWriters().size() == 2, PATIENCE);
             MariaDbNode writer = g.nodes().stream().filter(n -> n.name().equals(first.writers().getFirst().nodeId()))
                     .findFirst().orElseThrow();
-            Properties p = new Properties();
-            p.setProperty("user", "app");
-            p.setProperty("password", "app");
-            Connection c = Waits.forValue("a client through :" + port, PATIENCE, () -> {
-                try {
-                    return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/app", p);
-                } catch (SQLException e) {
-                    return null;
-                }
-            });
+            Connection c = Gateways.client(port, PATIENCE);
             client = Thread.ofPlatform().daemon().start(() -> {
                 try (c) {
                     for (int i = 1; !stop.get(); i++) {

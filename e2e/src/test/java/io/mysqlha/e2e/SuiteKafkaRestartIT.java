@@ -1,8 +1,6 @@
 package io.mysqlha.e2e;
 
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.ListenerRole;
-import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.events.FailoverCompleted;
 import io.mysqlha.events.FailoverKind;
 import io.mysqlha.events.Topic;
@@ -27,7 +25,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,20 +66,9 @@ class SuiteKafkaRestartIT {
             ServiceProcess gateway = services.get(3);
             int port = FreePorts.next();
             ClusterSpec base = t.spec(CLUSTER);
-            Specs.apply(bootstrap, TOPICS, new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null,
-                    List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null, null, null));
-            Properties p = new Properties();
-            p.setProperty("user", "app");
-            p.setProperty("password", "app");
-            Connection c = Waits.forValue("a client through :" + port, PATIENCE, () -> {
-                try {
-                    Connection conn = new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/app", p);
-                    Sql.execute(conn, "CREATE TABLE IF NOT EXISTS app.through (id INT PRIMARY KEY)");
-                    return conn;
-                } catch (SQLException e) {
-                    return null;
-                }
-            });
+            Specs.apply(bootstrap, TOPICS, Gateways.withListener(base, null, port));
+            Connection c = Gateways.client(port, PATIENCE);
+            Sql.execute(c, "CREATE TABLE IF NOT EXISTS app.through (id INT PRIMARY KEY)");
             client = Thread.ofPlatform().daemon().start(() -> {
                 try (c) {
                     for (int i = 1; !stop.get(); i++) {

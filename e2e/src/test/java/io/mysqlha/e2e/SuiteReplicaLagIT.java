@@ -1,8 +1,6 @@
 package io.mysqlha.e2e;
 
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.ListenerRole;
-import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.domain.RoutingPolicy;
 import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.AlertResolved;
@@ -28,7 +26,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,20 +81,9 @@ class SuiteReplicaLagIT {
                 services.add(suite.start(s));
             }
             ClusterSpec base = t.spec(CLUSTER);
-            Specs.apply(bootstrap, TOPICS, new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
-                    new RoutingPolicy(1, 0, null, null, true), null,
-                    List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null, null, null));
+            Specs.apply(bootstrap, TOPICS, Gateways.withListener(base, new RoutingPolicy(1, 0, null, null, true), port));
             tap.await("both replicas reading", TopologyChanged.class, 0, c -> c.readers().size() == 2, PATIENCE);
-            Properties p = new Properties();
-            p.setProperty("user", "app");
-            p.setProperty("password", "app");
-            Connection c = Waits.forValue("a client through :" + port, PATIENCE, () -> {
-                try {
-                    return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + port + "/app", p);
-                } catch (SQLException e) {
-                    return null;
-                }
-            });
+            Connection c = Gateways.client(port, PATIENCE);
             Sql.execute(c, "CREATE TABLE IF NOT EXISTS app.own (id INT PRIMARY KEY)");
             client = Thread.ofPlatform().daemon().start(() -> {
                 try (c) {

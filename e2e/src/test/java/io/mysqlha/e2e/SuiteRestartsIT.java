@@ -1,8 +1,6 @@
 package io.mysqlha.e2e;
 
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.ListenerRole;
-import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
@@ -23,7 +21,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +62,7 @@ class SuiteRestartsIT {
                 services.put(s, suite.start(s));
             }
             ClusterSpec base = t.spec(CLUSTER);
-            Specs.apply(bootstrap, TOPICS, new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null,
-                    List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null, null, null));
+            Specs.apply(bootstrap, TOPICS, Gateways.withListener(base, null, port));
             AtomicBoolean gatewayDown = new AtomicBoolean();
             client = Thread.ofPlatform().daemon().start(() -> {
                 Properties p = new Properties();
