@@ -137,12 +137,7 @@ class SuiteRestartsIT {
                                 + topologies.get(i).generation());
                 assertTrue(topologies.get(i).epoch() >= topologies.get(i - 1).epoch(), "the epoch never goes back");
             }
-            // from the first steady assignment on (a fresh primary's first heartbeat write can be slow here)
-            int steady = 0;
-            while (steady < topologies.size() && topologies.get(steady).writers().isEmpty()) {
-                steady++;
-            }
-            List<String> otherwise = topologies.subList(steady, topologies.size()).stream().filter(tc -> tc.writers().size() != 1
+            List<String> otherwise = Gateways.fromFirstWriter(topologies).stream().filter(tc -> tc.writers().size() != 1
                     || !tc.writers().getFirst().nodeId().equals(t.primary().name())).map(tc -> "generation "
                     + tc.generation() + ": writers " + tc.writers() + ", offline " + tc.offline() + " (" + tc.cause()
                     + ")").toList();
