@@ -1,5 +1,6 @@
 package io.mysqlha.backup.io;
 
+import io.mysqlha.backup.core.ChecksumComparison;
 import io.mysqlha.backup.core.RestorePlanner;
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.domain.gtid.MariaDbGtidPosition;
@@ -77,16 +78,7 @@ public final class Verifier {
                     restored.put(row[0], row[1].equals("NULL") ? null : Long.parseLong(row[1]));
                 }
             }
-            List<String> differences = new ArrayList<>();
-            m.tableChecksums().forEach((table, sum) -> {
-                if (!restored.containsKey(table)) {
-                    differences.add(table + " missing");
-                } else if (!java.util.Objects.equals(sum, restored.get(table))) {
-                    differences.add(table + " checksum " + restored.get(table) + ", source had " + sum);
-                }
-            });
-            restored.keySet().stream().filter(t -> !m.tableChecksums().containsKey(t))
-                    .forEach(t -> differences.add(t + " not on the source"));
+            List<String> differences = ChecksumComparison.differences(m.tableChecksums(), restored);
             millis = Duration.between(started, clock.instant()).toMillis();
             return differences.isEmpty()
                     ? new Verdict(true, "restored into a scratch server: " + restored.size() + " tables, every"
