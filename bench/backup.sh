@@ -10,10 +10,7 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
-if [ ! -f services/backup/target/bench-classpath.txt ] || [ ! -d services/backup/target/test-classes ]; then
-  echo "building (./mvnw -Dquick install)..."
-  ./mvnw -B -q -Dquick install > /tmp/backup-bench-build.log 2>&1 || { tail -30 /tmp/backup-bench-build.log; die "build failed"; }
-fi
+ensure_built backup-bench services/backup/target/bench-classpath.txt services/backup/target/test-classes
 CP="services/backup/target/test-classes:services/backup/target/classes:$(cat services/backup/target/bench-classpath.txt)"
 exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" --enable-native-access=ALL-UNNAMED \
   -Drows="${ROWS:-1000000}" -Drounds="${ROUNDS:-3}" -Dcommits="${COMMITS:-500}" -cp "$CP" \

@@ -11,13 +11,7 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
-for s in health-probe topology failover proxy-gateway; do
-  if [ ! -f "services/$s/target/quarkus-app/quarkus-run.jar" ] || [ ! -f libs/test-support/target/classpath.txt ]; then
-    echo "building (./mvnw -Dquick install)..."
-    ./mvnw -B -q -Dquick install > /tmp/failover-drill-build.log 2>&1 || { tail -30 /tmp/failover-drill-build.log; die "build failed"; }
-    break
-  fi
-done
+ensure_built failover-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
 CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
 exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
   -Ddrills="${DRILLS:-5}" -cp "$CP" io.mysqlha.testsupport.bench.FailoverDrill

@@ -11,10 +11,7 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
-if [ ! -f services/proxy-gateway/target/quarkus-app/quarkus-run.jar ] || [ ! -f libs/test-support/target/classpath.txt ]; then
-  echo "building (./mvnw -Dquick install)..."
-  ./mvnw -B -q -Dquick install > /tmp/gateway-bench-build.log 2>&1 || { tail -30 /tmp/gateway-bench-build.log; die "build failed"; }
-fi
+ensure_built gateway-bench services/proxy-gateway/target/quarkus-app/quarkus-run.jar libs/test-support/target/classpath.txt
 # thousands of clients and their backend connections need more descriptors than the usual soft limit of 1,024
 ulimit -n "$(ulimit -Hn)"
 CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"

@@ -9,10 +9,7 @@ source "$(dirname "$0")/../infra/lib/common.sh"
 ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
-if [ ! -f services/topology/target/quarkus-app/quarkus-run.jar ] || [ ! -f libs/test-support/target/classpath.txt ]; then
-  echo "building (./mvnw -Dquick install)..."
-  ./mvnw -B -q -Dquick install > /tmp/topology-latency-build.log 2>&1 || { tail -30 /tmp/topology-latency-build.log; die "build failed"; }
-fi
+ensure_built topology-latency services/topology/target/quarkus-app/quarkus-run.jar libs/test-support/target/classpath.txt
 CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
 exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
   -Diterations="${ITERATIONS:-500}" -Dwarmup="${WARMUP:-100}" -cp "$CP" io.mysqlha.testsupport.bench.TopologyLatencyBench

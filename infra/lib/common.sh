@@ -50,3 +50,16 @@ ensure_packages() {
 }
 
 project_root() { cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd; }
+
+# Builds the project (./mvnw -Dquick install, no tests) when any of the given files is missing; the log goes to
+# /tmp/mysqlha-build-<name>.log and its tail is shown when the build fails.
+ensure_built() {
+  local name=$1 f; shift
+  for f in "$@"; do
+    [ -e "$f" ] && continue
+    echo "building (./mvnw -Dquick install)..."
+    ./mvnw -B -q -Dquick install > "/tmp/mysqlha-build-$name.log" 2>&1 \
+      || { tail -30 "/tmp/mysqlha-build-$name.log"; die "build failed; full log: /tmp/mysqlha-build-$name.log"; }
+    return 0
+  done
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Repeated planned switchovers through the gateway (default 5). The whole suite runs as processes (probe, topology,
+# failover, gateway) on its own broker and one semi-sync topology of three nodes (free ports, stopped by pid); one
+# client inserts in a loop through the read/write listener while the failover service is asked over REST to hand the
+# primary to another node. Prints per drill and as median/max: the longest write pause from the request on, client
+# errors, lost acknowledged writes, and the event timeline read back from Kafka (started, drained, promoted,
+# topology). Asserts nothing.
+#   DRILLS=5 bench/switchover-drill.sh
+set -euo pipefail
+source "$(dirname "$0")/../infra/lib/common.sh"
+ROOT=$(project_root)
+cd "$ROOT"
+find_jdk
+ensure_packages "${MYSQLHA_PACKAGES[@]}"
+ensure_built switchover-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
+CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
+exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
+  -Ddrills="${DRILLS:-5}" -cp "$CP" io.mysqlha.testsupport.bench.SwitchoverDrill

@@ -1,0 +1,96 @@
+package io.mysqlha.testsupport.bench;
+
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.ListenerRole;
+import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.events.Event;
+import io.mysqlha.events.Topics;
+import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.kafka.EventTap;
+import io.mysqlha.testsupport.kafka.Specs;
+import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.mariadb.MariaDbNode;
+import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.services.Secrets;
+import io.mysqlha.testsupport.services.ServiceProcess;
+import io.mysqlha.testsupport.services.Suite;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** What the failover and switchover drills share: the suite as processes, a cluster behind one listener, the timeline. */
+final class Drills implements AutoCloseable {
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    final Topics topics;
+    final Path dir;
+    final List<ServiceProcess> services = new ArrayList<>();
+
+    /** Starts probe, topology, failover and gateway on their own topic prefix of the shared broker. */
+    Drills(String name) {
+        topics = new Topics(name + ".");
+        SharedInfra.kafka().provisionTopics(topics);
+        dir = SharedInfra.dir(name);
+        Suite suite = new Suite(SharedInfra.kafka().bootstrapServers(), topics,
+                Secrets.write(dir.resolve("secrets"), DbUsers.LOCAL), dir);
+        for (String s : List.of("health-probe", "topology", "failover", "proxy-gateway")) {
+            services.add(suite.start(s));
+        }
+    }
+
+    ServiceProcess service(String name) {
+        return services.stream().filter(s -> s.service().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** Defines {@code cluster} from {@code t} with one read/write listener on {@code port}. */
+    void define(ReplicationTopology t, String cluster, int port) {
+        ClusterSpec base = t.spec(cluster);
+        Specs.apply(SharedInfra.kafka().bootstrapServers(), topics, new ClusterSpec(cluster, base.kind(), base.nodes(),
+                null, null, List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null,
+                null, null));
+    }
+
+    /** Prints the services' log tails, for a drill that could not go on. */
+    void explain(RuntimeException e) {
+        System.out.println("drill stopped: " + e.getMessage());
+        services.forEach(s -> System.out.println("--- " + s.service() + " log tail:\n" + s.process().tail(30)));
+    }
+
+    @Override
+    public void close() {
+        services.forEach(ServiceProcess::close);
+    }
+
+    /** "+N ms": when the first event of {@code type} matching {@code match} after {@code from} was published. */
+    static <T extends Event> String after(Instant from, EventTap tap, Class<T> type, Predicate<T> match) {
+        return tap.all(type).stream().filter(e -> e.header().time().isAfter(from)).filter(match).findFirst()
+                .map(e -> "+" + Duration.between(from, e.header().time()).toMillis() + " ms").orElse("(none)");
+    }
+
+    /** The writer of the latest topology with one. */
+    static MariaDbNode writer(ReplicationTopology t, EventTap tap) {
+        return Waits.forValue("a writer in the topology", PATIENCE, () -> {
+            List<TopologyChanged> all = tap.all(TopologyChanged.class);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                if (!all.get(i).writers().isEmpty()) {
+                    return t.node(all.get(i).writers().getFirst().nodeId());
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Median and max of {@code values}, e.g. "median 812 ms, max 1020 ms". */
+    static String medianMax(List<Double> values, String unit) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+        return String.format("median %.0f %s, max %.0f %s", median, unit, sorted.getLast(), unit);
+    }
+}
