@@ -20,7 +20,7 @@ stop() { # name marker grace-seconds
   rm -f "$file"
 }
 
-for s in proxy-gateway backup failover topology health-probe; do stop "$s" "services/$s/target/quarkus-app/quarkus-run.jar" 20; done
+for s in alert-forwarder proxy-gateway backup failover topology health-probe; do stop "$s" "services/$s/target/quarkus-app/quarkus-run.jar" 20; done
 for n in node3 node2 node1; do stop "$n" "mariadbd" 60; done
 stop kafka "kafka.Kafka" 30
 echo "mysqlha stopped (data kept in $VAR; remove it for a fresh start)"

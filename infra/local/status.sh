@@ -24,7 +24,7 @@ row node1 mariadbd 127.0.0.1:3307
 row node2 mariadbd 127.0.0.1:3308
 row node3 mariadbd 127.0.0.1:3309
 port=8081
-for s in health-probe topology failover proxy-gateway backup; do
+for s in health-probe topology failover proxy-gateway backup alert-forwarder; do
   row "$s" "services/$s/target/quarkus-app/quarkus-run.jar" "http://127.0.0.1:$port" "http://127.0.0.1:$port/q/health"
   port=$((port + 1))
 done

@@ -37,6 +37,18 @@ SERVICES=(
   "backup 8085 -Dmysqlha.backup.repository=$VAR/backups -Dmysqlha.backup.spool=$VAR/binlog-spool -Dmysqlha.backup.scratch=$VAR/scratch"
 )
 
+# The reference alert consumer runs when there is a webhook to post to: MYSQLHA_ALERT_WEBHOOK_URL (kept as the
+# secret var/secrets/alert-webhook-url; it is never a plain setting, a Slack URL's path is its credential).
+if [ -n "${MYSQLHA_ALERT_WEBHOOK_URL:-}" ]; then
+  (umask 077; printf '%s\n' "$MYSQLHA_ALERT_WEBHOOK_URL" > "$VAR/secrets/alert-webhook-url")
+fi
+if [ -f "$VAR/secrets/alert-webhook-url" ]; then
+  SERVICES+=("alert-forwarder 8086 -Dmysqlha.alerts.format=${MYSQLHA_ALERT_FORMAT:-alertmanager}")
+  ALERTS_LINE="alert-forwarder :8086 posts mysqlha.alerts to the webhook in var/secrets/alert-webhook-url"
+else
+  ALERTS_LINE="alert-forwarder not started: MYSQLHA_ALERT_WEBHOOK_URL=https://... infra/local/up.sh forwards alerts"
+fi
+
 alive() { # pid-file marker
   local pid; pid=$(cat "$1" 2>/dev/null) || return 1
   [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$2"
@@ -75,5 +87,6 @@ mysqlha is up: every /q/health is UP.
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
                        (/q/health, /q/metrics on each)
   backups              curl -XPOST 127.0.0.1:8085/clusters/local/backups   (list: GET the same; binlogs: /clusters/local/binlogs)
+  alerts               $ALERTS_LINE
   status               infra/local/status.sh        stop: infra/local/down.sh
 MSG

@@ -36,6 +36,7 @@ public final class Suite {
             case "topology" -> "mysqlha.topology.group-id";
             case "failover" -> "mysqlha.failover.group-id";
             case "backup" -> "mysqlha.backup.group-id";
+            case "alert-forwarder" -> "mysqlha.alerts.group-id";
             default -> null;
         };
         if (group != null) {
