@@ -94,6 +94,10 @@ public final class ServiceProcess implements AutoCloseable {
         return process;
     }
 
+    public int httpPort() {
+        return httpPort;
+    }
+
     public String service() {
         return service;
     }
