@@ -32,11 +32,14 @@ public class FailoverService {
     private final MysqlhaConfig config;
     private final FailoverConfig failover;
     private final ServiceIdentity identity;
+    private final io.micrometer.core.instrument.MeterRegistry registry;
     private EventPublisher publisher;
     private FailoverOwner owner;
     private RecoveryLog log;
 
-    public FailoverService(Vertx vertx, MysqlhaConfig config, FailoverConfig failover, ServiceIdentity identity) {
+    public FailoverService(Vertx vertx, MysqlhaConfig config, FailoverConfig failover, ServiceIdentity identity,
+                           io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
         this.vertx = vertx;
         this.config = config;
         this.failover = failover;
@@ -46,6 +49,7 @@ public class FailoverService {
     void onStart(@Observes StartupEvent event) {
         String bootstrap = config.kafka().bootstrapServers();
         publisher = new EventPublisher(bootstrap, "failover-" + identity.source().instance(), identity.topics());
+        publisher.onPublished(this::count);
         SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
         RecoverySettings settings = new RecoverySettings(Duration.ofMillis(failover.connectTimeoutMs()),
                 Duration.ofMillis(failover.statementTimeoutMs()), Duration.ofMillis(failover.applyTimeoutMs()),
@@ -65,6 +69,27 @@ public class FailoverService {
         LOG.infof("failover %s: group %s, block window %d s, rejoin %s%s", identity.source().instance(),
                 failover.groupId(), failover.blockWindowSeconds(), failover.rejoin(),
                 failover.dryRun() ? ", DRY RUN: recoveries are only published" : "");
+    }
+
+    /** mysqlha_failover_recoveries_total{cluster,kind,outcome}: every promotion that completed or failed. */
+    private void count(io.mysqlha.events.Event e) {
+        String kind;
+        String outcome;
+        switch (e) {
+            case io.mysqlha.events.FailoverCompleted c -> {
+                kind = c.kind().name();
+                outcome = "completed";
+            }
+            case io.mysqlha.events.FailoverFailed f -> {
+                kind = f.kind().name();
+                outcome = "failed";
+            }
+            default -> {
+                return;
+            }
+        }
+        registry.counter("mysqlha.failover.recoveries", "cluster", e.header().clusterId(), "kind",
+                kind.toLowerCase(java.util.Locale.ROOT), "outcome", outcome).increment();
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -47,6 +47,8 @@ class FailoverServiceIT extends ServiceContract {
                 .body("recoveries[0].recoveryId", equalTo(requestId))
                 .body("recoveries[0].status", equalTo("failed"))
                 .body("recoveries[0].reason", startsWith("at request: no primary is known for svc"));
+        given().get("/q/metrics").then().statusCode(200).body(containsString(
+                "mysqlha_failover_recoveries_total{cluster=\"svc\",kind=\"switchover\",outcome=\"failed\"} 1.0"));
         given().post("/clusters/svc/recoveries/acknowledge?by=alice").then().statusCode(202);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/clusters/{id}/switchover"));
     }

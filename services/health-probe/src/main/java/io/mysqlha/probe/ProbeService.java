@@ -45,6 +45,7 @@ public class ProbeService implements OwnershipListener {
     private final Map<String, ClusterProber> probers = new ConcurrentHashMap<>();
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final NodeMeters nodeMeters;
     private final java.util.List<io.micrometer.core.instrument.Meter> serviceMeters = new java.util.ArrayList<>();
     private Producer<byte[], byte[]> producer;
     private HealthPublisher publisher;
@@ -57,6 +58,7 @@ public class ProbeService implements OwnershipListener {
         this.probeConfig = probeConfig;
         this.identity = identity;
         this.registry = registry;
+        this.nodeMeters = new NodeMeters(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -138,6 +140,7 @@ public class ProbeService implements OwnershipListener {
      * live ones), nor keep its histograms in memory.
      */
     private void forgetMeters(String clusterId) {
+        nodeMeters.forget(clusterId);
         String prefix = clusterId + "/";
         for (Map<String, ? extends io.micrometer.core.instrument.Meter> meters : List.of(latency, failures)) {
             meters.entrySet().removeIf(e -> {
@@ -167,6 +170,7 @@ public class ProbeService implements OwnershipListener {
                     .tag("node", o.nodeId()).tag("reason", o.failure().reason().name().toLowerCase())
                     .register(registry)).increment();
         }
+        nodeMeters.observed(o);
         publisher.publish(o);
     }
 

@@ -77,6 +77,10 @@ class ProbePublishingIT {
         String metrics = given().get("/q/metrics").asString();
         assertTrue(metrics.contains("mysqlha_probe_duration_seconds_bucket{cluster=\"" + cluster + "\""), "latency histogram");
         assertTrue(metrics.contains("mysqlha_probe_clusters_owned"), "owned clusters gauge");
+        assertEquals(3, java.util.regex.Pattern.compile("mysqlha_node_up\\{cluster=\"" + cluster
+                + "\",node=\"[^\"]+\"\\} 1\\.0").matcher(metrics).results().count(), "every node up: " + metrics);
+        assertEquals(2, java.util.regex.Pattern.compile("mysqlha_node_replication_sql_running\\{cluster=\"" + cluster
+                + "\",node=\"[^\"]+\"\\} 1\\.0").matcher(metrics).results().count(), "both replicas' SQL threads");
         given().get("/q/health/ready").then().statusCode(200).body(containsString("probe"));
 
         // removed (tombstone): probing stops, and the cluster's figures leave /q/metrics with it

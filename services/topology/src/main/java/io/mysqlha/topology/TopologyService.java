@@ -21,9 +21,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The topology service: owns clusters through its consumer group, derives and publishes their assignments and
@@ -37,7 +35,7 @@ public class TopologyService implements OwnerEvents {
     private final TopologyConfig topologyConfig;
     private final ServiceIdentity identity;
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    private final TopologyMeters meters;
     private final IgnoredRecords ignored;
     private Timer latency;
     private Producer<byte[], byte[]> deadLetters;
@@ -51,6 +49,7 @@ public class TopologyService implements OwnerEvents {
         this.identity = identity;
         this.registry = registry;
         this.ignored = new IgnoredRecords(registry, Clock.systemUTC());
+        this.meters = new TopologyMeters(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -86,10 +85,14 @@ public class TopologyService implements OwnerEvents {
     }
 
     @Override
-    public void published(String clusterId, long generation, long nanos) {
-        generations.computeIfAbsent(clusterId, id -> registry.gauge("mysqlha.topology.generation",
-                io.micrometer.core.instrument.Tags.of("cluster", id), new AtomicLong())).set(generation);
+    public void published(String clusterId, io.mysqlha.events.TopologyChanged topology, long nanos) {
+        meters.published(clusterId, topology);
         latency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void alerts(String clusterId, java.util.Collection<io.mysqlha.topology.core.AlertCondition> active) {
+        meters.alerts(clusterId, active);
     }
 
     @Override
@@ -99,9 +102,7 @@ public class TopologyService implements OwnerEvents {
 
     @Override
     public void released(String clusterId) {
-        if (generations.remove(clusterId) != null) {
-            registry.find("mysqlha.topology.generation").tag("cluster", clusterId).meters().forEach(registry::remove);
-        }
+        meters.released(clusterId);
     }
 
     boolean ready() {

@@ -56,6 +56,13 @@ class TopologyServiceIT extends ServiceContract {
         long generation = given().get("/clusters/" + id + "/topology").jsonPath().getLong("generation");
         org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("mysqlha_topology_generation{cluster=\"" + id
                 + "\"} " + generation + ".0"), "generation gauge at " + generation);
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("mysqlha_topology_writers{cluster=\"" + id
+                + "\"} 1.0"), "writers gauge");
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("mysqlha_topology_node_role{cluster=\"" + id
+                + "\",node=\"" + t.primary().name() + "\",role=\"writer\"} 1.0"), "the primary's writer role");
+        org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("mysqlha_topology_node_role{cluster=\"" + id
+                + "\",node=\"" + t.replicas().getFirst().name() + "\",role=\"writer\"} 0.0"),
+                "a replica's writer role, 0");
         org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("mysqlha_topology_decision_seconds_count"),
                 "decision latency");
         given().get("/q/openapi").then().statusCode(200).body(containsString("/clusters/{id}/nodes"));

@@ -29,6 +29,7 @@ public final class EventPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final Topics topics;
     private final EventCodec codec = new EventCodec();
+    private volatile java.util.function.Consumer<Event> published = e -> { };
 
     public EventPublisher(String bootstrap, String clientId, Topics topics) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
@@ -43,12 +44,18 @@ public final class EventPublisher implements AutoCloseable {
                 event.clusterId().getBytes(StandardCharsets.UTF_8), codec.encode(event));
         try {
             producer.send(record).get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            published.accept(event);
         } catch (ExecutionException | TimeoutException e) {
             LOG.errorf("could not publish %s of %s to %s within %d s: %s", event.header().type(), event.clusterId(),
                     record.topic(), PATIENCE.toSeconds(), e.getCause() == null ? e : e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Sees every event Kafka confirmed (a service's metrics count its decisions there). */
+    public void onPublished(java.util.function.Consumer<Event> listener) {
+        this.published = listener;
     }
 
     @Override

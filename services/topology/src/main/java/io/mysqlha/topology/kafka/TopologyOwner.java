@@ -254,14 +254,15 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
                 o.book().committed(d);
                 return;
             }
-            d.next().ifPresent(p -> out.add(record(Topic.TOPOLOGY, id,
-                    TopologyRecords.changed(header(TopologyChanged.class, id), p, d.cause()))));
+            var changed = d.next().map(p -> TopologyRecords.changed(header(TopologyChanged.class, id), p, d.cause()));
+            changed.ifPresent(t -> out.add(record(Topic.TOPOLOGY, id, t)));
             alerts(id, d.raised(), d.resolved(), out);
             onCommit.add(() -> {
                 o.book().committed(d);
-                d.next().ifPresent(p -> {
-                    events.published(id, p.generation(), System.nanoTime() - roundStartedNanos);
-                    LOG.infof("cluster %s generation %d: %s", id, p.generation(), d.cause());
+                events.alerts(id, o.book().alerts().active().values());
+                changed.ifPresent(t -> {
+                    events.published(id, t, System.nanoTime() - roundStartedNanos);
+                    LOG.infof("cluster %s generation %d: %s", id, t.generation(), d.cause());
                 });
             });
         }));

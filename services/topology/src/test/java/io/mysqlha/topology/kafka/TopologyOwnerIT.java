@@ -80,7 +80,7 @@ class TopologyOwnerIT {
                 TOPICS, new EventSource("topology", instance), Duration.ofSeconds(10), Duration.ofMillis(100)),
                 Clock.systemUTC(), ignored, new OwnerEvents() {
                     @Override
-                    public void published(String clusterId, long generation, long nanos) {
+                    public void published(String clusterId, io.mysqlha.events.TopologyChanged topology, long nanos) {
                     }
 
                     @Override
