@@ -149,6 +149,13 @@ class SuiteCliIT {
     }
 
     @Test
+    void shouldCreateTheTopicsOnlyWhenMissing() throws Exception {
+        Ran again = cli("topics", "create");
+        assertEquals(0, again.exit(), again.out());
+        assertEquals("every topic exists already", again.out().strip());
+    }
+
+    @Test
     void shouldSayWhatIsWrongWithItsExitCode() throws Exception {
         Ran unknown = cli("status", "nope");
         assertEquals(2, unknown.exit());

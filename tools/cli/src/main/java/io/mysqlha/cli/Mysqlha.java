@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 @Command(name = "mysqlha", mixinStandardHelpOptions = true, version = "mysqlha 0.1.0",
         description = "High availability for MySQL and MariaDB: specs, status, switchover, backups, events.",
-        subcommands = {ClustersCommand.class, StatusCommand.class, SwitchoverCommand.class, BackupsCommand.class,
+        subcommands = {ClustersCommand.class, StatusCommand.class, SwitchoverCommand.class, BackupsCommand.class, TopicsCommand.class,
                 EventsCommand.class, CommandLine.HelpCommand.class})
 public final class Mysqlha {
     @Option(names = "--bootstrap-servers", defaultValue = "${env:MYSQLHA_KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
