@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is missing, then runs every unit test (*Test) and integration
-# test (*IT, against real MariaDB servers and a real Kafka broker the tests start themselves).
+# test (*IT, against real MariaDB servers and a real Kafka broker the tests start themselves), after the static
+# checks of the deployment files (infra/ci/check-deploy.sh).
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 ROOT=$(project_root)
@@ -8,4 +9,6 @@ find_jdk
 echo "JDK: $JAVA_HOME ($(java_major "$JAVA_HOME/bin/java"))"
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
 cd "$ROOT"
+# what users deploy (compose, Kubernetes, Prometheus rules, the dashboard, Dockerfiles): static checks, seconds
+bash infra/ci/check-deploy.sh
 exec ./mvnw -B verify "$@"
