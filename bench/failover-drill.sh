@@ -12,6 +12,5 @@ cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
 ensure_built failover-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
-CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
-exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
-  -Ddrills="${DRILLS:-5}" -cp "$CP" io.mysqlha.testsupport.bench.FailoverDrill
+run_test_support_main io.mysqlha.testsupport.bench.FailoverDrill \
+  -Ddrills="${DRILLS:-5}"

@@ -14,7 +14,5 @@ ensure_packages "${MYSQLHA_PACKAGES[@]}"
 ensure_built gateway-bench services/proxy-gateway/target/quarkus-app/quarkus-run.jar libs/test-support/target/classpath.txt
 # thousands of clients and their backend connections need more descriptors than the usual soft limit of 1,024
 ulimit -n "$(ulimit -Hn)"
-CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
-exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
-  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
-  -cp "$CP" io.mysqlha.testsupport.bench.GatewayBench
+run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
+  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}"

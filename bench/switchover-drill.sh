@@ -13,6 +13,5 @@ cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
 ensure_built switchover-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
-CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
-exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
-  -Ddrills="${DRILLS:-5}" -cp "$CP" io.mysqlha.testsupport.bench.SwitchoverDrill
+run_test_support_main io.mysqlha.testsupport.bench.SwitchoverDrill \
+  -Ddrills="${DRILLS:-5}"

@@ -10,6 +10,5 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_built topology-latency services/topology/target/quarkus-app/quarkus-run.jar libs/test-support/target/classpath.txt
-CP="libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)"
-exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" \
-  -Diterations="${ITERATIONS:-500}" -Dwarmup="${WARMUP:-100}" -cp "$CP" io.mysqlha.testsupport.bench.TopologyLatencyBench
+run_test_support_main io.mysqlha.testsupport.bench.TopologyLatencyBench \
+  -Diterations="${ITERATIONS:-500}" -Dwarmup="${WARMUP:-100}"

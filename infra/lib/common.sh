@@ -63,3 +63,11 @@ ensure_built() {
     return 0
   done
 }
+
+# Runs a main class of libs/test-support (the benchmarks and drills) with the JDK find_jdk chose, from the project
+# root, with -D options: run_test_support_main CLASS [-Dkey=value...]
+run_test_support_main() {
+  local class=$1; shift
+  exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" "$@" \
+    -cp "libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)" "$class"
+}

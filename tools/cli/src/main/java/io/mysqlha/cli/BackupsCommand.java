@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,13 +34,9 @@ final class BackupsCommand {
     String backupUrl;
 
     @Command(name = "list", description = "A cluster's dumps, newest first.")
-    static final class ListBackups implements Callable<Integer> {
+    static final class ListBackups extends ClusterArgument implements Callable<Integer> {
         @ParentCommand
         BackupsCommand parent;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "CLUSTER")
-        String clusterId;
 
         @Override
         public Integer call() {
@@ -53,20 +47,16 @@ final class BackupsCommand {
                         b.path("gtidPosition").asText(null), size(b.path("bytes").asLong()),
                         seconds(b.path("startedAt").asText(null)), b.path("failure").asText(null));
             }
-            spec.commandLine().getOut().print(answer.path("backups").isEmpty() ? "no dumps of " + clusterId + " yet\n"
+            out().print(answer.path("backups").isEmpty() ? "no dumps of " + clusterId + " yet\n"
                     : t.render());
             return 0;
         }
     }
 
     @Command(name = "run", description = "Dump the cluster now (from its least lagging replica) and follow the job.")
-    static final class Run implements Callable<Integer> {
+    static final class Run extends ClusterArgument implements Callable<Integer> {
         @ParentCommand
         BackupsCommand parent;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "CLUSTER")
-        String clusterId;
         @Option(names = "--timeout", defaultValue = "30m", converter = Mysqlha.DurationConverter.class,
                 description = "how long to follow the job (default ${DEFAULT-VALUE})")
         Duration timeout;
@@ -75,19 +65,15 @@ final class BackupsCommand {
         public Integer call() {
             JsonNode accepted = parent.call("POST", "/clusters/" + enc(clusterId) + "/backups?by="
                     + enc(ClustersCommand.user()), null);
-            return parent.follow(accepted.path("jobId").asText(), timeout, spec.commandLine().getOut());
+            return parent.follow(accepted.path("jobId").asText(), timeout, out());
         }
     }
 
     @Command(name = "restore", description = "Restore a cluster's newest dump before a point (a time or a GTID) into"
             + " a target server, replaying the archived binlogs up to that point; follow the job.")
-    static final class Restore implements Callable<Integer> {
+    static final class Restore extends ClusterArgument implements Callable<Integer> {
         @ParentCommand
         BackupsCommand parent;
-        @Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-        @Parameters(index = "0", paramLabel = "CLUSTER")
-        String clusterId;
         @Option(names = "--target", required = true, paramLabel = "HOST:PORT",
                 description = "the server to load into (never a node of the cluster)")
         String target;
@@ -126,7 +112,7 @@ final class BackupsCommand {
                 body.put("credentials", credentials);
             }
             JsonNode accepted = parent.call("POST", "/clusters/" + enc(clusterId) + "/restores", body.toString());
-            return parent.follow(accepted.path("jobId").asText(), timeout, spec.commandLine().getOut());
+            return parent.follow(accepted.path("jobId").asText(), timeout, out());
         }
     }
 

@@ -5,9 +5,7 @@ import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.TopologyChanged;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +16,11 @@ import java.util.concurrent.Callable;
 /** {@code mysqlha status <cluster>}: roles, read_only, lag, GTID and the last probe of every node. */
 @Command(name = "status", description = "A cluster's roles (writer, reader, backup-writer, offline), lag,"
         + " generation and epoch, from its latest topology and the last 30 s of probes.")
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand extends ClusterArgument implements Callable<Integer> {
     private static final Duration HEALTH_WINDOW = Duration.ofSeconds(30);
 
     @ParentCommand
     Mysqlha root;
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "CLUSTER")
-    String clusterId;
 
     @Override
     public Integer call() {
@@ -42,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
                     health.put(h.nodeId(), h);
                 }
             }
-            spec.commandLine().getOut().print(StatusView.render(defined.spec(), topology, health, now));
+            out().print(StatusView.render(defined.spec(), topology, health, now));
             return 0;
         }
     }

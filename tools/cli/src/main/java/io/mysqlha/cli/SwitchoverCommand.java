@@ -11,9 +11,7 @@ import io.mysqlha.events.SwitchoverRequested;
 import io.mysqlha.events.Topic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -27,13 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** {@code mysqlha switchover <cluster> [--to node]}: asks the failover service for a planned primary change. */
 @Command(name = "switchover", description = "Planned primary change: publishes SwitchoverRequested, then follows"
         + " the failover service's steps until the new primary serves writes (exit 0) or it fails (exit 1).")
-final class SwitchoverCommand implements Callable<Integer> {
+final class SwitchoverCommand extends ClusterArgument implements Callable<Integer> {
     @ParentCommand
     Mysqlha root;
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "CLUSTER")
-    String clusterId;
     @Option(names = "--to", paramLabel = "NODE", description = "the node to promote (default: the failover service"
             + " elects the most advanced replica)")
     String target;
@@ -47,7 +41,7 @@ final class SwitchoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         try (Fleet fleet = root.fleet()) {
             ClusterSpecDefined defined = Lookup.spec(fleet, clusterId);
             if (target != null && defined.spec().node(target).isEmpty()) {
