@@ -37,13 +37,19 @@ public final class ClusterBook {
     private Published published = Published.NONE;
     private AlertTracker alerts = AlertTracker.NONE;
     private final Instant since;
+    private final AlertDelays delays;
     private boolean dirty = true;
 
     public ClusterBook(ClusterSpec spec, long specVersion, Instant since) {
+        this(spec, specVersion, since, AlertDelays.DEFAULT);
+    }
+
+    public ClusterBook(ClusterSpec spec, long specVersion, Instant since, AlertDelays delays) {
         this.spec = spec;
         this.specVersion = specVersion;
         this.hysteresis = Hysteresis.of(spec.probe());
         this.since = since;
+        this.delays = delays;
     }
 
     /** A new version of the spec: tracks of nodes that kept their id and address are kept, the rest forgotten. */
@@ -123,9 +129,9 @@ public final class ClusterBook {
             return Optional.empty();
         }
         Decision d = ClusterDecider.decide(new ClusterState(spec, tracks, epoch, published.assignment()), published,
-                alerts);
+                alerts, now, delays);
         if (d.nothingToPublish()) {
-            dirty = false;
+            dirty = d.alerts().hasPending(); // look again on the next tick: a pending alert may be due by then
         }
         return Optional.of(d);
     }
@@ -134,7 +140,7 @@ public final class ClusterBook {
     public void committed(Decision d) {
         d.next().ifPresent(p -> published = p);
         alerts = d.alerts();
-        dirty = false;
+        dirty = alerts.hasPending();
     }
 
     /** The last TopologyChanged read back at take-over: generations continue from it. */

@@ -1,5 +1,6 @@
 package io.mysqlha.topology.core;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -11,10 +12,16 @@ public final class ClusterDecider {
     }
 
     public static Decision decide(ClusterState state, Published published, AlertTracker alerts) {
+        return decide(state, published, alerts, Instant.EPOCH, AlertDelays.NONE);
+    }
+
+    /** With alerts raised only once their condition held for its delay at {@code now}. */
+    public static Decision decide(ClusterState state, Published published, AlertTracker alerts, Instant now,
+                                  AlertDelays delays) {
         Derivation d = TopologyDeriver.derive(state);
         long epoch = state.epoch().epoch();
         boolean changed = !RoutingChange.same(published.assignment(), d.assignment()) || epoch != published.epoch();
-        AlertTracker.Changes changes = alerts.update(d.conditions());
+        AlertTracker.Changes changes = alerts.update(d.conditions(), now, delays);
         if (!changed) {
             return new Decision(Optional.empty(), null, changes.raised(), changes.resolved(), changes.next());
         }

@@ -118,7 +118,30 @@ class ClusterBookTest {
         Decision out = decideAndCommit(b, 1030);
         assertEquals(2, out.next().orElseThrow().generation());
         assertTrue(out.cause().contains("n2 reader -> offline"), out.cause());
-        assertEquals(List.of("ReplicationStopped/n2"), out.raised().stream().map(AlertCondition::key).toList());
+        assertEquals(List.of(), out.raised(), "ReplicationStopped waits 5 s: a switchover passes through it");
+    }
+
+    @Test
+    void shouldRaiseAnAlertOnceItsConditionHeldForItsDelay() {
+        ClusterBook b = book();
+        b.observe(primary("n1", 10));
+        b.observe(replica("n2", 20, 5));
+        b.observe(replica("n3", 30, 5));
+        decideAndCommit(b, 40);
+        b.observe(replica("n2", 1020, ThreadState.RUNNING, ThreadState.STOPPED, null));
+        assertEquals(List.of(), decideAndCommit(b, 1030).raised(), "first seen at 1030 ms");
+        Decision waiting = b.decide(at(1100)).orElseThrow(() -> new AssertionError("a pending alert keeps it due"));
+        assertTrue(waiting.nothingToPublish(), waiting.toString());
+        b.committed(waiting);
+        for (long t = 1500; t <= 6000; t += 500) { // the nodes go on answering as they did
+            b.observe(primary("n1", t));
+            b.observe(replica("n2", t, ThreadState.RUNNING, ThreadState.STOPPED, null));
+            b.observe(replica("n3", t, 5));
+        }
+        assertEquals(List.of(), decideAndCommit(b, 6029).raised(), "4.999 s after it was first seen");
+        assertEquals(List.of("ReplicationStopped/n2"), decideAndCommit(b, 6030).raised().stream()
+                .map(AlertCondition::key).toList());
+        assertEquals(Optional.empty(), b.decide(at(6100)), "raised, nothing pending: no need to look again");
     }
 
     @Test
