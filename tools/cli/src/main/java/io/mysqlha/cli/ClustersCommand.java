@@ -97,7 +97,7 @@ final class ClustersCommand {
                 specs.keySet().stream().sorted().forEach(id -> {
                     ClusterSpecDefined d = (ClusterSpecDefined) specs.get(id);
                     TopologyChanged topo = topologies.get(id) instanceof TopologyChanged tc ? tc : null;
-                    t.row(id, d.spec().kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    t.row(id, Mysqlha.shown(d.spec().kind()),
                             d.spec().nodes().size(), "v" + d.specVersion(),
                             topo == null ? null : topo.writers().isEmpty() ? "NONE" : String.join(",",
                                     topo.writers().stream().map(TopologyChanged.AssignedNode::nodeId).toList()),

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code mysqlha events tail}: the suite's events as they happen, one line each. */
@@ -74,7 +73,7 @@ final class EventsCommand {
             }
             List<String> names = new ArrayList<>();
             for (Topic t : Topic.values()) {
-                names.add(t.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+                names.add(Mysqlha.shown(t));
             }
             throw new picocli.CommandLine.TypeConversionException("no topic '" + value + "'; the topics: " + names);
         }

@@ -65,13 +65,18 @@ public final class Mysqlha {
         return cli.execute(args);
     }
 
+    /** An enum constant as the CLI shows it: SEMI_SYNC as semi-sync, DEAD_LETTER as dead-letter. */
+    static String shown(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
     /** "10s", "500ms", "2m", "1h", or an ISO-8601 duration (PT10S). */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
             String v = value.strip().toLowerCase(java.util.Locale.ROOT);
             try {
-                if (v.startsWith("pt") || v.startsWith("p")) {
+                if (v.startsWith("p")) {
                     return Duration.parse(value.strip().toUpperCase(java.util.Locale.ROOT));
                 }
                 if (v.endsWith("ms")) {

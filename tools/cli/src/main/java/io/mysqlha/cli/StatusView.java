@@ -19,8 +19,7 @@ final class StatusView {
     static String render(ClusterSpec spec, TopologyChanged topology, Map<String, NodeHealthObserved> health,
                          Instant now) {
         StringBuilder out = new StringBuilder();
-        out.append("cluster ").append(spec.clusterId()).append(" (").append(spec.kind().name().toLowerCase()
-                .replace('_', '-')).append(")");
+        out.append("cluster ").append(spec.clusterId()).append(" (").append(Mysqlha.shown(spec.kind())).append(")");
         if (topology == null) {
             out.append(": no topology published yet (is the topology service running?)\n");
         } else {
