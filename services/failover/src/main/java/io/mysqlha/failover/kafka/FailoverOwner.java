@@ -53,6 +53,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,6 +101,12 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
             Thread.ofPlatform().name("failover-recovery-", 0).daemon().factory());
     private final Map<TopicPartition, Long> catchUpTo = new HashMap<>();
     private final List<ConsumerRecord<byte[], byte[]>> deferred = new ArrayList<>();
+    /**
+     * Newly assigned partitions held back until the specs of their clusters are read: a health observation, a
+     * topology or a completed failover of a cluster without a desk yet would be dropped, and an owner taking over
+     * just as a primary dies would not know which node was the primary.
+     */
+    private final Set<TopicPartition> afterSpecs = new HashSet<>();
     private final String memberName;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean assigned;
@@ -159,6 +166,11 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
         if (!catchUpTo.isEmpty()) {
             catchUpTo.entrySet().removeIf(e -> !c.assignment().contains(e.getKey())
                     || c.position(e.getKey()) >= e.getValue());
+            if (!afterSpecs.isEmpty() && catchUpTo.keySet().stream().noneMatch(this::specs)) {
+                afterSpecs.retainAll(c.assignment());
+                c.resume(afterSpecs);
+                afterSpecs.clear();
+            }
             if (catchUpTo.isEmpty()) {
                 LOG.infof("%s caught up with %d cluster(s): %s", memberName, desks.size(), desks.keySet());
                 desks.forEach(this::resumeUnfinished);
@@ -515,6 +527,10 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                 });
                 health.keySet().forEach(tp -> catchUpTo.put(tp, ends.get(tp)));
                 catchUpTo.values().removeIf(v -> v == 0);
+                if (catchUpTo.keySet().stream().anyMatch(FailoverOwner.this::specs)) {
+                    partitions.stream().filter(tp -> !specs(tp)).forEach(afterSpecs::add);
+                    c.pause(afterSpecs);
+                }
                 LOG.infof("%s owns partitions %s; reading their history", memberName, partitions.stream()
                         .map(TopicPartition::partition).collect(Collectors.toCollection(java.util.TreeSet::new)));
                 assigned = true;
@@ -541,6 +557,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
             return true;
         });
         catchUpTo.keySet().removeIf(partitions::contains);
+        afterSpecs.removeAll(partitions);
         deferred.removeIf(r -> gone.contains(r.partition()));
         if (!gone.isEmpty()) {
             LOG.infof("%s released partitions %s (%s)", memberName, gone, why);
@@ -550,6 +567,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
     private void releaseAll() {
         desks.clear();
         catchUpTo.clear();
+        afterSpecs.clear();
         deferred.clear();
         assigned = false;
     }
@@ -560,6 +578,10 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
 
     private String name(Topic topic) {
         return settings.topics().name(topic);
+    }
+
+    private boolean specs(TopicPartition tp) {
+        return tp.topic().equals(name(Topic.CLUSTERS));
     }
 
     @Override

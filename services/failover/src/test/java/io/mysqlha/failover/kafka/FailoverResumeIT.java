@@ -10,6 +10,7 @@ import io.mysqlha.events.FailoverStepCompleted;
 import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.health.ThreadState;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
@@ -45,14 +46,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Owners that start while something is under way: one in dry-run mode (it must only say what it would do), and one
- * that finds a recovery its predecessor began and did not end (it must finish that one, on that candidate). Each
- * owner is created by its test, on the real probe's output, so no other owner acts on these clusters.
+ * Owners that start while something is under way: one in dry-run mode that starts just after the primary died (it
+ * must know the primary from the history it replays, and only say what it would do), and one that finds a recovery
+ * its predecessor began and did not end (it must finish that one, on that candidate). Each owner is created by its
+ * test, on the real probe's output, so no other owner acts on these clusters.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverResumeIT {
     private static final Topics TOPICS = new Topics("foresume.");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** Longer than the service's default, so an owner slow to join the group under load still replays the kill. */
+    private static final Duration HEALTH_REPLAY = Duration.ofSeconds(60);
     private static final EventSource SOURCE = new EventSource("failover", "resume-it");
     private static Path secrets;
     private static ServiceProcess probe;
@@ -92,7 +96,7 @@ class FailoverResumeIT {
         RecoveryContext context = new RecoveryContext(vertx, new SecretResolver(secrets, Map.of()), settings,
                 Clock.systemUTC(), SOURCE, publisher::publish);
         FailoverOwner owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), group, TOPICS, SOURCE,
-                Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
+                HEALTH_REPLAY, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
                 dryRun), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context), publisher);
         owner.start();
         Waits.until(group + " ready", PATIENCE, owner::ready);
@@ -116,26 +120,36 @@ class FailoverResumeIT {
 
     @Test
     @Order(1)
-    void shouldOnlySayWhatItWouldDoInDryRun() throws Exception {
+    void shouldKnowThePrimaryFromHistoryAndOnlySayWhatItWouldDoInDryRun() throws Exception {
         try (EventTap tap = new EventTap(bootstrap(), TOPICS, "dry", Topic.HEALTH, Topic.FAILOVER);
-             ReplicationTopology t = cluster("dry", tap); FailoverOwner owner = owner("resume-it-dry", true)) {
+             ReplicationTopology t = cluster("dry", tap)) {
             t.primary().kill();
-            FailoverStarted started = tap.await("a dry-run FailoverStarted", FailoverStarted.class, 0, s -> true,
-                    PATIENCE);
-            assertTrue(started.dryRun());
-            FailoverStepCompleted said = tap.await("the dry-run step", FailoverStepCompleted.class, 0,
-                    s -> s.failoverId().equals(started.failoverId()), PATIENCE);
-            assertEquals("dry-run", said.step());
-            assertTrue(said.detail().startsWith("would fence node1, promote " + started.candidate()), said.detail());
-            for (MariaDbNode r : t.replicas()) {
-                assertEquals("1", value(r, t, "SELECT @@read_only"), r + " untouched");
-                try (Connection c = r.connect(t.users().admin())) {
-                    assertEquals(Integer.toString(t.primary().port()),
-                            Sql.rows(c, "SHOW SLAVE STATUS").getFirst().get("Master_Port"), r + " still points at node1");
-                }
+            Waits.until("the replicas seen disconnected from node1", PATIENCE, () -> t.replicas().stream()
+                    .allMatch(r -> tap.all(NodeHealthObserved.class).stream().anyMatch(o -> o.nodeId().equals(r.name())
+                            && o.reachable() && o.replication() != null
+                            && o.replication().ioThread() != ThreadState.RUNNING)));
+            try (FailoverOwner owner = owner("resume-it-dry", true)) {
+                dryRun(t, tap);
             }
-            assertTrue(tap.all(FailoverCompleted.class).isEmpty());
         }
+    }
+
+    private static void dryRun(ReplicationTopology t, EventTap tap) throws Exception {
+        FailoverStarted started = tap.await("a dry-run FailoverStarted", FailoverStarted.class, 0, s -> true,
+                PATIENCE);
+        assertTrue(started.dryRun());
+        FailoverStepCompleted said = tap.await("the dry-run step", FailoverStepCompleted.class, 0,
+                s -> s.failoverId().equals(started.failoverId()), PATIENCE);
+        assertEquals("dry-run", said.step());
+        assertTrue(said.detail().startsWith("would fence node1, promote " + started.candidate()), said.detail());
+        for (MariaDbNode r : t.replicas()) {
+            assertEquals("1", value(r, t, "SELECT @@read_only"), r + " untouched");
+            try (Connection c = r.connect(t.users().admin())) {
+                assertEquals(Integer.toString(t.primary().port()),
+                        Sql.rows(c, "SHOW SLAVE STATUS").getFirst().get("Master_Port"), r + " still points at node1");
+            }
+        }
+        assertTrue(tap.all(FailoverCompleted.class).isEmpty());
     }
 
     @Test
