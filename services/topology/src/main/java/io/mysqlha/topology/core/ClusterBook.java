@@ -89,7 +89,7 @@ public final class ClusterBook {
         if (spec.node(done.newPrimary()).isEmpty()) {
             return Optional.of(Ignored.UNKNOWN_NODE);
         }
-        epoch = new FailoverEpoch(done.epoch(), done.newPrimary());
+        epoch = new FailoverEpoch(done.epoch(), done.newPrimary(), done.header().time());
         dirty = true;
         return Optional.empty();
     }

@@ -20,16 +20,39 @@ final class ReplicationRules {
     static void derive(ClusterState s, Sets sets, List<AlertCondition> conditions) {
         RoutingPolicy policy = s.spec().routing();
         Nodes.ByReadOnly split = Nodes.byReadOnly(s, Nodes.up(s, sets, conditions));
-        List<NodeSpec> writable = split.writable();
-        List<NodeSpec> replicas = split.readOnly();
+        FailoverEpoch epoch = s.epoch();
+        List<NodeSpec> writable = new ArrayList<>();
+        List<NodeSpec> replicas = new ArrayList<>();
+        // a failover completed since the last probe of a node: its new primary was made writable by the failover's
+        // last step (routing writes there waits for no probe), and another node seen writable before it was fenced
+        // or is the old primary, neither of which is a second writer until a probe of this epoch says so
+        for (NodeSpec n : split.writable()) {
+            if (!n.id().equals(epoch.writerNodeId()) && epoch.predates(s.track(n.id()).lastGood())) {
+                sets.offline.add(Nodes.place(n, "read_only=OFF when last probed, before epoch " + epoch.epoch()
+                        + " made " + epoch.writerNodeId() + " the writer; not probed since"));
+            } else {
+                writable.add(n);
+            }
+        }
+        NodeSpec promoted = null;
+        for (NodeSpec n : split.readOnly()) {
+            if (n.id().equals(epoch.writerNodeId()) && epoch.predates(s.track(n.id()).lastGood())) {
+                promoted = n;
+                writable.add(n);
+            } else {
+                replicas.add(n);
+            }
+        }
         NodeSpec writer = chooseReplicationWriter(s, writable);
         for (NodeSpec n : writable) {
             if (n == writer) {
-                sets.writers.add(Nodes.place(n, s.epoch().writerNodeId() != null
-                        ? "read_only=OFF, writer of epoch " + s.epoch().epoch() : "the only node with read_only=OFF"));
+                sets.writers.add(Nodes.place(n, n == promoted
+                        ? "writer of epoch " + epoch.epoch() + ", made writable by its failover; not probed since"
+                        : epoch.writerNodeId() != null ? "read_only=OFF, writer of epoch " + epoch.epoch()
+                        : "the only node with read_only=OFF"));
             } else {
-                String why = s.epoch().writerNodeId() != null ? "read_only=OFF but epoch " + s.epoch().epoch()
-                        + " made " + s.epoch().writerNodeId() + " the writer"
+                String why = epoch.writerNodeId() != null ? "read_only=OFF but epoch " + epoch.epoch()
+                        + " made " + epoch.writerNodeId() + " the writer"
                         : writer != null ? "read_only=OFF but " + writer.id() + " is the writer"
                         : "read_only=OFF on more than one node: none is trusted with writes";
                 sets.offline.add(Nodes.place(n, why));
@@ -37,7 +60,7 @@ final class ReplicationRules {
                         n.id() + " reports read_only=OFF; " + why));
             }
         }
-        if (writer != null && s.spec().kind() == ClusterKind.SEMI_SYNC) {
+        if (writer != null && writer != promoted && s.spec().kind() == ClusterKind.SEMI_SYNC) {
             var semi = s.track(writer.id()).lastGood().semiSync();
             if (semi != null && semi.masterEnabled() && !semi.masterStatus()) {
                 conditions.add(new AlertCondition("SemiSyncDegraded", Severity.WARNING, writer.id(), writer.id()

@@ -181,7 +181,7 @@ class ClusterBookTest {
         assertEquals(Optional.of(ClusterBook.Ignored.OLDER_EPOCH), b.failover(failover(3, "n2")));
         assertEquals(Optional.of(ClusterBook.Ignored.OLDER_EPOCH), b.failover(failover(2, "n3")));
         assertEquals(Optional.of(ClusterBook.Ignored.UNKNOWN_NODE), b.failover(failover(4, "n9")));
-        assertEquals(new FailoverEpoch(3, "n2"), b.epoch());
+        assertEquals(new FailoverEpoch(3, "n2", T0), b.epoch());
     }
 
     @Test

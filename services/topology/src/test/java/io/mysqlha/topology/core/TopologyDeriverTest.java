@@ -131,6 +131,29 @@ class TopologyDeriverTest {
         }
 
         @Test
+        void shouldRouteWritesToTheNewPrimaryOnceItsFailoverCompletedBeforeAnyProbeSaysSo() {
+            FailoverEpoch completed = new FailoverEpoch(4, "n2", T0.plusMillis(300));
+            Derivation d = derive(spec, completed, Assignment.EMPTY, primary("n1", 0), replica("n2", 0, 0),
+                    replica("n3", 0, 0));
+            assertEquals(List.of("n2"), ids(d.assignment().writers()));
+            assertEquals("writer of epoch 4, made writable by its failover; not probed since",
+                    reason(d.assignment().writers(), "n2"));
+            assertEquals(List.of("n1"), ids(d.assignment().offline()), "the old primary, fenced since its last probe");
+            assertTrue(reason(d.assignment().offline(), "n1").contains("before epoch 4 made n2 the writer"));
+            assertEquals(List.of(), alerts(d), "a node seen writable before the failover is no second writer");
+        }
+
+        @Test
+        void shouldBelieveTheProbesAgainOnceTheyAreNewerThanTheFailover() {
+            FailoverEpoch completed = new FailoverEpoch(4, "n2", T0.plusMillis(300));
+            Derivation d = derive(spec, completed, Assignment.EMPTY, primary("n1", 500), replica("n2", 500, 0),
+                    replica("n3", 500, 0));
+            assertEquals(List.of(), ids(d.assignment().writers()), "n2 read-only after its promotion: no writer");
+            assertTrue(alerts(d).containsAll(List.of("ClusterHasNoWriter/-", "MultipleWritersDetected/n1")),
+                    alerts(d).toString());
+        }
+
+        @Test
         void shouldHaveNoWriterWhenTheEpochsWriterIsNotWritable() {
             Derivation d = derive(spec, new FailoverEpoch(4, "n2"), Assignment.EMPTY, primary("n1", 0),
                     replica("n2", 0, 0), replica("n3", 0, 0));
