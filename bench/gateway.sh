@@ -5,6 +5,7 @@
 # give their backend connections back after 2 s). Self-contained: starts its own broker, semi-sync topology, gateway
 # and HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.
 #   SECONDS_PER_RUN=10 ROUNDS=3 THREADS=4 IDLE=10000 bench/gateway.sh
+#   GATEWAY_JVM="-XX:StartFlightRecording=filename=/tmp/gw.jfr" adds options to the gateway's JVM (a profiler)
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
 ROOT=$(project_root)
@@ -15,4 +16,5 @@ ensure_built gateway-bench services/proxy-gateway/target/quarkus-app/quarkus-run
 # thousands of clients and their backend connections need more descriptors than the usual soft limit of 1,024
 ulimit -n "$(ulimit -Hn)"
 run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
-  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}"
+  -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
+  -DgatewayJvm="${GATEWAY_JVM:-}"

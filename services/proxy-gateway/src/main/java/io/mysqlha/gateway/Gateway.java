@@ -98,14 +98,18 @@ public class Gateway {
 
     @PostConstruct
     void start() {
+        // one loop per core, as HAProxy's threads (Netty's own default, two per core, measured slower here: more
+        // loops each woken for fewer events)
+        int loops = config.eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
+                : config.eventLoopThreads();
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1);
-            workers = new EpollEventLoopGroup(config.eventLoopThreads());
+            workers = new EpollEventLoopGroup(loops);
             serverChannel = EpollServerSocketChannel.class;
         } else {
             LOG.infof("gateway: Linux epoll unavailable (%s); using NIO", Epoll.unavailabilityCause().getMessage());
             boss = new NioEventLoopGroup(1);
-            workers = new NioEventLoopGroup(config.eventLoopThreads());
+            workers = new NioEventLoopGroup(loops);
             serverChannel = NioServerSocketChannel.class;
         }
         follower.start();

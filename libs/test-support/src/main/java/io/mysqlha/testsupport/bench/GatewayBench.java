@@ -93,7 +93,7 @@ public final class GatewayBench {
                 "mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
                 "mysqlha.instance-id", "bench", "mysqlha.gateway.idle-backend-release-ms", "2000"), dir,
-                List.of("-Xms64m", "-Xmx256m"));
+                gatewayJvm());
         Waits.until("gateway listening on " + rw, Duration.ofSeconds(60), () -> {
             try (Socket s = new Socket("127.0.0.1", rw)) {
                 return true;
@@ -134,33 +134,36 @@ public final class GatewayBench {
                 for (String w : WORKLOADS) {
                     for (var target : targets.entrySet()) {
                         boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split");
-                        long cpu0 = cpuTicks(gateway.process().pid());
+                        boolean viaHaproxy = target.getKey().equals("haproxy");
+                        // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
+                        long proxyPid = viaHaproxy ? haproxy.pid() : gateway.process().pid();
+                        long cpu0 = cpuTicks(proxyPid);
                         String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
                                 "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
-                        long cpu = cpuTicks(gateway.process().pid()) - cpu0;
+                        long cpu = cpuTicks(proxyPid) - cpu0;
                         double queries = number(out, "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
                                 number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
                                 number(out, "95th percentile:\\s+([\\d.]+)"),
-                                viaGateway ? cpu * 10_000.0 / queries : Double.NaN));
+                                viaGateway || viaHaproxy ? cpu * 10_000.0 / queries : Double.NaN));
                     }
                 }
             }
             System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians), 1 table of"
                     + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s%n", "workload",
+            System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s%n", "workload",
                     "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
-                    "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q");
+                    "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q", "HAP CPU us/q");
             for (String w : WORKLOADS) {
                 Run d = median(runs.get(w + "/direct"));
                 Run h = median(runs.get(w + "/haproxy"));
                 Run g = median(runs.get(w + "/gateway"));
                 Run sp = median(runs.get(w + "/split"));
                 System.out.printf("%-30s %10.0f %10.0f %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %10.2f %9.2f %10.2f %10.1f"
-                        + " %10.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(), sp.p95(),
-                        g.qps() / h.qps(), g.qps() / d.qps(), sp.qps() / g.qps(), g.cpuMicrosPerQuery(),
-                        sp.cpuMicrosPerQuery());
+                        + " %10.1f %12.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(),
+                        sp.p95(), g.qps() / h.qps(), g.qps() / d.qps(), sp.qps() / g.qps(), g.cpuMicrosPerQuery(),
+                        sp.cpuMicrosPerQuery(), h.cpuMicrosPerQuery());
             }
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
                     + " wrap every transaction in BEGIN/COMMIT, so only --skip_trx=on spreads); direct and HAProxy"
@@ -173,6 +176,16 @@ public final class GatewayBench {
             gateway.close();
         }
         System.exit(0);
+    }
+
+    /** The gateway's heap, and what {@code -DgatewayJvm} adds (a profiler: "-XX:StartFlightRecording=..."). */
+    private static List<String> gatewayJvm() {
+        List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx256m"));
+        String extra = System.getProperty("gatewayJvm", "").strip();
+        if (!extra.isEmpty()) {
+            jvm.addAll(List.of(extra.split("\\s+")));
+        }
+        return jvm;
     }
 
     private static void idleConnections(ServiceProcess gateway, int port, int count, MariaDbNode primary,

@@ -44,6 +44,10 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private volatile long threadId;
     private boolean answered;
     private final ResponseTracker tracker;
+    /** The run of frames being read, the frame handed on and where in the run it starts. */
+    private ByteBuf run;
+    private ByteBuf handed;
+    private int runAt;
     private String serverVersion = "";
     /** The session state version this connection was given (see SessionState). */
     private long stateVersion;
@@ -105,9 +109,46 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         channel.read();
     }
 
+    /** A run of whole frames (see {@link FrameDecoder#forBackend()}): each is handled on its own, in order. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf frame = (ByteBuf) msg;
+        ByteBuf run = (ByteBuf) msg;
+        try {
+            for (int at = run.readerIndex(), end = run.writerIndex(); at < end; ) {
+                int length = Frames.HEADER + run.getUnsignedMediumLE(at);
+                ByteBuf frame = run.retainedSlice(at, length);
+                this.run = run;
+                runAt = at;
+                handed = frame;
+                frame(frame);
+                at += length;
+            }
+        } finally {
+            session.endOfRun(run);
+            this.run = null;
+            handed = null;
+            run.release();
+        }
+    }
+
+    /**
+     * Whether the frame is the one of the run being read that the session was handed, its bytes still where they
+     * were read (perhaps changed in place): then it may go to the client with its neighbours in one write.
+     */
+    boolean inRun(ByteBuf frame) {
+        return frame == handed && frame.readerIndex() == 0;
+    }
+
+    /** The run being read ({@code null} between reads) and where in it the frame handed on starts. */
+    ByteBuf run() {
+        return run;
+    }
+
+    int runAt() {
+        return runAt;
+    }
+
+    private void frame(ByteBuf frame) {
         if (phase == Phase.READY && internalDone != null) {
             internalFrame(frame);
             return;

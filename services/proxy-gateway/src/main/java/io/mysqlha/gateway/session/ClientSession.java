@@ -24,6 +24,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -59,6 +60,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private final byte[] scramble = new byte[NativePassword.SCRAMBLE_LENGTH];
     private Phase phase = Phase.GREETING;
     private Channel client;
+    /** A stretch of the run a backend is handing on, not written yet: [pendingFrom, pendingTo). */
+    private ByteBuf pendingRun;
+    private int pendingFrom;
+    private int pendingTo;
     private volatile BackendSession backend;
     private BackendSession killer;
     private volatile HandshakeResponse41Packet handshake;
@@ -134,7 +139,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         context.sessions().put(connectionId, this);
         HandshakeV10Packet greeting = new HandshakeV10Packet(context.serverVersion().get(), connectionId, scramble,
                 Capabilities.GATEWAY, 45, ServerStatus.AUTOCOMMIT, 0, NativePassword.PLUGIN);
-        client.writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
+        writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
         handshakeTimer = client.eventLoop().schedule(() -> {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
                 LOG.debugf("client %s did not finish the handshake in %d ms", client.remoteAddress(),
@@ -178,7 +183,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case ClientLogin.Reply r -> {
                 phase = Phase.AUTH_SWITCH;
                 nextSeq = r.seq() + 1;
-                client.writeAndFlush(Packets.frame(client.alloc(), r.seq(), r.packet()));
+                writeAndFlush(Packets.frame(client.alloc(), r.seq(), r.packet()));
                 client.read();
             }
             case ClientLogin.Refuse r -> {
@@ -278,7 +283,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean first = true;
         for (ByteBuf frame; (frame = held.pollFirst()) != null; ) {
             if (Frames.sequenceId(frame) == 0 && (first || !held.isEmpty())) {
-                client.write(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why));
+                write(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why));
             }
             first = false;
             frame.release();
@@ -322,7 +327,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             phase = Phase.COMMANDS;
             client.pipeline().get(FrameDecoder.class).unlimit();
             route.sessionMetrics().authenticated();
-            client.writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
+            writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
                     capabilities)));
             client.read();
             return;
@@ -437,7 +442,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (busy) {
-            client.writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
+            writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
                     "HY000", "mysqlha gateway: lost " + route.role() + " " + address(b.target()) + " during the"
                             + " statement (" + why + "); it may or may not have been applied"
                             + (wasInTransaction ? "; the open transaction is lost" : "")));
@@ -476,7 +481,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 return;
             }
             route.sessionMetrics().error(SessionMetrics.Cause.LOST_BACKEND);
-            client.writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
+            writeAndFlush(Packets.err(client.alloc(), b.nextSeqToClient(), ErrPacket.BACKEND_UNAVAILABLE,
                     "HY000", "mysqlha gateway: lost reader " + address(b.target()) + " during the statement ("
                             + why + ")"));
         }
@@ -509,7 +514,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             // set only as a frame goes out: a command held (and read again later) must still read as a command
             clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
             keepInFlight(frame, on);
-            on.channel().write(frame); // the rest of a large packet, or LOCAL INFILE data
+            on.channel().write(frame, on.channel().voidPromise()); // the rest of a large packet, or LOCAL INFILE data
             return;
         }
         int command = Frames.firstByte(frame);
@@ -529,7 +534,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     transactionLost = false;
                     route.sessionMetrics().error(SessionMetrics.Cause.TRANSACTION_LOST);
                     frame.release();
-                    client.writeAndFlush(Packets.err(client.alloc(), 1, TRANSACTION_LOST, "40001",
+                    writeAndFlush(Packets.err(client.alloc(), 1, TRANSACTION_LOST, "40001",
                             "mysqlha gateway: the open transaction was lost with " + lostOn + " (rolled back"
                                     + " there); start it again"));
                     return;
@@ -667,7 +672,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (p.failed.contains(t)) {
                 frame.release();
                 if (Command.hasResponse(command)) {
-                    client.writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000",
+                    writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000",
                             "mysqlha gateway: the prepared statement could not be prepared again on " + t.node()
                                     + "; prepare it again"));
                 }
@@ -759,7 +764,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         keepInFlight(frame, to);
-        to.channel().write(frame);
+        to.channel().write(frame, to.channel().voidPromise()); // a failed write fails the backend's pipeline
     }
 
     /** The statement's digest entry, timed until its answer ends (statements pipelined behind others are not). */
@@ -1021,13 +1026,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (target != null) {
                 target.client.eventLoop().execute(target::close);
             }
-            client.writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
+            writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));
             return null;
         }
         BackendSession running = target.active != null ? target.active : target.backend;
         if (running == null || !running.ready()) {
-            client.writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
+            writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));
             return null;
         }
@@ -1044,7 +1049,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void killDone(BackendSession b, String failure) {
         killer = null;
         b.close();
-        client.writeAndFlush(failure == null
+        writeAndFlush(failure == null
                 ? Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p, capabilities))
                 : Packets.err(client.alloc(), 1, ErrPacket.BACKEND_UNAVAILABLE, "HY000", "mysqlha gateway: the KILL"
                         + " could not be carried out: " + failure));
@@ -1112,7 +1117,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         route.sessionMetrics().error(SessionMetrics.Cause.UNSUPPORTED_COMMAND);
         frame.release();
         clientContinues = false;
-        client.writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.ER_UNKNOWN_COM_ERROR, "08S01",
+        writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.ER_UNKNOWN_COM_ERROR, "08S01",
                 "Unknown command: the mysqlha gateway does not pass " + Command.name(command) + " on"));
     }
 
@@ -1182,7 +1187,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 && !Capabilities.has(capabilities, Capabilities.SESSION_TRACK)) {
             io.mysqlha.protocol.SessionTracking.strip(frame); // the client did not ask for session tracking
         }
-        client.write(frame);
+        toClient(b, frame);
         if (idle && !held.isEmpty()) {
             drainHeld();
         }
@@ -1224,6 +1229,49 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (on.channel() == null || on.channel().isWritable()) {
             client.read();
         }
+    }
+
+    /**
+     * A backend's frame on its way to the client unchanged (or changed in place): it joins the pending stretch of
+     * the run it was read in when it follows it, so a result set goes out in one write; anything else goes alone.
+     */
+    private void toClient(BackendSession b, ByteBuf frame) {
+        if (!b.inRun(frame)) {
+            write(frame);
+            return;
+        }
+        if (pendingRun != b.run() || pendingTo != b.runAt()) {
+            flushRun();
+            pendingRun = b.run();
+            pendingFrom = b.runAt();
+        }
+        pendingTo = b.runAt() + frame.readableBytes();
+        frame.release(); // the run holds the bytes until the stretch is written
+    }
+
+    private void flushRun() {
+        if (pendingRun != null) {
+            client.write(pendingRun.retainedSlice(pendingFrom, pendingTo - pendingFrom), client.voidPromise());
+            pendingRun = null;
+        }
+    }
+
+    /** A backend finished handing on a run: its pending stretch goes out before the run is released. */
+    void endOfRun(ByteBuf run) {
+        if (pendingRun == run) {
+            flushRun();
+        }
+    }
+
+    /** Every write to the client goes after the pending stretch of backend frames: answers stay in order. */
+    private ChannelFuture write(Object msg) {
+        flushRun();
+        return client.write(msg);
+    }
+
+    private ChannelFuture writeAndFlush(Object msg) {
+        flushRun();
+        return client.writeAndFlush(msg);
     }
 
     /** After a batch of backend frames: flush them to the client, read more from the backend if it can take it. */
@@ -1295,7 +1343,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void refuse(int seq, int code, String sqlState, String message) {
         phase = Phase.CLOSED;
         if (client.isActive()) {
-            client.writeAndFlush(Packets.err(client.alloc(), seq, code, sqlState, message))
+            writeAndFlush(Packets.err(client.alloc(), seq, code, sqlState, message))
                     .addListener(ChannelFutureListener.CLOSE);
         }
         if (backend != null) {
@@ -1307,7 +1355,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     void close() {
         phase = Phase.CLOSED;
         if (client.isActive()) {
-            client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         if (backend != null) {
             backend.close();
