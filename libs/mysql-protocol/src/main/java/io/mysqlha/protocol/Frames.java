@@ -16,10 +16,15 @@ public final class Frames {
 
     /** Header and payload length of the frame starting at the reader index, or -1 when the header is incomplete. */
     public static int length(ByteBuf in) {
-        if (in.readableBytes() < HEADER) {
+        return lengthAt(in, in.readerIndex());
+    }
+
+    /** Header and payload length of the frame starting at {@code at}, or -1 when its header is incomplete. */
+    public static int lengthAt(ByteBuf in, int at) {
+        if (in.writerIndex() - at < HEADER) {
             return -1;
         }
-        return HEADER + in.getUnsignedMediumLE(in.readerIndex());
+        return HEADER + in.getUnsignedMediumLE(at);
     }
 
     /** The whole next frame (header included) as a retained slice, or null while it has not fully arrived. */

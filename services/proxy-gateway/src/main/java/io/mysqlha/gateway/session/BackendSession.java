@@ -113,15 +113,13 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf run = (ByteBuf) msg;
+        this.run = run;
         try {
-            for (int at = run.readerIndex(), end = run.writerIndex(); at < end; ) {
-                int length = Frames.HEADER + run.getUnsignedMediumLE(at);
-                ByteBuf frame = run.retainedSlice(at, length);
-                this.run = run;
+            for (int at = run.readerIndex(), length; at < run.writerIndex(); at += length) {
+                length = Frames.lengthAt(run, at);
                 runAt = at;
-                handed = frame;
-                frame(frame);
-                at += length;
+                handed = run.retainedSlice(at, length);
+                frame(handed);
             }
         } finally {
             session.endOfRun(run);
@@ -131,21 +129,17 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Whether the frame is the one of the run being read that the session was handed, its bytes still where they
-     * were read (perhaps changed in place): then it may go to the client with its neighbours in one write.
-     */
-    boolean inRun(ByteBuf frame) {
-        return frame == handed && frame.readerIndex() == 0;
-    }
-
-    /** The run being read ({@code null} between reads) and where in it the frame handed on starts. */
+    /** The run being read ({@code null} between reads). */
     ByteBuf run() {
         return run;
     }
 
-    int runAt() {
-        return runAt;
+    /**
+     * Where in {@link #run()} the frame starts when it is the one the session was handed, its bytes still where
+     * they were read (perhaps changed in place), so it may go to the client with its neighbours in one write; else -1.
+     */
+    int runOffset(ByteBuf frame) {
+        return frame == handed && frame.readerIndex() == 0 ? runAt : -1;
     }
 
     private void frame(ByteBuf frame) {

@@ -1236,16 +1236,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * the run it was read in when it follows it, so a result set goes out in one write; anything else goes alone.
      */
     private void toClient(BackendSession b, ByteBuf frame) {
-        if (!b.inRun(frame)) {
+        int at = b.runOffset(frame);
+        if (at < 0) {
             write(frame);
             return;
         }
-        if (pendingRun != b.run() || pendingTo != b.runAt()) {
+        if (pendingRun != b.run() || pendingTo != at) {
             flushRun();
             pendingRun = b.run();
-            pendingFrom = b.runAt();
+            pendingFrom = at;
         }
-        pendingTo = b.runAt() + frame.readableBytes();
+        pendingTo = at + frame.readableBytes();
         frame.release(); // the run holds the bytes until the stretch is written
     }
 

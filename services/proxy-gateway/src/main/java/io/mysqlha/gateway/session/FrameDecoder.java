@@ -55,17 +55,12 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             throw new ProtocolException("a packet of " + (length - Frames.HEADER) + " bytes before authentication");
         }
         if (runs) {
-            int whole = 0;
-            for (int at = in.readerIndex(); in.writerIndex() - at >= Frames.HEADER; ) {
-                int frame = Frames.HEADER + in.getUnsignedMediumLE(at);
-                if (in.writerIndex() - at < frame) {
-                    break;
-                }
-                whole += frame;
-                at += frame;
+            int end = in.readerIndex();
+            for (int frame; (frame = Frames.lengthAt(in, end)) >= 0 && in.writerIndex() - end >= frame; ) {
+                end += frame;
             }
-            if (whole > 0) {
-                out.add(in.readRetainedSlice(whole));
+            if (end > in.readerIndex()) {
+                out.add(in.readRetainedSlice(end - in.readerIndex()));
             }
             return;
         }

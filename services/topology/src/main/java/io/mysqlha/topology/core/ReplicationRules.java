@@ -19,34 +19,30 @@ final class ReplicationRules {
 
     static void derive(ClusterState s, Sets sets, List<AlertCondition> conditions) {
         RoutingPolicy policy = s.spec().routing();
-        Nodes.ByReadOnly split = Nodes.byReadOnly(s, Nodes.up(s, sets, conditions));
         FailoverEpoch epoch = s.epoch();
         List<NodeSpec> writable = new ArrayList<>();
         List<NodeSpec> replicas = new ArrayList<>();
-        // a failover completed since the last probe of a node: its new primary was made writable by the failover's
-        // last step (routing writes there waits for no probe), and another node seen writable before it was fenced
-        // or is the old primary, neither of which is a second writer until a probe of this epoch says so
-        for (NodeSpec n : split.writable()) {
-            if (!n.id().equals(epoch.writerNodeId()) && epoch.predates(s.track(n.id()).lastGood())) {
+        for (NodeSpec n : Nodes.up(s, sets, conditions)) {
+            boolean seenWritable = Boolean.FALSE.equals(s.track(n.id()).lastGood().readOnly());
+            boolean designated = n.id().equals(epoch.writerNodeId());
+            if (seenWritable == designated || !epoch.predates(s.track(n.id()).lastGood())) {
+                (seenWritable ? writable : replicas).add(n); // what the probe saw stands
+            } else if (designated) {
+                // probed before its failover completed: the failover's last step made it writable
+                writable.add(n);
+            } else {
+                // probed writable before the failover completed: fenced since, or the old primary; no second writer
+                // until a probe of this epoch says so
                 sets.offline.add(Nodes.place(n, "read_only=OFF when last probed, before epoch " + epoch.epoch()
                         + " made " + epoch.writerNodeId() + " the writer; not probed since"));
-            } else {
-                writable.add(n);
-            }
-        }
-        NodeSpec promoted = null;
-        for (NodeSpec n : split.readOnly()) {
-            if (n.id().equals(epoch.writerNodeId()) && epoch.predates(s.track(n.id()).lastGood())) {
-                promoted = n;
-                writable.add(n);
-            } else {
-                replicas.add(n);
             }
         }
         NodeSpec writer = chooseReplicationWriter(s, writable);
+        // the epoch's writer before any probe saw it writable (see above)
+        boolean promoted = writer != null && !Boolean.FALSE.equals(s.track(writer.id()).lastGood().readOnly());
         for (NodeSpec n : writable) {
             if (n == writer) {
-                sets.writers.add(Nodes.place(n, n == promoted
+                sets.writers.add(Nodes.place(n, promoted
                         ? "writer of epoch " + epoch.epoch() + ", made writable by its failover; not probed since"
                         : epoch.writerNodeId() != null ? "read_only=OFF, writer of epoch " + epoch.epoch()
                         : "the only node with read_only=OFF"));
@@ -60,7 +56,7 @@ final class ReplicationRules {
                         n.id() + " reports read_only=OFF; " + why));
             }
         }
-        if (writer != null && writer != promoted && s.spec().kind() == ClusterKind.SEMI_SYNC) {
+        if (writer != null && !promoted && s.spec().kind() == ClusterKind.SEMI_SYNC) {
             var semi = s.track(writer.id()).lastGood().semiSync();
             if (semi != null && semi.masterEnabled() && !semi.masterStatus()) {
                 conditions.add(new AlertCondition("SemiSyncDegraded", Severity.WARNING, writer.id(), writer.id()
