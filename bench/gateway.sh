@@ -5,6 +5,9 @@
 # give their backend connections back after 2 s). Self-contained: starts its own broker, semi-sync topology, gateway
 # and HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.
 #   SECONDS_PER_RUN=10 ROUNDS=3 THREADS=4 IDLE=10000 bench/gateway.sh
+#   WORKLOADS=oltp_point_select,oltp_read_only TARGETS=haproxy,gateway IDLE=0 bench/gateway.sh runs a part of it
+#   OTHER_GATEWAY=/tmp/base/quarkus-app/quarkus-run.jar adds another build of the gateway to the same rounds (an A/B)
+#   (OTHER_GATEWAY_JVM: options for that one's JVM; OTHER_GATEWAY=the build's own jar compares two settings)
 #   GATEWAY_JVM="-XX:StartFlightRecording=filename=/tmp/gw.jfr" adds options to the gateway's JVM (a profiler)
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
@@ -17,4 +20,5 @@ ensure_built gateway-bench services/proxy-gateway/target/quarkus-app/quarkus-run
 ulimit -n "$(ulimit -Hn)"
 run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
   -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
-  -DgatewayJvm="${GATEWAY_JVM:-}"
+  -DgatewayJvm="${GATEWAY_JVM:-}" -Dworkloads="${WORKLOADS:-}" -Dtargets="${TARGETS:-}" \
+  -DotherGateway="${OTHER_GATEWAY:-}" -DotherGatewayJvm="${OTHER_GATEWAY_JVM:-}"

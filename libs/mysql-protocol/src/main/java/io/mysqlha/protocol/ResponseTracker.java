@@ -179,6 +179,31 @@ public final class ResponseTracker {
         }
     }
 
+    /**
+     * The frame at {@code at} in {@code frames} when it is one in the middle of a result set (a column definition
+     * but the last, or a row) that {@link #onFrame} would only count: counts it and returns true. Otherwise changes
+     * nothing and returns false, and the frame goes to {@link #onFrame}. A proxy passes such frames on without
+     * looking further, and without a buffer of their own.
+     */
+    public boolean onPlainFrame(ByteBuf frames, int at) {
+        if (continuation || state != State.ROWS && (state != State.COLUMNS || remaining <= 1)) {
+            return false;
+        }
+        int length = frames.getUnsignedMediumLE(at);
+        int first = length == 0 ? -1 : frames.getUnsignedByte(at + Frames.HEADER);
+        if (length == Frames.MAX_PAYLOAD || first == ErrPacket.MARKER
+                || first == 0xfe && (deprecateEof || length < 9)) {
+            return false; // a large packet's first part, an error, or what may end the rows: onFrame reads it
+        }
+        okFrame = false;
+        if (state == State.ROWS) {
+            rows++;
+        } else {
+            remaining--;
+        }
+        return true;
+    }
+
     private boolean more() {
         if (ServerStatus.has(statusFlags, ServerStatus.MORE_RESULTS_EXISTS)) {
             state = State.FIRST;

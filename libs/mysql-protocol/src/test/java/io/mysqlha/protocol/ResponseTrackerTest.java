@@ -28,6 +28,30 @@ class ResponseTrackerTest {
         return ends;
     }
 
+    /**
+     * The same, as a proxy follows a run of frames read together: {@link ResponseTracker#onPlainFrame} first (at each
+     * frame's index in the run), {@link ResponseTracker#onFrame} for the frames it leaves. {@code plain} collects the
+     * indexes it took.
+     */
+    private static List<Integer> endsInRun(ResponseTracker t, List<ByteBuf> frames, List<Integer> plain) {
+        ByteBuf run = Unpooled.buffer();
+        List<Integer> starts = new ArrayList<>();
+        for (ByteBuf f : frames) {
+            starts.add(run.writerIndex());
+            run.writeBytes(f, f.readerIndex(), f.readableBytes());
+        }
+        List<Integer> ends = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            int at = starts.get(i);
+            if (t.onPlainFrame(run, at)) {
+                plain.add(i);
+            } else if (t.onFrame(run.slice(at, Frames.lengthAt(run, at)))) {
+                ends.add(i);
+            }
+        }
+        return ends;
+    }
+
     private static List<ByteBuf> server(String exchange, int from) {
         return Captured.from(exchange, "server").stream().skip(from).map(Captured.Frame::frame).toList();
     }
@@ -101,6 +125,51 @@ class ResponseTrackerTest {
         assertTrue(t.onFrame(ok(5, ServerStatus.AUTOCOMMIT | ServerStatus.IN_TRANS, caps)
                 .setByte(Frames.HEADER, 0xfe)), "then the OK-EOF");
         assertTrue(t.inTransaction());
+        full.release();
+    }
+
+    @Test
+    void shouldPassRowsAndColumnDefinitionsButNotWhatEndsThem() {
+        ResponseTracker t = new ResponseTracker(caps("cli"));
+        t.begin(Command.QUERY);
+        List<Integer> plain = new ArrayList<>();
+        assertEquals(List.of(5), endsInRun(t, server("cli", 2), plain), "column count, 2 definitions, EOF, row, EOF");
+        assertEquals(List.of(1, 4), plain, "the first definition and the row; not the last definition before EOF");
+        assertEquals(1, t.takeRows());
+        assertEquals(ServerStatus.AUTOCOMMIT, t.statusFlags());
+
+        ResponseTracker cj = new ResponseTracker(caps("cj"));
+        cj.begin(Command.QUERY);
+        cj.onFrame(server("cj", 2).getFirst());
+        cj.begin(Command.STMT_PREPARE);
+        cj.begin(Command.STMT_EXECUTE);
+        plain.clear();
+        assertEquals(List.of(3, 8), endsInRun(cj, server("cj", 3), plain), "the same ends as frame by frame");
+        assertEquals(List.of(5, 7), plain, "prepare's definitions are counted by onFrame; the first column and the"
+                + " binary row pass");
+        assertFalse(cj.busy());
+    }
+
+    @Test
+    void shouldLeaveAnErrorMidRowsAndALargeRowToOnFrame() {
+        int caps = Capabilities.GATEWAY;
+        ResponseTracker t = new ResponseTracker(caps);
+        t.begin(Command.QUERY);
+        List<Integer> plain = new ArrayList<>();
+        assertEquals(List.of(3), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
+                (byte) 'f'), frame(3, (byte) 1, (byte) '1'), frame(4, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#',
+                (byte) 'H', (byte) 'Y', (byte) '0', (byte) '0', (byte) '0', (byte) '!')), plain));
+        assertEquals(List.of(2), plain, "only the row");
+        assertTrue(t.lastWasError());
+
+        t.begin(Command.QUERY);
+        ByteBuf full = Unpooled.buffer();
+        full.writeMediumLE(Frames.MAX_PAYLOAD).writeByte(3).writeByte(1).writeZero(Frames.MAX_PAYLOAD - 1);
+        plain.clear();
+        assertEquals(List.of(4), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
+                (byte) 'f'), full, frame(4, (byte) 0xfe, (byte) 0, (byte) 0, (byte) 2, (byte) 0),
+                ok(5, ServerStatus.AUTOCOMMIT, caps).setByte(Frames.HEADER, 0xfe)), plain));
+        assertEquals(List.of(), plain, "a 16 MiB row's first part and its tail go frame by frame");
         full.release();
     }
 

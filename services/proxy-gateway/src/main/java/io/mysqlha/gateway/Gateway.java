@@ -104,7 +104,11 @@ public class Gateway {
                 : config.eventLoopThreads();
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1);
-            workers = new EpollEventLoopGroup(loops);
+            EpollEventLoopGroup epoll = new EpollEventLoopGroup(loops);
+            // the loops' tasks are small (timers, topology changes): run them after every wake-up instead of timing
+            // the I/O to give them a share of it, two clock reads per wake-up saved
+            epoll.setIoRatio(100);
+            workers = epoll;
             serverChannel = EpollServerSocketChannel.class;
         } else {
             LOG.infof("gateway: Linux epoll unavailable (%s); using NIO", Epoll.unavailabilityCause().getMessage());

@@ -54,11 +54,14 @@ import java.util.regex.Pattern;
 public final class GatewayBench {
     private static final String CLUSTER = "bench-gateway";
     private static final String SPLIT = "bench-split";
+    private static final String OTHER = "bench-other";
     /** sysbench's own (each transaction in BEGIN/COMMIT), and read_only without them: what splitting can spread. */
-    private static final List<String> WORKLOADS = List.of("oltp_point_select", "oltp_read_only", "oltp_read_write",
-            "oltp_read_only --skip_trx=on");
+    private static final List<String> ALL_WORKLOADS = List.of("oltp_point_select", "oltp_read_only",
+            "oltp_read_write", "oltp_read_only --skip_trx=on");
+    private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
 
-    record Run(double qps, double p95, double cpuMicrosPerQuery) {
+    /** One sysbench run: its QPS and p95, and the proxy's CPU per query (all of it, and the part in user mode). */
+    record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,6 +71,8 @@ public final class GatewayBench {
         // idle sessions give their backend connections back after idle-backend-release-ms (2 s here), so 10,000
         // clients fit the gateway's 20,000 descriptors
         int idle = Integer.getInteger("idle", 10_000);
+        List<String> workloads = chosen("workloads", ALL_WORKLOADS);
+        List<String> chosenTargets = chosen("targets", ALL_TARGETS);
         Topics topics = new Topics("bench-gw-" + UUID.randomUUID().toString().substring(0, 6) + ".");
         ReplicationTopology t = SharedInfra.replicationTopology();
         MariaDbNode primary = t.primary();
@@ -86,14 +91,29 @@ public final class GatewayBench {
                 new ListenerSpec("split", "127.0.0.1", split, ListenerRole.READ_WRITE, 1_000)), null, null, null));
         publishTopology(topics, CLUSTER, primary, List.of(primary));
         publishTopology(topics, SPLIT, primary, t.replicas());
+        // -DotherGateway=JAR: another build of the gateway beside this one, in the same rounds (an A/B of a change
+        // whose effect is smaller than this machine's run-to-run noise)
+        String otherJar = System.getProperty("otherGateway", "").strip();
+        int other = FreePorts.next();
+        if (!otherJar.isEmpty()) {
+            applySpec(topics, new ClusterSpec(OTHER, base.kind(), base.nodes(),
+                    new RoutingPolicy(null, null, null, null, false), null, List.of(
+                    new ListenerSpec("other", "127.0.0.1", other, ListenerRole.READ_WRITE, 1_000)), null, null, null));
+            publishTopology(topics, OTHER, primary, List.of(primary));
+        }
         try (var admin = primary.connect(t.users().admin())) {
             Sql.execute(admin, "SET GLOBAL max_connections = " + (idle + 2_000));
         }
         ServiceProcess gateway = ServiceProcess.start("proxy-gateway", Map.of(
                 "mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
-                "mysqlha.instance-id", "bench", "mysqlha.gateway.idle-backend-release-ms", "2000"), dir,
-                gatewayJvm());
+                "mysqlha.instance-id", "bench", "mysqlha.gateway.idle-backend-release-ms", "2000",
+                "mysqlha.gateway.clusters", CLUSTER + "," + SPLIT), dir, gatewayJvm("gatewayJvm"));
+        ServiceProcess otherGateway = otherJar.isEmpty() ? null : ServiceProcess.start("proxy-gateway",
+                Path.of(otherJar), Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
+                        "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
+                        "mysqlha.instance-id", "bench-other", "mysqlha.gateway.clusters", OTHER), dir,
+                gatewayJvm("otherGatewayJvm"));
         Waits.until("gateway listening on " + rw, Duration.ofSeconds(60), () -> {
             try (Socket s = new Socket("127.0.0.1", rw)) {
                 return true;
@@ -122,66 +142,117 @@ public final class GatewayBench {
         targets.put("haproxy", haproxyPort);
         targets.put("gateway", rw);
         targets.put("split", split);
+        if (otherGateway != null) {
+            targets.put("other", other);
+            Waits.until("the other gateway listening on " + other, Duration.ofSeconds(60), () -> {
+                try (Socket s = new Socket("127.0.0.1", other)) {
+                    return true;
+                }
+            });
+        }
+        targets.keySet().retainAll(chosenTargets);
         try {
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "cleanup");
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
             Map<String, List<Run>> runs = new LinkedHashMap<>();
-            for (String w : WORKLOADS) {
-                sysbench(rw, w, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=3", "run");
-                sysbench(split, w, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=3", "run");
+            for (String w : workloads) { // the gateway's JIT warms up before its first measured run
+                for (String g : List.of("gateway", "split", "other")) {
+                    if (targets.containsKey(g)) {
+                        sysbench(targets.get(g), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
+                                "--time=3", "run");
+                    }
+                }
             }
             for (int round = 0; round < rounds; round++) {
-                for (String w : WORKLOADS) {
+                for (String w : workloads) {
                     for (var target : targets.entrySet()) {
-                        boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split");
+                        boolean viaOther = target.getKey().equals("other");
+                        boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split")
+                                || viaOther;
                         boolean viaHaproxy = target.getKey().equals("haproxy");
                         // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
-                        long proxyPid = viaHaproxy ? haproxy.pid() : gateway.process().pid();
-                        long cpu0 = cpuTicks(proxyPid);
+                        long proxyPid = viaHaproxy ? haproxy.pid()
+                                : viaOther ? otherGateway.process().pid() : gateway.process().pid();
+                        long[] cpu0 = cpuTicks(proxyPid);
                         String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
                                 "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
-                        long cpu = cpuTicks(proxyPid) - cpu0;
+                        long[] cpu1 = cpuTicks(proxyPid);
+                        long user = cpu1[0] - cpu0[0];
+                        long cpu = user + cpu1[1] - cpu0[1];
+                        boolean proxied = viaGateway || viaHaproxy;
                         double queries = number(out, "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
                                 number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
                                 number(out, "95th percentile:\\s+([\\d.]+)"),
-                                viaGateway || viaHaproxy ? cpu * 10_000.0 / queries : Double.NaN));
+                                proxied ? cpu * 10_000.0 / queries : Double.NaN,
+                                proxied ? user * 10_000.0 / queries : Double.NaN));
                     }
                 }
             }
             System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians), 1 table of"
                     + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
                     Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s%n", "workload",
-                    "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
-                    "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q", "HAP CPU us/q");
-            for (String w : WORKLOADS) {
+            System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s %11s %11s%n",
+                    "workload", "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
+                    "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q", "HAP CPU us/q",
+                    "gw user", "HAP user");
+            for (String w : workloads) {
                 Run d = median(runs.get(w + "/direct"));
                 Run h = median(runs.get(w + "/haproxy"));
                 Run g = median(runs.get(w + "/gateway"));
                 Run sp = median(runs.get(w + "/split"));
                 System.out.printf("%-30s %10.0f %10.0f %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %10.2f %9.2f %10.2f %10.1f"
-                        + " %10.1f %12.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(),
+                        + " %10.1f %12.1f %11.1f %11.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(),
                         sp.p95(), g.qps() / h.qps(), g.qps() / d.qps(), sp.qps() / g.qps(), g.cpuMicrosPerQuery(),
-                        sp.cpuMicrosPerQuery(), h.cpuMicrosPerQuery());
+                        sp.cpuMicrosPerQuery(), h.cpuMicrosPerQuery(), g.userMicrosPerQuery(), h.userMicrosPerQuery());
+                if (otherGateway != null) {
+                    Run o = median(runs.get(w + "/other"));
+                    System.out.printf("%-30s %10s %10s %10.0f %10s %8s %8s %8.2f %8s %10.2f %9s %10s %10.1f %10s %12s %11.1f"
+                            + " %11s  <- the other gateway (%s)%n", "", "", "", o.qps(), "", "", "", o.p95(), "",
+                            o.qps() / h.qps(), "", "", o.cpuMicrosPerQuery(), "", "", o.userMicrosPerQuery(), "", otherJar);
+                }
             }
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
                     + " wrap every transaction in BEGIN/COMMIT, so only --skip_trx=on spreads); direct and HAProxy"
-                    + " go to the primary only. "
+                    + " go to the primary only; CPU us/q: the proxy's CPU (user and system) per query, user: the part"
+                    + " in user mode (the rest is the kernel's TCP). "
                     + (new java.io.File("/usr/bin/proxysql").exists() ? "" : "No ProxySQL binary is installed here:"
                     + " no ProxySQL column."));
-            idleConnections(gateway, rw, idle, primary, t);
+            if (idle > 0) {
+                idleConnections(gateway, rw, idle, primary, t);
+            }
         } finally {
             haproxy.terminate(Duration.ofSeconds(5));
             gateway.close();
+            if (otherGateway != null) {
+                otherGateway.close();
+            }
         }
         System.exit(0);
     }
 
-    /** The gateway's heap, and what {@code -DgatewayJvm} adds (a profiler: "-XX:StartFlightRecording=..."). */
-    private static List<String> gatewayJvm() {
+    /**
+     * The items of a comma-separated -D{@code name} (a workload's own options after a space), all of them when it is
+     * unset; an item that is not one of them is refused with the list.
+     */
+    private static List<String> chosen(String name, List<String> all) {
+        String value = System.getProperty(name, "").strip();
+        if (value.isEmpty()) {
+            return all;
+        }
+        List<String> items = List.of(value.split("\\s*,\\s*"));
+        for (String item : items) {
+            if (!all.contains(item)) {
+                throw new IllegalArgumentException("-D" + name + ": '" + item + "' is not one of " + all);
+            }
+        }
+        return items;
+    }
+
+    /** The gateway's heap, and what {@code -D<property>} adds (a profiler: "-XX:StartFlightRecording=..."). */
+    private static List<String> gatewayJvm(String property) {
         List<String> jvm = new ArrayList<>(List.of("-Xms64m", "-Xmx256m"));
-        String extra = System.getProperty("gatewayJvm", "").strip();
+        String extra = System.getProperty(property, "").strip();
         if (!extra.isEmpty()) {
             jvm.addAll(List.of(extra.split("\\s+")));
         }
@@ -276,14 +347,19 @@ public final class GatewayBench {
     }
 
     private static Run median(List<Run> runs) {
+        if (runs == null) { // a target left out by -Dtargets
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
         List<Run> sorted = new ArrayList<>(runs);
         sorted.sort((a, b) -> Double.compare(a.qps(), b.qps()));
         Run mid = sorted.get(sorted.size() / 2);
-        List<Double> p95 = new ArrayList<>(runs.stream().map(Run::p95).toList());
-        Collections.sort(p95);
-        List<Double> cpu = new ArrayList<>(runs.stream().map(Run::cpuMicrosPerQuery).toList());
-        Collections.sort(cpu);
-        return new Run(mid.qps(), p95.get(p95.size() / 2), cpu.get(cpu.size() / 2));
+        return new Run(mid.qps(), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
+                middle(runs, Run::userMicrosPerQuery));
+    }
+
+    private static double middle(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        return values[values.length / 2];
     }
 
     private static String sysbench(int port, String workload, String... args) throws Exception {
@@ -334,9 +410,10 @@ public final class GatewayBench {
         }
     }
 
-    private static long cpuTicks(long pid) throws IOException {
+    /** The process's CPU so far in clock ticks: {user, system}. */
+    private static long[] cpuTicks(long pid) throws IOException {
         String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     private static long rssKib(long pid) throws IOException {

@@ -45,7 +45,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** With these JVM options instead of the test defaults (a benchmark wants the full JIT). */
     public static ServiceProcess start(String service, Map<String, String> settings, Path dir, List<String> jvm) {
-        Path jar = ProjectLayout.root().resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar");
+        return start(service, ProjectLayout.root().resolve("services/" + service + "/target/quarkus-app/quarkus-run.jar"),
+                settings, dir, jvm);
+    }
+
+    /** From this jar (another build of the service: a benchmark's A/B). */
+    public static ServiceProcess start(String service, Path jar, Map<String, String> settings, Path dir,
+                                       List<String> jvm) {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the service first (./mvnw -B -Dquick install"
                     + " -pl services/" + service + ")");

@@ -117,6 +117,13 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         try {
             for (int at = run.readerIndex(), length; at < run.writerIndex(); at += length) {
                 length = Frames.lengthAt(run, at);
+                if (phase == Phase.READY && internalDone == null && session.passesOn(this)
+                        && tracker.onPlainFrame(run, at)) {
+                    answered = true; // a row or column definition: on to the client as it is, without a buffer
+                    nextSeqToClient = (run.getUnsignedByte(at + 3) + 1) & 0xff;
+                    session.passOn(this, at, length);
+                    continue;
+                }
                 runAt = at;
                 handed = run.retainedSlice(at, length);
                 frame(handed);

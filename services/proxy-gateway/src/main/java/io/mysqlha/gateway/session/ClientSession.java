@@ -1232,6 +1232,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Whether the frames in the middle of this backend's result sets need nothing but {@link #passOn}: it answers
+     * for this session, and no statement waits for the start of an answer to be let go of.
+     */
+    boolean passesOn(BackendSession b) {
+        return (b == backend || b == reader) && inFlight.isEmpty();
+    }
+
+    /** A frame of the backend's run that goes to the client as it is (see {@link #passesOn}). */
+    void passOn(BackendSession b, int at, int length) {
+        if (pendingRun != b.run() || pendingTo != at) {
+            flushRun();
+            pendingRun = b.run();
+            pendingFrom = at;
+        }
+        pendingTo = at + length;
+    }
+
+    /**
      * A backend's frame on its way to the client unchanged (or changed in place): it joins the pending stretch of
      * the run it was read in when it follows it, so a result set goes out in one write; anything else goes alone.
      */
@@ -1241,18 +1259,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             write(frame);
             return;
         }
-        if (pendingRun != b.run() || pendingTo != at) {
-            flushRun();
-            pendingRun = b.run();
-            pendingFrom = at;
-        }
-        pendingTo = at + frame.readableBytes();
+        passOn(b, at, frame.readableBytes());
         frame.release(); // the run holds the bytes until the stretch is written
     }
 
     private void flushRun() {
         if (pendingRun != null) {
-            client.write(pendingRun.retainedSlice(pendingFrom, pendingTo - pendingFrom), client.voidPromise());
+            ByteBuf stretch = pendingFrom == pendingRun.readerIndex() && pendingTo == pendingRun.writerIndex()
+                    ? pendingRun.retain() // the whole run, as read: its backend is done with it (see endOfRun)
+                    : pendingRun.retainedSlice(pendingFrom, pendingTo - pendingFrom);
+            client.write(stretch, client.voidPromise());
             pendingRun = null;
         }
     }
