@@ -46,7 +46,8 @@ public final class ResponseTracker {
         this.continuation = false;
         state = switch (command) {
             case Command.QUERY, Command.STMT_EXECUTE, Command.STMT_BULK_EXECUTE, Command.PROCESS_INFO,
-                 Command.STMT_FETCH, Command.STMT_PREPARE -> State.FIRST;
+                 Command.STMT_PREPARE -> State.FIRST;
+            case Command.STMT_FETCH -> State.ROWS; // a cursor's rows, then an EOF: the columns came with the execute
             case Command.FIELD_LIST -> State.FIELDS;
             default -> State.SINGLE;
         };
@@ -180,26 +181,37 @@ public final class ResponseTracker {
     }
 
     /**
-     * The frame at {@code at} in {@code frames} when it is one in the middle of a result set (a column definition
-     * but the last, or a row) that {@link #onFrame} would only count: counts it and returns true. Otherwise changes
-     * nothing and returns false, and the frame goes to {@link #onFrame}. A proxy passes such frames on without
-     * looking further, and without a buffer of their own.
+     * The frame at {@code at} in {@code frames} when it is a result set's column count (below 251), a column
+     * definition or a row, which {@link #onFrame} would only count: follows it as onFrame would and returns true.
+     * Otherwise changes nothing and returns false, and the frame goes to {@link #onFrame}. A proxy passes such frames
+     * on without looking further, and without a buffer of their own.
      */
     public boolean onPlainFrame(ByteBuf frames, int at) {
-        if (continuation || state != State.ROWS && (state != State.COLUMNS || remaining <= 1)) {
+        boolean count = state == State.FIRST && command != Command.STMT_PREPARE;
+        if (continuation || state != State.ROWS && state != State.COLUMNS && !count) {
             return false;
         }
         int length = frames.getUnsignedMediumLE(at);
         int first = length == 0 ? -1 : frames.getUnsignedByte(at + Frames.HEADER);
         if (length == Frames.MAX_PAYLOAD || first == ErrPacket.MARKER
-                || first == 0xfe && (deprecateEof || length < 9)) {
-            return false; // a large packet's first part, an error, or what may end the rows: onFrame reads it
+                || state == State.ROWS && first == 0xfe && (deprecateEof || length < 9)
+                || count && (first <= OkPacket.MARKER || first >= 0xfb)) {
+            // a large packet's first part, an error, what may end the rows, or an OK, LOCAL INFILE or a column count
+            // past one byte where a count was due: onFrame reads it
+            return false;
         }
         okFrame = false;
-        if (state == State.ROWS) {
-            rows++;
-        } else {
-            remaining--;
+        switch (state) {
+            case FIRST -> {
+                remaining = first;
+                state = State.COLUMNS;
+            }
+            case COLUMNS -> {
+                if (--remaining == 0) {
+                    state = deprecateEof ? State.ROWS : State.COLUMNS_EOF;
+                }
+            }
+            default -> rows++;
         }
         return true;
     }

@@ -134,7 +134,7 @@ class ResponseTrackerTest {
         t.begin(Command.QUERY);
         List<Integer> plain = new ArrayList<>();
         assertEquals(List.of(5), endsInRun(t, server("cli", 2), plain), "column count, 2 definitions, EOF, row, EOF");
-        assertEquals(List.of(1, 4), plain, "the first definition and the row; not the last definition before EOF");
+        assertEquals(List.of(0, 1, 2, 4), plain, "the column count, both definitions and the row; not the EOFs");
         assertEquals(1, t.takeRows());
         assertEquals(ServerStatus.AUTOCOMMIT, t.statusFlags());
 
@@ -145,8 +145,8 @@ class ResponseTrackerTest {
         cj.begin(Command.STMT_EXECUTE);
         plain.clear();
         assertEquals(List.of(3, 8), endsInRun(cj, server("cj", 3), plain), "the same ends as frame by frame");
-        assertEquals(List.of(5, 7), plain, "prepare's definitions are counted by onFrame; the first column and the"
-                + " binary row pass");
+        assertEquals(List.of(4, 5, 6, 7), plain, "prepare's answer goes to onFrame; the execute's column count,"
+                + " definitions and binary row pass, not its OK-EOF");
         assertFalse(cj.busy());
     }
 
@@ -159,7 +159,7 @@ class ResponseTrackerTest {
         assertEquals(List.of(3), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
                 (byte) 'f'), frame(3, (byte) 1, (byte) '1'), frame(4, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#',
                 (byte) 'H', (byte) 'Y', (byte) '0', (byte) '0', (byte) '0', (byte) '!')), plain));
-        assertEquals(List.of(2), plain, "only the row");
+        assertEquals(List.of(0, 1, 2), plain, "all but the ERR");
         assertTrue(t.lastWasError());
 
         t.begin(Command.QUERY);
@@ -169,8 +169,23 @@ class ResponseTrackerTest {
         assertEquals(List.of(4), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
                 (byte) 'f'), full, frame(4, (byte) 0xfe, (byte) 0, (byte) 0, (byte) 2, (byte) 0),
                 ok(5, ServerStatus.AUTOCOMMIT, caps).setByte(Frames.HEADER, 0xfe)), plain));
-        assertEquals(List.of(), plain, "a 16 MiB row's first part and its tail go frame by frame");
+        assertEquals(List.of(0, 1), plain, "a 16 MiB row's first part and its tail go to onFrame");
         full.release();
+    }
+
+    @Test
+    void shouldTakeACursorsFetchForRowsThenEof() {
+        ResponseTracker t = new ResponseTracker(Capabilities.GATEWAY & ~Capabilities.DEPRECATE_EOF);
+        t.begin(Command.STMT_FETCH);
+        List<Integer> plain = new ArrayList<>();
+        ByteBuf eof = frame(3, (byte) 0xfe, (byte) 0, (byte) 0,
+                (byte) (ServerStatus.AUTOCOMMIT | ServerStatus.CURSOR_EXISTS), (byte) 0);
+        assertEquals(List.of(2), endsInRun(t, List.of(frame(1, (byte) 0, (byte) 0, (byte) 7, (byte) 0, (byte) 0,
+                (byte) 0), frame(2, (byte) 0, (byte) 0, (byte) 8, (byte) 0, (byte) 0, (byte) 0), eof), plain),
+                "two binary rows (their header byte is 0x00, not an OK), then the EOF");
+        assertEquals(List.of(0, 1), plain);
+        assertEquals(2, t.takeRows());
+        assertFalse(t.busy());
     }
 
     @Test

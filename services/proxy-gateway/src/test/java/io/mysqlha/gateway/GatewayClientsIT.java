@@ -73,6 +73,40 @@ class GatewayClientsIT {
         }
     }
 
+    @Test
+    void shouldServeACursorFetchedInSteps() throws Exception {
+        // MySQL Connector/J with useCursorFetch: COM_STMT_EXECUTE opens a cursor, each COM_STMT_FETCH brings 7 rows
+        try (Connection c = mysql("useCursorFetch=true&defaultFetchSize=7")) {
+            try (Statement s = c.createStatement()) {
+                s.execute("DELETE FROM clients WHERE driver = 'cursor'");
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (id, driver, v) VALUES (?, 'cursor', ?)")) {
+                for (int i = 0; i < 50; i++) {
+                    ps.setInt(1, 4_000 + i);
+                    ps.setBytes(2, ("row " + i).getBytes());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            for (int pass = 0; pass < 2; pass++) { // the session goes on after a cursor: once more, on the same one
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, v FROM clients WHERE driver = ? ORDER BY id")) {
+                    ps.setString(1, "cursor");
+                    int rows = 0;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            assertEquals(4_000 + rows, rs.getInt(1));
+                            assertEquals("row " + rows, new String(rs.getBytes(2)));
+                            rows++;
+                        }
+                    }
+                    assertEquals(50, rows, "every row, 7 per fetch");
+                }
+            }
+            assertEquals(50, count(c, "cursor"));
+        }
+    }
+
     /** Transactions, a batch, a large result, and a 17 MiB value written and read back. */
     private static void exercise(Connection c, String driver, int base) throws Exception {
         try (Statement s = c.createStatement()) {
