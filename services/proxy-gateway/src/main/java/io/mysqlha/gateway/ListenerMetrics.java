@@ -98,14 +98,11 @@ final class ListenerMetrics implements SessionMetrics {
     }
 
     @Override
-    public void statement(String node) {
-        Counter c = statements.get(node);
-        if (c == null) {
-            c = statements.computeIfAbsent(node, n -> Counter.builder("mysqlha.gateway.statements")
-                    .description("Statements sent, by node").tag("cluster", cluster).tag("listener", listener)
-                    .tag("node", n).register(registry));
-        }
-        c.increment();
+    public Runnable statements(String node) {
+        Counter c = statements.computeIfAbsent(node, n -> Counter.builder("mysqlha.gateway.statements")
+                .description("Statements sent, by node").tag("cluster", cluster).tag("listener", listener)
+                .tag("node", n).register(registry));
+        return c::increment;
     }
 
     @Override

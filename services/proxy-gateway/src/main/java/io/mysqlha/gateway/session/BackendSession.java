@@ -37,6 +37,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private final InetSocketAddress target;
     private final java.util.ArrayDeque<String> setup;
     private final String node;
+    private Runnable statements; // its counter of statements, once one went
     private Phase phase = Phase.GREETING;
     private Channel channel;
     private int nextSeq;
@@ -436,6 +437,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             session.backendFailed(this, String.valueOf(cause.getMessage()));
         }
         ctx.close();
+    }
+
+    /** Counts a statement sent here in the listener's metrics (its counter looked up with the first). */
+    void countStatement(SessionMetrics metrics) {
+        if (statements == null) {
+            statements = metrics.statements(node);
+        }
+        statements.run();
     }
 
     /** The node as "host:port", computed once (metrics name it on every statement). */

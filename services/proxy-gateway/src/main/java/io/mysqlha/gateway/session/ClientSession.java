@@ -753,7 +753,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
         }
         active = to;
-        route.sessionMetrics().statement(to.node());
+        to.countStatement(route.sessionMetrics());
         ResponseTracker tracker = to.tracker();
         if (tracker.begin(command) && tracker.pending() == 1) {
             to.responseStarts();

@@ -17,8 +17,8 @@ public interface SessionMetrics {
 
     void error(Cause cause);
 
-    /** A statement went to this node ("host:port"). */
-    void statement(String node);
+    /** What counts the statements sent to this node ("host:port"): run once per statement (looked up once). */
+    Runnable statements(String node);
 
     /** A backend connection to this node was opened and authenticated, or failed. */
     void backendConnect(String node, boolean ok);
