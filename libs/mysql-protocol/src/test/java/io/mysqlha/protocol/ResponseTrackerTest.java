@@ -62,6 +62,17 @@ class ResponseTrackerTest {
         return b;
     }
 
+    /** A column definition of catalog "def" and nothing else: enough for the tracker, which only counts it. */
+    private static ByteBuf column(int seq) {
+        return frame(seq, (byte) 3, (byte) 'd', (byte) 'e', (byte) 'f');
+    }
+
+    /** ERR 1064, SQLSTATE HY000. */
+    private static ByteBuf err(int seq) {
+        return frame(seq, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#', (byte) 'H', (byte) 'Y', (byte) '0',
+                (byte) '0', (byte) '0', (byte) '!');
+    }
+
     private static ByteBuf ok(int seq, int status, int caps) {
         ByteBuf p = Unpooled.buffer();
         new OkPacket(0, 0, 0, status, 0, "", null).encode(p, caps);
@@ -79,8 +90,11 @@ class ResponseTrackerTest {
         assertEquals(ServerStatus.AUTOCOMMIT, t.statusFlags());
     }
 
-    @Test
-    void shouldFollowConnectorJsPipelinedPrepareAndExecuteWithDeprecateEof() {
+    /**
+     * Connector/J's capture: a query answered (an OK with session state changes), then a prepare and an execute
+     * pipelined, whose answers are {@code server("cj", 3)}.
+     */
+    private static ResponseTracker connectorJPipelined() {
         int caps = caps("cj");
         assertTrue(Capabilities.has(caps, Capabilities.DEPRECATE_EOF));
         ResponseTracker t = new ResponseTracker(caps);
@@ -88,6 +102,12 @@ class ResponseTrackerTest {
         assertEquals(List.of(0), ends(t, server("cj", 2).subList(0, 1)), "an OK with session state changes");
         t.begin(Command.STMT_PREPARE);
         t.begin(Command.STMT_EXECUTE);
+        return t;
+    }
+
+    @Test
+    void shouldFollowConnectorJsPipelinedPrepareAndExecuteWithDeprecateEof() {
+        ResponseTracker t = connectorJPipelined();
         assertEquals(2, t.pending());
         assertEquals(List.of(3, 8), ends(t, server("cj", 3)),
                 "prepare: OK + 1 param + 2 columns; execute: count, 2 columns, a binary row, OK-EOF");
@@ -102,10 +122,9 @@ class ResponseTrackerTest {
         t.begin(Command.QUERY);
         assertFalse(t.onFrame(ok(1, ServerStatus.AUTOCOMMIT | ServerStatus.MORE_RESULTS_EXISTS, caps)));
         assertFalse(t.onFrame(frame(2, (byte) 1)), "column count 1");
-        assertFalse(t.onFrame(frame(3, (byte) 3, (byte) 'd', (byte) 'e', (byte) 'f')));
+        assertFalse(t.onFrame(column(3)));
         assertFalse(t.onFrame(frame(4, (byte) 1, (byte) '1')), "a row");
-        assertTrue(t.onFrame(frame(5, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#', (byte) 'H', (byte) 'Y',
-                (byte) '0', (byte) '0', (byte) '0', (byte) '!')), "an ERR ends the response even mid-rows");
+        assertTrue(t.onFrame(err(5)), "an ERR ends the response even mid-rows");
         assertTrue(t.lastWasError());
         assertFalse(t.busy());
     }
@@ -116,7 +135,7 @@ class ResponseTrackerTest {
         ResponseTracker t = new ResponseTracker(caps);
         t.begin(Command.QUERY);
         t.onFrame(frame(1, (byte) 1));
-        t.onFrame(frame(2, (byte) 3, (byte) 'd', (byte) 'e', (byte) 'f'));
+        t.onFrame(column(2));
         ByteBuf full = Unpooled.buffer();
         full.writeMediumLE(Frames.MAX_PAYLOAD).writeByte(3).writeByte(0xfe).writeZero(Frames.MAX_PAYLOAD - 1);
         assertFalse(t.onFrame(full), "a row whose length starts with 0xfe: 16 MiB, continues");
@@ -138,11 +157,7 @@ class ResponseTrackerTest {
         assertEquals(1, t.takeRows());
         assertEquals(ServerStatus.AUTOCOMMIT, t.statusFlags());
 
-        ResponseTracker cj = new ResponseTracker(caps("cj"));
-        cj.begin(Command.QUERY);
-        cj.onFrame(server("cj", 2).getFirst());
-        cj.begin(Command.STMT_PREPARE);
-        cj.begin(Command.STMT_EXECUTE);
+        ResponseTracker cj = connectorJPipelined();
         plain.clear();
         assertEquals(List.of(3, 8), endsInRun(cj, server("cj", 3), plain), "the same ends as frame by frame");
         assertEquals(List.of(4, 5, 6, 7), plain, "prepare's answer goes to onFrame; the execute's column count,"
@@ -156,9 +171,8 @@ class ResponseTrackerTest {
         ResponseTracker t = new ResponseTracker(caps);
         t.begin(Command.QUERY);
         List<Integer> plain = new ArrayList<>();
-        assertEquals(List.of(3), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
-                (byte) 'f'), frame(3, (byte) 1, (byte) '1'), frame(4, (byte) 0xff, (byte) 0x28, (byte) 0x04, (byte) '#',
-                (byte) 'H', (byte) 'Y', (byte) '0', (byte) '0', (byte) '0', (byte) '!')), plain));
+        assertEquals(List.of(3), endsInRun(t, List.of(frame(1, (byte) 1), column(2), frame(3, (byte) 1, (byte) '1'),
+                err(4)), plain));
         assertEquals(List.of(0, 1, 2), plain, "all but the ERR");
         assertTrue(t.lastWasError());
 
@@ -166,8 +180,7 @@ class ResponseTrackerTest {
         ByteBuf full = Unpooled.buffer();
         full.writeMediumLE(Frames.MAX_PAYLOAD).writeByte(3).writeByte(1).writeZero(Frames.MAX_PAYLOAD - 1);
         plain.clear();
-        assertEquals(List.of(4), endsInRun(t, List.of(frame(1, (byte) 1), frame(2, (byte) 3, (byte) 'd', (byte) 'e',
-                (byte) 'f'), full, frame(4, (byte) 0xfe, (byte) 0, (byte) 0, (byte) 2, (byte) 0),
+        assertEquals(List.of(4), endsInRun(t, List.of(frame(1, (byte) 1), column(2), full, frame(4, (byte) 0xfe, (byte) 0, (byte) 0, (byte) 2, (byte) 0),
                 ok(5, ServerStatus.AUTOCOMMIT, caps).setByte(Frames.HEADER, 0xfe)), plain));
         assertEquals(List.of(0, 1), plain, "a 16 MiB row's first part and its tail go to onFrame");
         full.release();
