@@ -58,10 +58,12 @@ public final class GatewayBench {
     /** sysbench's own (each transaction in BEGIN/COMMIT), and read_only without them: what splitting can spread. */
     private static final List<String> ALL_WORKLOADS = List.of("oltp_point_select", "oltp_read_only",
             "oltp_read_write", "oltp_read_only --skip_trx=on");
+    private static final int WARM_UP_RUNS = 8;
+    private static final double SETTLED_JIT_SHARE = 0.02;
     private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
 
     /** One sysbench run: its QPS and p95, and the proxy's CPU per query (all of it, and the part in user mode). */
-    record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery) {
+    record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -155,11 +157,10 @@ public final class GatewayBench {
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "cleanup");
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
             Map<String, List<Run>> runs = new LinkedHashMap<>();
-            for (String w : workloads) { // the gateway's JIT warms up before its first measured run
+            for (String w : workloads) { // each gateway's JIT settles before its first measured run
                 for (String g : List.of("gateway", "split", "other")) {
                     if (targets.containsKey(g)) {
-                        sysbench(targets.get(g), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
-                                "--time=3", "run");
+                        warmUp(g, g.equals("other") ? otherGateway : gateway, targets.get(g), w, threads);
                     }
                 }
             }
@@ -174,9 +175,11 @@ public final class GatewayBench {
                         long proxyPid = viaHaproxy ? haproxy.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
                         long[] cpu0 = cpuTicks(proxyPid);
+                        long jit0 = viaGateway ? compileNanos(proxyPid) : 0;
                         String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
                                 "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
                         long[] cpu1 = cpuTicks(proxyPid);
+                        double jit = viaGateway ? (compileNanos(proxyPid) - jit0) / 1e9 : Double.NaN;
                         long user = cpu1[0] - cpu0[0];
                         long cpu = user + cpu1[1] - cpu0[1];
                         boolean proxied = viaGateway || viaHaproxy;
@@ -185,7 +188,8 @@ public final class GatewayBench {
                                 number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
                                 number(out, "95th percentile:\\s+([\\d.]+)"),
                                 proxied ? cpu * 10_000.0 / queries : Double.NaN,
-                                proxied ? user * 10_000.0 / queries : Double.NaN));
+                                proxied ? user * 10_000.0 / queries : Double.NaN,
+                                jit / ((cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0)));
                     }
                 }
             }
@@ -210,6 +214,18 @@ public final class GatewayBench {
                     System.out.printf("%-30s %10s %10s %10.0f %10s %8s %8s %8.2f %8s %10.2f %9s %10s %10.1f %10s %12s %11.1f"
                             + " %11s  <- the other gateway (%s)%n", "", "", "", o.qps(), "", "", "", o.p95(), "",
                             o.qps() / h.qps(), "", "", o.cpuMicrosPerQuery(), "", "", o.userMicrosPerQuery(), "", otherJar);
+                }
+            }
+            for (String w : workloads) {
+                List<String> jit = new ArrayList<>();
+                for (String g : List.of("gateway", "split", "other")) {
+                    if (runs.containsKey(w + "/" + g)) {
+                        jit.add(String.format("%s %.1f%%", g, median(runs.get(w + "/" + g)).jitShare() * 100));
+                    }
+                }
+                if (!jit.isEmpty()) {
+                    System.out.printf("JIT compilation in the measured %s runs, at most: %s of the gateway's CPU%n", w,
+                            String.join(", ", jit));
                 }
             }
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
@@ -348,13 +364,13 @@ public final class GatewayBench {
 
     private static Run median(List<Run> runs) {
         if (runs == null) { // a target left out by -Dtargets
-            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         List<Run> sorted = new ArrayList<>(runs);
         sorted.sort((a, b) -> Double.compare(a.qps(), b.qps()));
         Run mid = sorted.get(sorted.size() / 2);
         return new Run(mid.qps(), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
-                middle(runs, Run::userMicrosPerQuery));
+                middle(runs, Run::userMicrosPerQuery), runs.stream().mapToDouble(Run::jitShare).max().orElseThrow());
     }
 
     private static double middle(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
@@ -379,7 +395,7 @@ public final class GatewayBench {
     private static double number(String out, String regex) {
         Matcher m = Pattern.compile(regex).matcher(out);
         if (!m.find()) {
-            throw new IllegalStateException("no '" + regex + "' in sysbench's output:\n" + out);
+            throw new IllegalStateException("no '" + regex + "' in the output of sysbench or jcmd:\n" + out);
         }
         return Double.parseDouble(m.group(1));
     }
@@ -408,6 +424,42 @@ public final class GatewayBench {
             producer.send(new ProducerRecord<>(topics.name(Topic.TOPOLOGY), cluster.getBytes(StandardCharsets.UTF_8),
                     new EventCodec().encode(t))).get();
         }
+    }
+
+    /**
+     * Runs {@code workload} through a gateway in 5 s runs until its JIT compilers settle: until a run's compilation
+     * takes under {@link #SETTLED_JIT_SHARE} of the gateway's CPU (at most {@link #WARM_UP_RUNS} runs). A JIT still
+     * compiling measures its compilers beside the proxy (a third of its CPU in the first seconds) and takes CPU from
+     * sysbench and MariaDB on this machine; a gateway in production runs long past that.
+     */
+    private static void warmUp(String target, ServiceProcess gateway, int port, String workload, int threads)
+            throws Exception {
+        long pid = gateway.process().pid();
+        List<String> shares = new ArrayList<>();
+        double share = 1;
+        for (int run = 0; run < WARM_UP_RUNS && share >= SETTLED_JIT_SHARE; run++) {
+            long[] cpu0 = cpuTicks(pid);
+            long jit0 = compileNanos(pid);
+            sysbench(port, workload, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=5", "run");
+            long[] cpu1 = cpuTicks(pid);
+            share = (compileNanos(pid) - jit0) / 1e9 / Math.max(0.01, (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0);
+            shares.add(String.format("%.1f%%", share * 100));
+        }
+        System.out.printf("warm-up %s via %s: JIT compilation took %s of the gateway's CPU in %d runs of 5 s%s%n",
+                workload, target, String.join(", ", shares), shares.size(),
+                share < SETTLED_JIT_SHARE ? "" : " (not settled: its measured runs include compiling)");
+    }
+
+    /** The time the JVM of {@code pid} spent compiling so far (its sun.ci counters, read with jcmd), in ns. */
+    private static long compileNanos(long pid) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), "PerfCounter.print").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + pid + " PerfCounter.print failed:\n" + out);
+        }
+        double ticks = number(out, "sun\\.ci\\.standardTime=(\\d+)") + number(out, "sun\\.ci\\.osrTime=(\\d+)");
+        return Math.round(ticks * 1e9 / number(out, "sun\\.os\\.hrt\\.frequency=(\\d+)"));
     }
 
     /** The process's CPU so far in clock ticks: {user, system}. */
