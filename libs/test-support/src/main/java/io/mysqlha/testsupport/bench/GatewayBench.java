@@ -207,13 +207,14 @@ public final class GatewayBench {
                 Run sp = median(runs.get(w + "/split"));
                 System.out.printf("%-30s %10.0f %10.0f %10.0f %10.0f %8.2f %8.2f %8.2f %8.2f %10.2f %9.2f %10.2f %10.1f"
                         + " %10.1f %12.1f %11.1f %11.1f%n", w, d.qps(), h.qps(), g.qps(), sp.qps(), d.p95(), h.p95(), g.p95(),
-                        sp.p95(), g.qps() / h.qps(), g.qps() / d.qps(), sp.qps() / g.qps(), g.cpuMicrosPerQuery(),
+                        sp.p95(), paired(runs, w, "gateway", "haproxy"), paired(runs, w, "gateway", "direct"),
+                        paired(runs, w, "split", "gateway"), g.cpuMicrosPerQuery(),
                         sp.cpuMicrosPerQuery(), h.cpuMicrosPerQuery(), g.userMicrosPerQuery(), h.userMicrosPerQuery());
                 if (otherGateway != null) {
                     Run o = median(runs.get(w + "/other"));
                     System.out.printf("%-30s %10s %10s %10.0f %10s %8s %8s %8.2f %8s %10.2f %9s %10s %10.1f %10s %12s %11.1f"
                             + " %11s  <- the other gateway (%s)%n", "", "", "", o.qps(), "", "", "", o.p95(), "",
-                            o.qps() / h.qps(), "", "", o.cpuMicrosPerQuery(), "", "", o.userMicrosPerQuery(), "", otherJar);
+                            paired(runs, w, "other", "haproxy"), "", "", o.cpuMicrosPerQuery(), "", "", o.userMicrosPerQuery(), "", otherJar);
                 }
             }
             for (String w : workloads) {
@@ -223,6 +224,15 @@ public final class GatewayBench {
                         jit.add(String.format("%s %.1f%%", g, median(runs.get(w + "/" + g)).jitShare() * 100));
                     }
                 }
+                List<Run> gs = runs.get(w + "/gateway");
+                List<Run> hs = runs.get(w + "/haproxy");
+                if (gs != null && hs != null) {
+                    List<String> byRound = new ArrayList<>();
+                    for (int i = 0; i < Math.min(gs.size(), hs.size()); i++) {
+                        byRound.add(String.format("%.2f", gs.get(i).qps() / hs.get(i).qps()));
+                    }
+                    System.out.printf("gateway / HAProxy in each round of %s: %s%n", w, String.join(", ", byRound));
+                }
                 if (!jit.isEmpty()) {
                     System.out.printf("JIT compilation in the measured %s runs, at most: %s of the gateway's CPU%n", w,
                             String.join(", ", jit));
@@ -230,7 +240,8 @@ public final class GatewayBench {
             }
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
                     + " wrap every transaction in BEGIN/COMMIT, so only --skip_trx=on spreads); direct and HAProxy"
-                    + " go to the primary only; CPU us/q: the proxy's CPU (user and system) per query, user: the part"
+                    + " go to the primary only; ratios: the median of each round's own ratio (a round's runs are"
+                    + " seconds apart, so the machine's drift over the run cancels); CPU us/q: the proxy's CPU (user and system) per query, user: the part"
                     + " in user mode (the rest is the kernel's TCP). "
                     + (new java.io.File("/usr/bin/proxysql").exists() ? "" : "No ProxySQL binary is installed here:"
                     + " no ProxySQL column."));
@@ -373,6 +384,24 @@ public final class GatewayBench {
                 middle(runs, Run::userMicrosPerQuery), runs.stream().mapToDouble(Run::jitShare).max().orElseThrow());
     }
 
+    /**
+     * The median over the rounds of {@code a}'s QPS over {@code b}'s in the same round: runs seconds apart share the
+     * machine's state (other tenants, its clock), which a ratio of medians taken minutes apart does not.
+     */
+    private static double paired(Map<String, List<Run>> runs, String workload, String a, String b) {
+        List<Run> as = runs.get(workload + "/" + a);
+        List<Run> bs = runs.get(workload + "/" + b);
+        if (as == null || bs == null) {
+            return Double.NaN;
+        }
+        double[] ratios = new double[Math.min(as.size(), bs.size())];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = as.get(i).qps() / bs.get(i).qps();
+        }
+        java.util.Arrays.sort(ratios);
+        return ratios[ratios.length / 2];
+    }
+
     private static double middle(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
         double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
         return values[values.length / 2];
@@ -445,8 +474,8 @@ public final class GatewayBench {
             share = (compileNanos(pid) - jit0) / 1e9 / Math.max(0.01, (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0);
             shares.add(String.format("%.1f%%", share * 100));
         }
-        System.out.printf("warm-up %s via %s: JIT compilation took %s of the gateway's CPU in %d runs of 5 s%s%n",
-                workload, target, String.join(", ", shares), shares.size(),
+        System.out.printf("warm-up %s via %s: JIT compilation took %s of the gateway's CPU in %d run%s of 5 s%s%n",
+                workload, target, String.join(", ", shares), shares.size(), shares.size() == 1 ? "" : "s",
                 share < SETTLED_JIT_SHARE ? "" : " (not settled: its measured runs include compiling)");
     }
 
