@@ -63,7 +63,8 @@ public final class GatewayBench {
     private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
 
     /** One sysbench run: its QPS and p95, and the proxy's CPU per query (all of it, and the part in user mode). */
-    record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare) {
+    record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare,
+               double machineMicrosPerQuery, double idleShare, double stealShare) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -166,7 +167,11 @@ public final class GatewayBench {
             }
             for (int round = 0; round < rounds; round++) {
                 for (String w : workloads) {
-                    for (var target : targets.entrySet()) {
+                    // each round starts one target later: none always runs right after another (after its writes,
+                    // the purge and page flushing they leave, or on a machine its predecessor warmed)
+                    List<Map.Entry<String, Integer>> order = new ArrayList<>(targets.entrySet());
+                    Collections.rotate(order, -round);
+                    for (var target : order) {
                         boolean viaOther = target.getKey().equals("other");
                         boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split")
                                 || viaOther;
@@ -175,10 +180,12 @@ public final class GatewayBench {
                         long proxyPid = viaHaproxy ? haproxy.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
                         long[] cpu0 = cpuTicks(proxyPid);
+                        long[] machine0 = machineTicks();
                         long jit0 = viaGateway ? compileNanos(proxyPid) : 0;
                         String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
                                 "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
                         long[] cpu1 = cpuTicks(proxyPid);
+                        long[] machine1 = machineTicks();
                         double jit = viaGateway ? (compileNanos(proxyPid) - jit0) / 1e9 : Double.NaN;
                         long user = cpu1[0] - cpu0[0];
                         long cpu = user + cpu1[1] - cpu0[1];
@@ -189,11 +196,13 @@ public final class GatewayBench {
                                 number(out, "95th percentile:\\s+([\\d.]+)"),
                                 proxied ? cpu * 10_000.0 / queries : Double.NaN,
                                 proxied ? user * 10_000.0 / queries : Double.NaN,
-                                jit / ((cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0)));
+                                jit / ((cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0),
+                                (machine1[0] - machine0[0]) * 10_000.0 / queries,
+                                share(machine0, machine1, 1), share(machine0, machine1, 2)));
                     }
                 }
             }
-            System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians), 1 table of"
+            System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians; each round starts one target later), 1 table of"
                     + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
                     Runtime.getRuntime().availableProcessors());
             System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s %11s %11s%n",
@@ -224,6 +233,14 @@ public final class GatewayBench {
                         jit.add(String.format("%s %.1f%%", g, median(runs.get(w + "/" + g)).jitShare() * 100));
                     }
                 }
+                List<String> machine = new ArrayList<>();
+                for (String name : targets.keySet()) {
+                    Run r = median(runs.get(w + "/" + name));
+                    machine.add(String.format("%s %.1f us (idle %.0f%%, steal %.0f%%)", name, r.machineMicrosPerQuery(),
+                            r.idleShare() * 100, r.stealShare() * 100));
+                }
+                System.out.printf("machine CPU per query in %s (every process, all cores): %s%n", w,
+                        String.join(", ", machine));
                 List<Run> gs = runs.get(w + "/gateway");
                 List<Run> hs = runs.get(w + "/haproxy");
                 if (gs != null && hs != null) {
@@ -375,13 +392,12 @@ public final class GatewayBench {
 
     private static Run median(List<Run> runs) {
         if (runs == null) { // a target left out by -Dtargets
-            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN);
         }
-        List<Run> sorted = new ArrayList<>(runs);
-        sorted.sort((a, b) -> Double.compare(a.qps(), b.qps()));
-        Run mid = sorted.get(sorted.size() / 2);
-        return new Run(mid.qps(), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
-                middle(runs, Run::userMicrosPerQuery), runs.stream().mapToDouble(Run::jitShare).max().orElseThrow());
+        return new Run(middle(runs, Run::qps), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
+                middle(runs, Run::userMicrosPerQuery), runs.stream().mapToDouble(Run::jitShare).max().orElseThrow(),
+                middle(runs, Run::machineMicrosPerQuery), middle(runs, Run::idleShare), middle(runs, Run::stealShare));
     }
 
     /**
@@ -399,12 +415,17 @@ public final class GatewayBench {
             ratios[i] = as.get(i).qps() / bs.get(i).qps();
         }
         java.util.Arrays.sort(ratios);
-        return ratios[ratios.length / 2];
+        return midpoint(ratios);
+    }
+
+    /** The median of sorted values: the middle one, or the mean of the two middle ones. */
+    private static double midpoint(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double middle(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
-        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
-        return values[values.length / 2];
+        return midpoint(runs.stream().mapToDouble(figure).sorted().toArray());
     }
 
     private static String sysbench(int port, String workload, String... args) throws Exception {
@@ -489,6 +510,23 @@ public final class GatewayBench {
         }
         double ticks = number(out, "sun\\.ci\\.standardTime=(\\d+)") + number(out, "sun\\.ci\\.osrTime=(\\d+)");
         return Math.round(ticks * 1e9 / number(out, "sun\\.os\\.hrt\\.frequency=(\\d+)"));
+    }
+
+    /** The machine's CPU so far in clock ticks (/proc/stat, all cores): {busy, idle, stolen by the hypervisor}. */
+    private static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                + Long.parseLong(f[7]);
+        return new long[] {busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8])};
+    }
+
+    /** Field {@code i} of {@link #machineTicks()}'s growth between two readings, as a share of all of it. */
+    private static double share(long[] before, long[] after, int i) {
+        long all = 0;
+        for (int k = 0; k < before.length; k++) {
+            all += after[k] - before[k];
+        }
+        return all == 0 ? 0 : (after[i] - before[i]) / (double) all;
     }
 
     /** The process's CPU so far in clock ticks: {user, system}. */
