@@ -88,9 +88,14 @@ final class Drills implements AutoCloseable {
 
     /** Median and max of {@code values}, e.g. "median 812 ms, max 1020 ms". */
     static String medianMax(List<Double> values, String unit) {
+        return String.format("median %.0f %s, max %.0f %s", median(values), unit,
+                values.stream().mapToDouble(Double::doubleValue).max().orElseThrow(), unit);
+    }
+
+    /** The middle value of {@code values}, or the mean of the two middle ones when their count is even. */
+    static double median(List<Double> values) {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
-        double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-        return String.format("median %.0f %s, max %.0f %s", median, unit, sorted.getLast(), unit);
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 }

@@ -179,32 +179,23 @@ public final class GatewayBench {
                         // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
                         long proxyPid = viaHaproxy ? haproxy.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
-                        long[] cpu0 = cpuTicks(proxyPid);
-                        long[] machine0 = machineTicks();
-                        long jit0 = viaGateway ? compileNanos(proxyPid) : 0;
-                        String out = sysbench(target.getValue(), w, "--tables=1", "--table-size=10000",
-                                "--threads=" + threads, "--time=" + seconds, "--report-interval=0", "run");
-                        long[] cpu1 = cpuTicks(proxyPid);
-                        long[] machine1 = machineTicks();
-                        double jit = viaGateway ? (compileNanos(proxyPid) - jit0) / 1e9 : Double.NaN;
-                        long user = cpu1[0] - cpu0[0];
-                        long cpu = user + cpu1[1] - cpu0[1];
+                        Cost c = measure(proxyPid, viaGateway, () -> sysbench(target.getValue(), w, "--tables=1",
+                                "--table-size=10000", "--threads=" + threads, "--time=" + seconds,
+                                "--report-interval=0", "run"));
                         boolean proxied = viaGateway || viaHaproxy;
-                        double queries = number(out, "queries:\\s+(\\d+)");
+                        double queries = number(c.output(), "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
-                                number(out, "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
-                                number(out, "95th percentile:\\s+([\\d.]+)"),
-                                proxied ? cpu * 10_000.0 / queries : Double.NaN,
-                                proxied ? user * 10_000.0 / queries : Double.NaN,
-                                jit / ((cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0),
-                                (machine1[0] - machine0[0]) * 10_000.0 / queries,
-                                share(machine0, machine1, 1), share(machine0, machine1, 2)));
+                                number(c.output(), "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
+                                number(c.output(), "95th percentile:\\s+([\\d.]+)"),
+                                proxied ? (c.user() + c.system()) * 10_000.0 / queries : Double.NaN,
+                                proxied ? c.user() * 10_000.0 / queries : Double.NaN, c.jitShare(),
+                                c.machine()[0] * 10_000.0 / queries, c.machineShare(1), c.machineShare(2)));
                     }
                 }
             }
-            System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians; each round starts one target later), 1 table of"
-                    + " 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n", threads, seconds, rounds,
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians; each round"
+                    + " starts one target later), 1 table of 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n",
+                    threads, seconds, rounds, Runtime.getRuntime().availableProcessors());
             System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s %11s %11s%n",
                     "workload", "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
                     "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q", "HAP CPU us/q",
@@ -223,14 +214,16 @@ public final class GatewayBench {
                     Run o = median(runs.get(w + "/other"));
                     System.out.printf("%-30s %10s %10s %10.0f %10s %8s %8s %8.2f %8s %10.2f %9s %10s %10.1f %10s %12s %11.1f"
                             + " %11s  <- the other gateway (%s)%n", "", "", "", o.qps(), "", "", "", o.p95(), "",
-                            paired(runs, w, "other", "haproxy"), "", "", o.cpuMicrosPerQuery(), "", "", o.userMicrosPerQuery(), "", otherJar);
+                            paired(runs, w, "other", "haproxy"), "", "", o.cpuMicrosPerQuery(), "", "",
+                            o.userMicrosPerQuery(), "", otherJar);
                 }
             }
             for (String w : workloads) {
                 List<String> jit = new ArrayList<>();
                 for (String g : List.of("gateway", "split", "other")) {
                     if (runs.containsKey(w + "/" + g)) {
-                        jit.add(String.format("%s %.1f%%", g, median(runs.get(w + "/" + g)).jitShare() * 100));
+                        jit.add(String.format("%s %.1f%%", g, runs.get(w + "/" + g).stream()
+                                .mapToDouble(Run::jitShare).max().orElseThrow() * 100));
                     }
                 }
                 List<String> machine = new ArrayList<>();
@@ -241,14 +234,10 @@ public final class GatewayBench {
                 }
                 System.out.printf("machine CPU per query in %s (every process, all cores): %s%n", w,
                         String.join(", ", machine));
-                List<Run> gs = runs.get(w + "/gateway");
-                List<Run> hs = runs.get(w + "/haproxy");
-                if (gs != null && hs != null) {
-                    List<String> byRound = new ArrayList<>();
-                    for (int i = 0; i < Math.min(gs.size(), hs.size()); i++) {
-                        byRound.add(String.format("%.2f", gs.get(i).qps() / hs.get(i).qps()));
-                    }
-                    System.out.printf("gateway / HAProxy in each round of %s: %s%n", w, String.join(", ", byRound));
+                List<Double> byRound = roundRatios(runs, w, "gateway", "haproxy");
+                if (!byRound.isEmpty()) {
+                    System.out.printf("gateway / HAProxy in each round of %s: %s%n", w, String.join(", ",
+                            byRound.stream().map(r -> String.format("%.2f", r)).toList()));
                 }
                 if (!jit.isEmpty()) {
                     System.out.printf("JIT compilation in the measured %s runs, at most: %s of the gateway's CPU%n", w,
@@ -258,8 +247,8 @@ public final class GatewayBench {
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"
                     + " wrap every transaction in BEGIN/COMMIT, so only --skip_trx=on spreads); direct and HAProxy"
                     + " go to the primary only; ratios: the median of each round's own ratio (a round's runs are"
-                    + " seconds apart, so the machine's drift over the run cancels); CPU us/q: the proxy's CPU (user and system) per query, user: the part"
-                    + " in user mode (the rest is the kernel's TCP). "
+                    + " seconds apart, so the machine's drift over the run cancels); CPU us/q: the proxy's CPU (user"
+                    + " and system) per query, user: the part in user mode (the rest is the kernel's TCP). "
                     + (new java.io.File("/usr/bin/proxysql").exists() ? "" : "No ProxySQL binary is installed here:"
                     + " no ProxySQL column."));
             if (idle > 0) {
@@ -396,36 +385,32 @@ public final class GatewayBench {
                     Double.NaN);
         }
         return new Run(middle(runs, Run::qps), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
-                middle(runs, Run::userMicrosPerQuery), runs.stream().mapToDouble(Run::jitShare).max().orElseThrow(),
+                middle(runs, Run::userMicrosPerQuery), middle(runs, Run::jitShare),
                 middle(runs, Run::machineMicrosPerQuery), middle(runs, Run::idleShare), middle(runs, Run::stealShare));
     }
 
-    /**
-     * The median over the rounds of {@code a}'s QPS over {@code b}'s in the same round: runs seconds apart share the
-     * machine's state (other tenants, its clock), which a ratio of medians taken minutes apart does not.
-     */
+    /** The median over the rounds of {@code a}'s QPS over {@code b}'s in the same round (NaN: one was left out). */
     private static double paired(Map<String, List<Run>> runs, String workload, String a, String b) {
-        List<Run> as = runs.get(workload + "/" + a);
-        List<Run> bs = runs.get(workload + "/" + b);
-        if (as == null || bs == null) {
-            return Double.NaN;
-        }
-        double[] ratios = new double[Math.min(as.size(), bs.size())];
-        for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = as.get(i).qps() / bs.get(i).qps();
-        }
-        java.util.Arrays.sort(ratios);
-        return midpoint(ratios);
+        List<Double> ratios = roundRatios(runs, workload, a, b);
+        return ratios.isEmpty() ? Double.NaN : Drills.median(ratios);
     }
 
-    /** The median of sorted values: the middle one, or the mean of the two middle ones. */
-    private static double midpoint(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    /**
+     * {@code a}'s QPS over {@code b}'s in each round, in round order: runs seconds apart share the machine's state
+     * (other tenants, its clock), which a ratio of medians taken minutes apart does not.
+     */
+    private static List<Double> roundRatios(Map<String, List<Run>> runs, String workload, String a, String b) {
+        List<Run> as = runs.get(workload + "/" + a);
+        List<Run> bs = runs.get(workload + "/" + b);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; as != null && bs != null && i < Math.min(as.size(), bs.size()); i++) {
+            ratios.add(as.get(i).qps() / bs.get(i).qps());
+        }
+        return ratios;
     }
 
     private static double middle(List<Run> runs, java.util.function.ToDoubleFunction<Run> figure) {
-        return midpoint(runs.stream().mapToDouble(figure).sorted().toArray());
+        return Drills.median(runs.stream().map(figure::applyAsDouble).toList());
     }
 
     private static String sysbench(int port, String workload, String... args) throws Exception {
@@ -484,15 +469,11 @@ public final class GatewayBench {
      */
     private static void warmUp(String target, ServiceProcess gateway, int port, String workload, int threads)
             throws Exception {
-        long pid = gateway.process().pid();
         List<String> shares = new ArrayList<>();
         double share = 1;
         for (int run = 0; run < WARM_UP_RUNS && share >= SETTLED_JIT_SHARE; run++) {
-            long[] cpu0 = cpuTicks(pid);
-            long jit0 = compileNanos(pid);
-            sysbench(port, workload, "--tables=1", "--table-size=10000", "--threads=" + threads, "--time=5", "run");
-            long[] cpu1 = cpuTicks(pid);
-            share = (compileNanos(pid) - jit0) / 1e9 / Math.max(0.01, (cpu1[0] + cpu1[1] - cpu0[0] - cpu0[1]) / 100.0);
+            share = measure(gateway.process().pid(), true, () -> sysbench(port, workload, "--tables=1",
+                    "--table-size=10000", "--threads=" + threads, "--time=5", "run")).jitShare();
             shares.add(String.format("%.1f%%", share * 100));
         }
         System.out.printf("warm-up %s via %s: JIT compilation took %s of the gateway's CPU in %d run%s of 5 s%s%n",
@@ -512,21 +493,49 @@ public final class GatewayBench {
         return Math.round(ticks * 1e9 / number(out, "sun\\.os\\.hrt\\.frequency=(\\d+)"));
     }
 
+    /**
+     * What a run cost: the proxy's CPU in clock ticks (user, system), its JIT's compiling in seconds (NaN when the
+     * proxy is not a JVM), the growth of {@link #machineTicks()}, and the run's output.
+     */
+    private record Cost(long user, long system, double jitSeconds, long[] machine, String output) {
+        /** The JIT's compiling as a share of the proxy's CPU. */
+        double jitShare() {
+            return jitSeconds / Math.max(0.01, (user + system) / 100.0);
+        }
+
+        /** Field {@code i} of the machine's ticks as a share of all of them. */
+        double machineShare(int i) {
+            long all = java.util.Arrays.stream(machine).sum();
+            return all == 0 ? 0 : machine[i] / (double) all;
+        }
+    }
+
+    private interface Work {
+        String run() throws Exception;
+    }
+
+    /** Does {@code work} and reads what it cost the process {@code pid} (a JVM when {@code jvm}) and the machine. */
+    private static Cost measure(long pid, boolean jvm, Work work) throws Exception {
+        long[] cpu0 = cpuTicks(pid);
+        long[] machine0 = machineTicks();
+        long jit0 = jvm ? compileNanos(pid) : 0;
+        String out = work.run();
+        long[] cpu1 = cpuTicks(pid);
+        long[] machine1 = machineTicks();
+        double jit = jvm ? (compileNanos(pid) - jit0) / 1e9 : Double.NaN;
+        long[] machine = new long[machine0.length];
+        for (int i = 0; i < machine.length; i++) {
+            machine[i] = machine1[i] - machine0[i];
+        }
+        return new Cost(cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], jit, machine, out);
+    }
+
     /** The machine's CPU so far in clock ticks (/proc/stat, all cores): {busy, idle, stolen by the hypervisor}. */
     private static long[] machineTicks() throws IOException {
         String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
         long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                 + Long.parseLong(f[7]);
         return new long[] {busy, Long.parseLong(f[4]) + Long.parseLong(f[5]), Long.parseLong(f[8])};
-    }
-
-    /** Field {@code i} of {@link #machineTicks()}'s growth between two readings, as a share of all of it. */
-    private static double share(long[] before, long[] after, int i) {
-        long all = 0;
-        for (int k = 0; k < before.length; k++) {
-            all += after[k] - before[k];
-        }
-        return all == 0 ? 0 : (after[i] - before[i]) / (double) all;
     }
 
     /** The process's CPU so far in clock ticks: {user, system}. */
