@@ -451,6 +451,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         lostOn = address(b.target());
         if (!held.isEmpty()) {
             acquire();
+        } else {
+            // the client's next statement acquires the next backend: read it. When the failure showed as the
+            // statement's write, channelReadComplete found the backend unwritable and did not ask for it
+            client.read();
         }
     }
 
