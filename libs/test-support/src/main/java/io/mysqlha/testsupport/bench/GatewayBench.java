@@ -60,11 +60,17 @@ public final class GatewayBench {
             "oltp_read_write", "oltp_read_only --skip_trx=on");
     private static final int WARM_UP_RUNS = 8;
     private static final double SETTLED_JIT_SHARE = 0.02;
+    /** How the sysbench wrapper prints the CPU clock ticks (user, system) sysbench took. */
+    private static final String CLIENT_TICKS = "sysbench CPU ticks:";
     private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
 
-    /** One sysbench run: its QPS and p95, and the proxy's CPU per query (all of it, and the part in user mode). */
+    /**
+     * One sysbench run: its QPS and p95, the proxy's CPU per query (all of it, and the part in user mode), and the
+     * CPU per query of the machine, the primary MariaDB server and sysbench itself.
+     */
     record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare,
-               double machineMicrosPerQuery, double idleShare, double stealShare) {
+               double machineMicrosPerQuery, double idleShare, double stealShare, double serverMicrosPerQuery,
+               double clientMicrosPerQuery) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -161,7 +167,8 @@ public final class GatewayBench {
             for (String w : workloads) { // each gateway's JIT settles before its first measured run
                 for (String g : List.of("gateway", "split", "other")) {
                     if (targets.containsKey(g)) {
-                        warmUp(g, g.equals("other") ? otherGateway : gateway, targets.get(g), w, threads);
+                        warmUp(g, g.equals("other") ? otherGateway : gateway, primary.process().pid(),
+                                targets.get(g), w, threads);
                     }
                 }
             }
@@ -179,9 +186,9 @@ public final class GatewayBench {
                         // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
                         long proxyPid = viaHaproxy ? haproxy.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
-                        Cost c = measure(proxyPid, viaGateway, () -> sysbench(target.getValue(), w, "--tables=1",
-                                "--table-size=10000", "--threads=" + threads, "--time=" + seconds,
-                                "--report-interval=0", "run"));
+                        Cost c = measure(proxyPid, viaGateway, primary.process().pid(), () -> sysbench(
+                                target.getValue(), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
+                                "--time=" + seconds, "--report-interval=0", "run"));
                         boolean proxied = viaGateway || viaHaproxy;
                         double queries = number(c.output(), "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
@@ -189,7 +196,8 @@ public final class GatewayBench {
                                 number(c.output(), "95th percentile:\\s+([\\d.]+)"),
                                 proxied ? (c.user() + c.system()) * 10_000.0 / queries : Double.NaN,
                                 proxied ? c.user() * 10_000.0 / queries : Double.NaN, c.jitShare(),
-                                c.machine()[0] * 10_000.0 / queries, c.machineShare(1), c.machineShare(2)));
+                                c.machine()[0] * 10_000.0 / queries, c.machineShare(1), c.machineShare(2),
+                                c.server() * 10_000.0 / queries, c.client() * 10_000.0 / queries));
                     }
                 }
             }
@@ -234,6 +242,16 @@ public final class GatewayBench {
                 }
                 System.out.printf("machine CPU per query in %s (every process, all cores): %s%n", w,
                         String.join(", ", machine));
+                List<String> parts = new ArrayList<>();
+                for (String name : targets.keySet()) {
+                    Run r = median(runs.get(w + "/" + name));
+                    double proxy = Double.isNaN(r.cpuMicrosPerQuery()) ? 0 : r.cpuMicrosPerQuery();
+                    parts.add(String.format("%s %.1f + %.1f + %.1f + %.1f", name, r.serverMicrosPerQuery(),
+                            r.clientMicrosPerQuery(), proxy, r.machineMicrosPerQuery() - r.serverMicrosPerQuery()
+                                    - r.clientMicrosPerQuery() - proxy));
+                }
+                System.out.printf("  of it MariaDB primary + sysbench + proxy + the rest, us: %s%n",
+                        String.join(", ", parts));
                 List<Double> byRound = roundRatios(runs, w, "gateway", "haproxy");
                 if (!byRound.isEmpty()) {
                     System.out.printf("gateway / HAProxy in each round of %s: %s%n", w, String.join(", ",
@@ -382,11 +400,12 @@ public final class GatewayBench {
     private static Run median(List<Run> runs) {
         if (runs == null) { // a target left out by -Dtargets
             return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN);
+                    Double.NaN, Double.NaN, Double.NaN);
         }
         return new Run(middle(runs, Run::qps), middle(runs, Run::p95), middle(runs, Run::cpuMicrosPerQuery),
                 middle(runs, Run::userMicrosPerQuery), middle(runs, Run::jitShare),
-                middle(runs, Run::machineMicrosPerQuery), middle(runs, Run::idleShare), middle(runs, Run::stealShare));
+                middle(runs, Run::machineMicrosPerQuery), middle(runs, Run::idleShare), middle(runs, Run::stealShare),
+                middle(runs, Run::serverMicrosPerQuery), middle(runs, Run::clientMicrosPerQuery));
     }
 
     /** The median over the rounds of {@code a}'s QPS over {@code b}'s in the same round (NaN: one was left out). */
@@ -415,7 +434,10 @@ public final class GatewayBench {
 
     private static String sysbench(int port, String workload, String... args) throws Exception {
         String[] words = workload.split(" "); // a workload and its own options ("oltp_read_only --skip_trx=on")
-        List<String> cmd = new ArrayList<>(List.of("sysbench", words[0], "--db-driver=mysql", "--mysql-host=127.0.0.1",
+        // through a shell that prints what sysbench cost once it was waited for (its cutime and cstime)
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "sysbench \"$@\"; rc=$?; echo \"" + CLIENT_TICKS
+                        + " $(cut -d' ' -f16,17 /proc/$$/stat)\"; exit $rc", "sh", words[0], "--db-driver=mysql",
+                "--mysql-host=127.0.0.1",
                 "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app", "--mysql-db=app"));
         cmd.addAll(List.of(words).subList(1, words.length));
         cmd.addAll(List.of(args));
@@ -467,12 +489,13 @@ public final class GatewayBench {
      * compiling measures its compilers beside the proxy (a third of its CPU in the first seconds) and takes CPU from
      * sysbench and MariaDB on this machine; a gateway in production runs long past that.
      */
-    private static void warmUp(String target, ServiceProcess gateway, int port, String workload, int threads)
+    private static void warmUp(String target, ServiceProcess gateway, long serverPid, int port, String workload,
+                               int threads)
             throws Exception {
         List<String> shares = new ArrayList<>();
         double share = 1;
         for (int run = 0; run < WARM_UP_RUNS && share >= SETTLED_JIT_SHARE; run++) {
-            share = measure(gateway.process().pid(), true, () -> sysbench(port, workload, "--tables=1",
+            share = measure(gateway.process().pid(), true, serverPid, () -> sysbench(port, workload, "--tables=1",
                     "--table-size=10000", "--threads=" + threads, "--time=5", "run")).jitShare();
             shares.add(String.format("%.1f%%", share * 100));
         }
@@ -497,7 +520,8 @@ public final class GatewayBench {
      * What a run cost: the proxy's CPU in clock ticks (user, system), its JIT's compiling in seconds (NaN when the
      * proxy is not a JVM), the growth of {@link #machineTicks()}, and the run's output.
      */
-    private record Cost(long user, long system, double jitSeconds, long[] machine, String output) {
+    private record Cost(long user, long system, double jitSeconds, long[] machine, long server, long client,
+                        String output) {
         /** The JIT's compiling as a share of the proxy's CPU. */
         double jitShare() {
             return jitSeconds / Math.max(0.01, (user + system) / 100.0);
@@ -514,20 +538,31 @@ public final class GatewayBench {
         String run() throws Exception;
     }
 
-    /** Does {@code work} and reads what it cost the process {@code pid} (a JVM when {@code jvm}) and the machine. */
-    private static Cost measure(long pid, boolean jvm, Work work) throws Exception {
+    /**
+     * Does {@code work} and reads what it cost the process {@code pid} (a JVM when {@code jvm}), the server
+     * {@code serverPid}, sysbench (from the output of {@link #sysbench}) and the machine.
+     */
+    private static Cost measure(long pid, boolean jvm, long serverPid, Work work) throws Exception {
         long[] cpu0 = cpuTicks(pid);
+        long[] server0 = cpuTicks(serverPid);
         long[] machine0 = machineTicks();
         long jit0 = jvm ? compileNanos(pid) : 0;
         String out = work.run();
         long[] cpu1 = cpuTicks(pid);
+        long[] server1 = cpuTicks(serverPid);
         long[] machine1 = machineTicks();
         double jit = jvm ? (compileNanos(pid) - jit0) / 1e9 : Double.NaN;
         long[] machine = new long[machine0.length];
         for (int i = 0; i < machine.length; i++) {
             machine[i] = machine1[i] - machine0[i];
         }
-        return new Cost(cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], jit, machine, out);
+        Matcher client = Pattern.compile(Pattern.quote(CLIENT_TICKS) + " (\\d+) (\\d+)").matcher(out);
+        if (!client.find()) {
+            throw new IllegalStateException("no '" + CLIENT_TICKS + "' in the output of the sysbench wrapper:\n" + out);
+        }
+        return new Cost(cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], jit, machine,
+                server1[0] + server1[1] - server0[0] - server0[1],
+                Long.parseLong(client.group(1)) + Long.parseLong(client.group(2)), out);
     }
 
     /** The machine's CPU so far in clock ticks (/proc/stat, all cores): {busy, idle, stolen by the hypervisor}. */
