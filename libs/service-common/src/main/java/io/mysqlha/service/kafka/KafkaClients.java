@@ -83,39 +83,6 @@ public final class KafkaClients {
     }
 
     /**
-     * Runs a read model's loop until {@code closed} says stop: a committed reader, assigned and positioned by
-     * {@code position} (which returns the partitions it chose), every record handed to {@code apply}; when Kafka is
-     * lost it says so and starts again a second later. {@code published} receives the consumer so close() can wake it.
-     */
-    public static void readWhole(String bootstrap, String clientId, java.util.function.BooleanSupplier closed,
-                                 java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> position,
-                                 java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> apply,
-                                 java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> published,
-                                 org.jboss.logging.Logger log) {
-        while (!closed.getAsBoolean()) {
-            try (KafkaConsumer<byte[], byte[]> c = committedReader(bootstrap, clientId, Map.of())) {
-                published.accept(c);
-                position.accept(c);
-                while (!closed.getAsBoolean()) {
-                    for (var r : c.poll(Duration.ofMillis(500))) {
-                        apply.accept(r);
-                    }
-                }
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                log.warnf("%s lost Kafka (%s); reading again in 1 s", clientId, e.getMessage());
-                try {
-                    Thread.sleep(1_000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    /**
      * A consumer that reads topics whole, outside any group (it assigns partitions itself), committed records only:
      * the compacted state topics and the transactional topology and alerts topics.
      */

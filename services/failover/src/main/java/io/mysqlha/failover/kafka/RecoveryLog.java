@@ -11,13 +11,11 @@ import io.mysqlha.events.FailureAnalyzed;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.service.kafka.KafkaClients;
+import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,8 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every cluster's recent recoveries and analyses as any failover instance shows them over REST, read from the
  * decision log (the failover topic) and the specs, whichever instance acted. Not a decision input.
  */
-public final class RecoveryLog implements Runnable, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(RecoveryLog.class);
+public final class RecoveryLog extends ReadModel {
     private static final int KEPT = 20;
 
     /** One step as the decision log has it. */
@@ -50,23 +47,15 @@ public final class RecoveryLog implements Runnable, AutoCloseable {
     public record Analyzed(Instant at, String problem, String nodeId, String action, String detail) {
     }
 
-    private final String bootstrap;
     private final Topics topics;
     private final EventCodec codec = new EventCodec();
     private final Map<String, ClusterSpecDefined> specs = new ConcurrentHashMap<>();
     private final Map<String, LinkedHashMap<String, Entry>> recoveries = new ConcurrentHashMap<>();
     private final Map<String, Deque<Analyzed>> analyses = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile boolean closed;
-    private Thread thread;
 
     public RecoveryLog(String bootstrap, Topics topics) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, "failover-log");
         this.topics = topics;
-    }
-
-    public void start() {
-        thread = Thread.ofPlatform().name("failover-log").daemon().start(this);
     }
 
     public Optional<ClusterSpecDefined> spec(String clusterId) {
@@ -102,20 +91,15 @@ public final class RecoveryLog implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void run() {
-        KafkaClients.readWhole(bootstrap, "failover-log", () -> closed, c -> {
-            List<TopicPartition> all = new ArrayList<>(KafkaClients.partitions(c, topics.name(Topic.CLUSTERS)));
-            all.addAll(KafkaClients.partitions(c, topics.name(Topic.FAILOVER)));
-            c.assign(all);
-            c.seekToBeginning(all);
-        }, this::apply, c -> consumer = c, LOG);
+    protected void position(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> all = new ArrayList<>(KafkaClients.partitions(c, topics.name(Topic.CLUSTERS)));
+        all.addAll(KafkaClients.partitions(c, topics.name(Topic.FAILOVER)));
+        c.assign(all);
+        c.seekToBeginning(all);
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null) {
-            return;
-        }
-        String key = new String(r.key(), StandardCharsets.UTF_8);
+    @Override
+    protected void apply(String key, ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             if (r.topic().equals(topics.name(Topic.CLUSTERS))) {
                 specs.remove(key);
@@ -170,11 +154,5 @@ public final class RecoveryLog implements Runnable, AutoCloseable {
                 m.remove(m.keySet().iterator().next());
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        KafkaClients.wakeUpAndJoin(consumer, thread, Duration.ofSeconds(10));
     }
 }

@@ -8,13 +8,11 @@ import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.service.kafka.KafkaClients;
+import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,26 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * latest observation of every node (health, followed from its end). Not a decision input: the owner decides from
  * its own state.
  */
-public final class TopologyView implements Runnable, AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(TopologyView.class);
-
-    private final String bootstrap;
+public final class TopologyView extends ReadModel {
     private final Topics topics;
     private final EventCodec codec = new EventCodec();
     private final Map<String, ClusterSpecDefined> specs = new ConcurrentHashMap<>();
     private final Map<String, TopologyChanged> topologies = new ConcurrentHashMap<>();
     private final Map<String, Map<String, NodeHealthObserved>> health = new ConcurrentHashMap<>();
-    private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile boolean closed;
-    private Thread thread;
 
     public TopologyView(String bootstrap, Topics topics) {
-        this.bootstrap = bootstrap;
+        super(bootstrap, "topology-view");
         this.topics = topics;
-    }
-
-    public void start() {
-        thread = Thread.ofPlatform().name("topology-view").daemon().start(this);
     }
 
     public List<String> clusterIds() {
@@ -66,28 +54,23 @@ public final class TopologyView implements Runnable, AutoCloseable {
     }
 
     @Override
-    public void run() {
-        KafkaClients.readWhole(bootstrap, "topology-view", () -> closed, c -> {
-            List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
-            whole.addAll(partitions(c, Topic.TOPOLOGY));
-            List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
-            List<TopicPartition> all = new ArrayList<>(whole);
-            all.addAll(fromEnd);
-            c.assign(all);
-            c.seekToBeginning(whole);
-            c.seekToEnd(fromEnd);
-        }, this::apply, c -> consumer = c, LOG);
+    protected void position(KafkaConsumer<byte[], byte[]> c) {
+        List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
+        whole.addAll(partitions(c, Topic.TOPOLOGY));
+        List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
+        List<TopicPartition> all = new ArrayList<>(whole);
+        all.addAll(fromEnd);
+        c.assign(all);
+        c.seekToBeginning(whole);
+        c.seekToEnd(fromEnd);
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, Topic topic) {
         return KafkaClients.partitions(c, topics.name(topic));
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null) {
-            return;
-        }
-        String key = new String(r.key(), StandardCharsets.UTF_8);
+    @Override
+    protected void apply(String key, ConsumerRecord<byte[], byte[]> r) {
         if (r.value() == null) {
             if (r.topic().equals(topics.name(Topic.CLUSTERS))) {
                 specs.remove(key);
@@ -113,11 +96,5 @@ public final class TopologyView implements Runnable, AutoCloseable {
             default -> {
             }
         }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        KafkaClients.wakeUpAndJoin(consumer, thread, Duration.ofSeconds(10));
     }
 }
