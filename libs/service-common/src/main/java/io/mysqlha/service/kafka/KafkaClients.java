@@ -111,6 +111,19 @@ public final class KafkaClients {
     }
 
     /**
+     * Assigns {@code consumer} the partitions of both lists: those of {@code whole} read from their beginning (a
+     * compacted topic's state), those of {@code fromEnd} from their end (only what happens from now on).
+     */
+    public static void assign(KafkaConsumer<?, ?> consumer, java.util.List<org.apache.kafka.common.TopicPartition> whole,
+                              java.util.List<org.apache.kafka.common.TopicPartition> fromEnd) {
+        java.util.List<org.apache.kafka.common.TopicPartition> all = new java.util.ArrayList<>(whole);
+        all.addAll(fromEnd);
+        consumer.assign(all);
+        consumer.seekToBeginning(whole);
+        consumer.seekToEnd(fromEnd);
+    }
+
+    /**
      * Stops a thread that polls {@code consumer}: wakes the poll up (the thread sees its closed flag, already set by
      * the caller, and leaves) and waits for it to finish.
      */

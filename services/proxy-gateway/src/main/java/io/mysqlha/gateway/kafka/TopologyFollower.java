@@ -83,11 +83,8 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
                 List<TopicPartition> all = new ArrayList<>(partitions(c, Topic.CLUSTERS));
                 all.addAll(partitions(c, Topic.TOPOLOGY));
                 List<TopicPartition> failover = partitions(c, Topic.FAILOVER);
-                List<TopicPartition> assigned = new ArrayList<>(all);
-                assigned.addAll(failover);
-                c.assign(assigned);
-                c.seekToBeginning(all);
-                c.seekToEnd(failover); // primary changes from now on: the ones before are in the topology already
+                // primary changes from now on: the ones before are in the topology already
+                KafkaClients.assign(c, all, failover);
                 failover.forEach(c::position);
                 Map<TopicPartition, Long> end = new HashMap<>(c.endOffsets(all));
                 while (!closed) {

@@ -57,12 +57,7 @@ public final class TopologyView extends ReadModel {
     protected void position(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> whole = new ArrayList<>(partitions(c, Topic.CLUSTERS));
         whole.addAll(partitions(c, Topic.TOPOLOGY));
-        List<TopicPartition> fromEnd = partitions(c, Topic.HEALTH);
-        List<TopicPartition> all = new ArrayList<>(whole);
-        all.addAll(fromEnd);
-        c.assign(all);
-        c.seekToBeginning(whole);
-        c.seekToEnd(fromEnd);
+        KafkaClients.assign(c, whole, partitions(c, Topic.HEALTH));
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c, Topic topic) {
