@@ -9,6 +9,7 @@
 #   OTHER_GATEWAY=/tmp/base/quarkus-app/quarkus-run.jar adds another build of the gateway to the same rounds (an A/B)
 #   (OTHER_GATEWAY_JVM: options for that one's JVM; OTHER_GATEWAY=the build's own jar compares two settings)
 #   GATEWAY_JVM="-XX:StartFlightRecording=filename=/tmp/gw.jfr" adds options to the gateway's JVM (a profiler)
+#   PIN=1 puts the proxy under test alone on the second core, sysbench and the servers on the first (taskset)
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
 ROOT=$(project_root)
@@ -21,4 +22,5 @@ ulimit -n "$(ulimit -Hn)"
 run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
   -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
   -DgatewayJvm="${GATEWAY_JVM:-}" -Dworkloads="${WORKLOADS:-}" -Dtargets="${TARGETS:-}" \
-  -DotherGateway="${OTHER_GATEWAY:-}" -DotherGatewayJvm="${OTHER_GATEWAY_JVM:-}"
+  -DotherGateway="${OTHER_GATEWAY:-}" -DotherGatewayJvm="${OTHER_GATEWAY_JVM:-}" \
+  -Dpin="$([ "${PIN:-0}" = 1 ] && echo true || echo false)"

@@ -62,6 +62,12 @@ public final class GatewayBench {
     private static final double SETTLED_JIT_SHARE = 0.02;
     /** How the sysbench wrapper prints the CPU clock ticks (user, system) sysbench took. */
     private static final String CLIENT_TICKS = "sysbench CPU ticks:";
+    /**
+     * -Dpin=true: the proxy under test alone on the second core, sysbench and every server on the first (HAProxy's
+     * own advice for a proxy: a core of its own), so the scheduler's placement of the endpoints stops being part of
+     * the comparison; without it every process runs where the kernel puts it.
+     */
+    private static final boolean PIN = Boolean.getBoolean("pin");
     private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
 
     /**
@@ -146,6 +152,17 @@ public final class GatewayBench {
         if (!haproxy.isAlive()) {
             throw new IllegalStateException("haproxy exited:\n" + haproxy.tail(20));
         }
+        if (PIN) {
+            if (Runtime.getRuntime().availableProcessors() < 2) {
+                throw new IllegalStateException("-Dpin=true needs two cores: the proxy on one, the rest on the other");
+            }
+            List<Long> servers = new ArrayList<>(List.of(primary.process().pid(),
+                    SharedInfra.kafka().process().pid()));
+            t.replicas().forEach(r -> servers.add(r.process().pid()));
+            pin("0", servers);
+            pin("1", otherGateway == null ? List.of(haproxy.pid(), gateway.process().pid())
+                    : List.of(haproxy.pid(), gateway.process().pid(), otherGateway.process().pid()));
+        }
         Map<String, Integer> targets = new LinkedHashMap<>();
         targets.put("direct", primary.port());
         targets.put("haproxy", haproxyPort);
@@ -202,8 +219,9 @@ public final class GatewayBench {
                 }
             }
             System.out.printf("gateway bench: sysbench %d threads, %d s x %d interleaved rounds (medians; each round"
-                    + " starts one target later), 1 table of 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%n",
-                    threads, seconds, rounds, Runtime.getRuntime().availableProcessors());
+                    + " starts one target later), 1 table of 10,000 rows, MariaDB 10.11 semi-sync primary, %d cores%s%n",
+                    threads, seconds, rounds, Runtime.getRuntime().availableProcessors(), PIN ? " (pinned: the proxy"
+                    + " on CPU 1, sysbench and the servers on CPU 0)" : "");
             System.out.printf("%-30s %10s %10s %10s %10s %8s %8s %8s %8s %10s %9s %10s %10s %10s %12s %11s %11s%n",
                     "workload", "direct QPS", "HAProxy", "gateway", "split", "p95 dir", "p95 HAP", "p95 gw", "p95 spl",
                     "gw/HAProxy", "gw/direct", "split/gw", "gw CPU us/q", "spl CPU us/q", "HAP CPU us/q",
@@ -435,10 +453,11 @@ public final class GatewayBench {
     private static String sysbench(int port, String workload, String... args) throws Exception {
         String[] words = workload.split(" "); // a workload and its own options ("oltp_read_only --skip_trx=on")
         // through a shell that prints what sysbench cost once it was waited for (its cutime and cstime)
-        List<String> cmd = new ArrayList<>(List.of("sh", "-c", "sysbench \"$@\"; rc=$?; echo \"" + CLIENT_TICKS
-                        + " $(cut -d' ' -f16,17 /proc/$$/stat)\"; exit $rc", "sh", words[0], "--db-driver=mysql",
-                "--mysql-host=127.0.0.1",
-                "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app", "--mysql-db=app"));
+        String script = (PIN ? "taskset -c 0 " : "") + "sysbench \"$@\"; rc=$?; echo \"" + CLIENT_TICKS
+                + " $(cut -d' ' -f16,17 /proc/$$/stat)\"; exit $rc";
+        List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh", words[0], "--db-driver=mysql",
+                "--mysql-host=127.0.0.1", "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app",
+                "--mysql-db=app"));
         cmd.addAll(List.of(words).subList(1, words.length));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -577,6 +596,19 @@ public final class GatewayBench {
     private static long[] cpuTicks(long pid) throws IOException {
         String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll(".*\\) ", "").split(" ");
         return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    /** Every thread of each process (and those it starts later) on {@code cpus}, as taskset takes them. */
+    private static void pin(String cpus, List<Long> pids) throws Exception {
+        for (long pid : pids) {
+            Process p = new ProcessBuilder("taskset", "-a", "-p", "-c", cpus, Long.toString(pid))
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("taskset could not pin process " + pid + " to CPU " + cpus + ":\n" + out);
+            }
+        }
+        System.out.printf("pinned: processes %s to CPU %s%n", pids, cpus);
     }
 
     private static long rssKib(long pid) throws IOException {
