@@ -112,15 +112,21 @@ public final class KafkaClients {
 
     /**
      * Assigns {@code consumer} the partitions of both lists: those of {@code whole} read from their beginning (a
-     * compacted topic's state), those of {@code fromEnd} from their end (only what happens from now on).
+     * compacted topic's state), those of {@code fromEnd} from their end (only what happens from now on); either
+     * list may be empty.
      */
     public static void assign(KafkaConsumer<?, ?> consumer, java.util.List<org.apache.kafka.common.TopicPartition> whole,
                               java.util.List<org.apache.kafka.common.TopicPartition> fromEnd) {
         java.util.List<org.apache.kafka.common.TopicPartition> all = new java.util.ArrayList<>(whole);
         all.addAll(fromEnd);
         consumer.assign(all);
-        consumer.seekToBeginning(whole);
-        consumer.seekToEnd(fromEnd);
+        // an empty list would mean every assigned partition to the consumer's seek methods
+        if (!whole.isEmpty()) {
+            consumer.seekToBeginning(whole);
+        }
+        if (!fromEnd.isEmpty()) {
+            consumer.seekToEnd(fromEnd);
+        }
     }
 
     /**

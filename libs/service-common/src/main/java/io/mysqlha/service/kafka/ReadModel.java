@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * A read model: topics read on a daemon thread of its own by a committed reader outside any consumer group, from
  * where {@link #position} puts it, every keyed record handed to {@link #apply} (a tombstone as a null value); when
- * Kafka is lost it says so and reads again a second later, positioned anew. What it builds is for showing and
- * following, never a decision input of an owner.
+ * Kafka is lost it says so and reads again a second later, positioned anew. It sees every cluster, whichever
+ * instance owns it.
  */
 public abstract class ReadModel implements Runnable, AutoCloseable {
     private final String bootstrap;

@@ -160,8 +160,11 @@ public final class GatewayBench {
                     SharedInfra.kafka().process().pid()));
             t.replicas().forEach(r -> servers.add(r.process().pid()));
             pin("0", servers);
-            pin("1", otherGateway == null ? List.of(haproxy.pid(), gateway.process().pid())
-                    : List.of(haproxy.pid(), gateway.process().pid(), otherGateway.process().pid()));
+            List<Long> proxies = new ArrayList<>(List.of(haproxy.pid(), gateway.process().pid()));
+            if (otherGateway != null) {
+                proxies.add(otherGateway.process().pid());
+            }
+            pin("1", proxies);
         }
         Map<String, Integer> targets = new LinkedHashMap<>();
         targets.put("direct", primary.port());
@@ -253,21 +256,18 @@ public final class GatewayBench {
                     }
                 }
                 List<String> machine = new ArrayList<>();
+                List<String> parts = new ArrayList<>();
                 for (String name : targets.keySet()) {
                     Run r = median(runs.get(w + "/" + name));
                     machine.add(String.format("%s %.1f us (idle %.0f%%, steal %.0f%%)", name, r.machineMicrosPerQuery(),
                             r.idleShare() * 100, r.stealShare() * 100));
-                }
-                System.out.printf("machine CPU per query in %s (every process, all cores): %s%n", w,
-                        String.join(", ", machine));
-                List<String> parts = new ArrayList<>();
-                for (String name : targets.keySet()) {
-                    Run r = median(runs.get(w + "/" + name));
                     double proxy = Double.isNaN(r.cpuMicrosPerQuery()) ? 0 : r.cpuMicrosPerQuery();
                     parts.add(String.format("%s %.1f + %.1f + %.1f + %.1f", name, r.serverMicrosPerQuery(),
                             r.clientMicrosPerQuery(), proxy, r.machineMicrosPerQuery() - r.serverMicrosPerQuery()
                                     - r.clientMicrosPerQuery() - proxy));
                 }
+                System.out.printf("machine CPU per query in %s (every process, all cores): %s%n", w,
+                        String.join(", ", machine));
                 System.out.printf("  of it MariaDB primary + sysbench + proxy + the rest, us: %s%n",
                         String.join(", ", parts));
                 List<Double> byRound = roundRatios(runs, w, "gateway", "haproxy");

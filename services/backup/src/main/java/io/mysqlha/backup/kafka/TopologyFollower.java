@@ -10,6 +10,7 @@ import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,9 +38,7 @@ public final class TopologyFollower extends ReadModel {
 
     @Override
     protected void position(KafkaConsumer<byte[], byte[]> c) {
-        var partitions = KafkaClients.partitions(c, topics.name(Topic.TOPOLOGY));
-        c.assign(partitions);
-        c.seekToBeginning(partitions);
+        KafkaClients.assign(c, KafkaClients.partitions(c, topics.name(Topic.TOPOLOGY)), List.of());
     }
 
     @Override

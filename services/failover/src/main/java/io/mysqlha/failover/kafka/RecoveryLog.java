@@ -94,8 +94,7 @@ public final class RecoveryLog extends ReadModel {
     protected void position(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> all = new ArrayList<>(KafkaClients.partitions(c, topics.name(Topic.CLUSTERS)));
         all.addAll(KafkaClients.partitions(c, topics.name(Topic.FAILOVER)));
-        c.assign(all);
-        c.seekToBeginning(all);
+        KafkaClients.assign(c, all, List.of());
     }
 
     @Override
