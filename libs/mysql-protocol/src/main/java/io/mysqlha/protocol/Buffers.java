@@ -22,6 +22,16 @@ public final class Buffers {
         };
     }
 
+    /** The bytes an int&lt;lenenc&gt; takes, from its first byte. */
+    public static int lenencSize(int first) {
+        return switch (first) {
+            case 0xfc -> 3;
+            case 0xfd -> 4;
+            case 0xfe -> 9;
+            default -> 1;
+        };
+    }
+
     public static void writeLenenc(ByteBuf b, long value) {
         if (value < 0xfb) {
             b.writeByte((int) value);

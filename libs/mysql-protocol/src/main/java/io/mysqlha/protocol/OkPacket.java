@@ -3,8 +3,9 @@ package io.mysqlha.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Success (MySQL docs: "Protocol::OK_Packet"). With SESSION_TRACK the info is length-encoded and, when the status
- * says SESSION_STATE_CHANGED, followed by the session state changes (kept as bytes).
+ * Success (MySQL docs: "Protocol::OK_Packet"). The info is length-encoded when there is one, with or without
+ * SESSION_TRACK: that is what MySQL and MariaDB send (their {@code net_send_ok}), though the docs say string&lt;EOF&gt;
+ * without it. With SESSION_TRACK and SESSION_STATE_CHANGED the session state changes follow (kept as bytes).
  */
 public record OkPacket(int header, long affectedRows, long lastInsertId, int statusFlags, int warnings, String info,
                        byte[] sessionStateChanges) {
@@ -35,8 +36,8 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
                     changes = Buffers.readLenencBytes(b);
                 }
             }
-        } else {
-            info = new String(Buffers.readRest(b), java.nio.charset.StandardCharsets.UTF_8);
+        } else if (b.isReadable()) {
+            info = Buffers.readLenencString(b); // length-encoded for every client (net_send_ok), not string<EOF>
         }
         return new OkPacket(header, affected, insertId, status, warnings, info, changes);
     }
@@ -53,8 +54,8 @@ public record OkPacket(int header, long affectedRows, long lastInsertId, int sta
             if (sessionStateChanges != null) {
                 Buffers.writeLenencBytes(b, sessionStateChanges);
             }
-        } else {
-            b.writeBytes(info.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else if (!info.isEmpty()) {
+            Buffers.writeLenencString(b, info);
         }
     }
 }

@@ -3,10 +3,12 @@ package io.mysqlha.protocol;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Turns an OK packet a node sent with SESSION_TRACK into the one it would have sent without: the info becomes the
- * rest of the packet again and the session state changes go. The gateway asks nodes for session tracking (to learn
- * each write's GTID) for clients that did not negotiate it, who must not see its format. In place: the frame only
- * shrinks. MySQL docs: "OK_Packet".
+ * Turns an OK packet a node sent with SESSION_TRACK into the one it would have sent without: the session state
+ * changes and their status flag go, and the info stays length-encoded when there is one (a server writes it so
+ * for every client, whatever the docs' string&lt;EOF&gt; says: MySQL Connector/J reads it so), and goes when empty.
+ * The gateway asks nodes for session tracking (to learn each write's GTID) for clients that did not negotiate it,
+ * who must not see its format. In place: the frame only shrinks. MySQL docs: "OK_Packet"; the servers'
+ * {@code net_send_ok}. SessionTrackingIT holds it to what MariaDB sends either kind of client.
  */
 public final class SessionTracking {
     private SessionTracking() {
@@ -17,8 +19,8 @@ public final class SessionTracking {
         int at = start + Frames.HEADER;
         int end = at + Frames.payloadLength(frame);
         int p = at + 1;
-        p += lenencSize(frame.getUnsignedByte(p));
-        p += lenencSize(frame.getUnsignedByte(p));
+        p += Buffers.lenencSize(frame.getUnsignedByte(p));
+        p += Buffers.lenencSize(frame.getUnsignedByte(p));
         int status = frame.getUnsignedShortLE(p);
         frame.setShortLE(p, status & ~ServerStatus.SESSION_STATE_CHANGED);
         p += 4;
@@ -26,19 +28,10 @@ public final class SessionTracking {
             return;
         }
         ByteBuf rest = frame.slice(p, end - p);
-        byte[] info = Buffers.readLenencBytes(rest);
-        frame.setBytes(p, info);
-        int length = p + info.length - at;
+        long info = Buffers.readLenenc(rest);
+        int keep = info == 0 ? 0 : rest.readerIndex() + (int) info; // an empty info is not sent without tracking
+        int length = p + keep - at;
         frame.setMediumLE(start, length);
         frame.writerIndex(at + length);
-    }
-
-    private static int lenencSize(int first) {
-        return switch (first) {
-            case 0xfc -> 3;
-            case 0xfd -> 4;
-            case 0xfe -> 9;
-            default -> 1;
-        };
     }
 }
