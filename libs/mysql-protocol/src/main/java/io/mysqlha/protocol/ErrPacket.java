@@ -13,6 +13,7 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
     public static final int ER_HANDSHAKE_ERROR = 1043;
     public static final int ER_ACCESS_DENIED_ERROR = 1045;
     public static final int ER_UNKNOWN_COM_ERROR = 1047;
+    public static final int ER_NO_SUCH_THREAD = 1094;
     public static final int ER_NET_PACKET_TOO_LARGE = 1153;
     public static final int ER_NET_PACKETS_OUT_OF_ORDER = 1156;
     public static final int ER_NOT_SUPPORTED_AUTH_MODE = 1251;

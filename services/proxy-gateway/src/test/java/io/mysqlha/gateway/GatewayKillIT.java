@@ -64,6 +64,41 @@ class GatewayKillIT {
         }
     }
 
+    @Test
+    void shouldKillAQueryByTheIdConnectionIdReturnedOnTheSplittingListener() throws Exception {
+        // the most common way pools and applications cancel: the id from CONNECTION_ID(), KILL QUERY from another
+        // connection; with splitting the SELECT CONNECTION_ID() was answered by a replica
+        try (Connection victim = connect(GatewayTestInfra.splitPort);
+             Connection killer = mysql(GatewayTestInfra.splitPort)) {
+            long id = Long.parseLong(Sql.value(victim, "SELECT CONNECTION_ID()").orElseThrow());
+            CompletableFuture<String> sleeping = sleep(victim.createStatement());
+            Waits.until("the SLEEP running", Duration.ofSeconds(10), () -> sleepingOn() > 0);
+            Sql.execute(killer, "KILL QUERY " + id);
+            assertTrue(sleeping.get(10, TimeUnit.SECONDS).startsWith("1317"));
+            assertEquals("1", Sql.value(victim, "SELECT 1").orElseThrow(), "the connection goes on");
+        }
+    }
+
+    @Test
+    void shouldCloseTheSessionHoldingABackendThreadOnKillConnection() throws Exception {
+        try (Connection victim = connect(GatewayTestInfra.splitPort);
+             Connection killer = connect(GatewayTestInfra.splitPort)) {
+            victim.setAutoCommit(false); // on the writer: the thread CONNECTION_ID() names is the primary's
+            long id = Long.parseLong(Sql.value(victim, "SELECT CONNECTION_ID()").orElseThrow());
+            Sql.execute(killer, "KILL CONNECTION " + id);
+            assertThrows(SQLException.class, () -> Sql.value(victim, "SELECT 1"), "the killed connection fails");
+            assertEquals("1", Sql.value(killer, "SELECT 1").orElseThrow());
+        }
+    }
+
+    private static Connection mysql(int port) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "app");
+        p.setProperty("password", "app");
+        return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + port
+                + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true", p);
+    }
+
     private static CompletableFuture<String> sleep(Statement running) {
         return CompletableFuture.supplyAsync(() -> {
             try {

@@ -556,7 +556,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     hold(frame);
                     return;
                 }
-                Kill kill = gatewayKill(frame, command);
+                KillTarget kill = gatewayKill(frame, command);
                 if (kill != null) {
                     frame.release();
                     frame = kill(kill);
@@ -1005,8 +1005,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return serves;
     }
 
-    /** A KILL whose id is one of this gateway's sessions, or null (then it goes to the node as it is). */
-    private Kill gatewayKill(ByteBuf frame, int command) {
+    /**
+     * What a KILL names that the gateway carries out itself: one of its sessions by the id of its greeting, or the
+     * backend thread one of its sessions of the same user holds (what {@code CONNECTION_ID()} returned to it, on
+     * whichever node answered). Null: the KILL goes to the writer as it is.
+     */
+    private record KillTarget(Kill kill, ClientSession session, BackendSession thread, String refusal) {
+    }
+
+    private KillTarget gatewayKill(ByteBuf frame, int command) {
         int length = Frames.payloadLength(frame) - 1;
         Kill kill = null;
         if (command == Command.PROCESS_KILL && length >= 4) {
@@ -1016,25 +1023,55 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             kill = Kill.parse(frame.toString(frame.readerIndex() + Frames.HEADER + 1, length,
                     java.nio.charset.StandardCharsets.UTF_8));
         }
-        return kill != null && context.sessions().containsKey(kill.id()) ? kill : null;
+        if (kill == null) {
+            return null;
+        }
+        ClientSession named = context.sessions().get(kill.id());
+        if (named != null) {
+            return new KillTarget(kill, named, null, null);
+        }
+        KillTarget found = null;
+        for (ClientSession other : context.sessions().values()) {
+            HandshakeResponse41Packet h = other.handshake;
+            if (h == null || !h.username().equals(handshake.username())
+                    || !other.route.cluster().equals(route.cluster())) {
+                continue;
+            }
+            for (BackendSession b : new BackendSession[] {other.backend, other.reader}) {
+                if (b == null || b.threadId() != kill.id() || !b.ready()) {
+                    continue;
+                }
+                if (found != null && found.thread() != b) {
+                    return new KillTarget(kill, null, null, "thread " + kill.id() + " is held by sessions on "
+                            + address(found.thread().target()) + " and " + address(b.target())
+                            + "; KILL by the id of the session's greeting instead");
+                }
+                found = new KillTarget(kill, other, b, null);
+            }
+        }
+        return found;
     }
 
     /**
-     * Carries out a KILL of a gateway session: a whole connection is closed here; a query is killed on the node
+     * Carries out a KILL the gateway resolved: a whole connection is closed here; a query is killed on the node
      * that runs it, by its thread id there. Returns the frame to send on this session's own backend (when it is on
      * the same node), or null when the answer is given here or comes from a one-shot connection to that node.
      */
-    private ByteBuf kill(Kill kill) {
-        ClientSession target = context.sessions().get(kill.id());
-        if (target == null || !kill.queryOnly()) {
-            if (target != null) {
-                target.client.eventLoop().execute(target::close);
-            }
+    private ByteBuf kill(KillTarget kill) {
+        if (kill.refusal() != null) {
+            writeAndFlush(Packets.err(client.alloc(), 1, ErrPacket.ER_NO_SUCH_THREAD, "HY000",
+                    "Unknown thread id: " + kill.refusal()));
+            return null;
+        }
+        ClientSession target = kill.session();
+        if (!kill.kill().queryOnly()) {
+            target.client.eventLoop().execute(target::close);
             writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));
             return null;
         }
-        BackendSession running = target.active != null ? target.active : target.backend;
+        BackendSession running = kill.thread() != null ? kill.thread()
+                : target.active != null ? target.active : target.backend;
         if (running == null || !running.ready()) {
             writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));
