@@ -12,8 +12,12 @@ package io.mysqlha.domain;
  *                              with a longer applier queue, leaves the readers
  * @param maxReplicationLagMs   a replica lagging more than this leaves the readers (0: no limit)
  * @param readWriteSplit        the read/write listener sends reads to readers (false: everything to the writer)
- * @param causalReads           with splitting, "session": after a session writes, a replica answers its reads only
- *                              once it applied that write (else the writer answers); "none": reads may be stale
+ * @param causalReads           with splitting, "global": a replica answers a read only once it applied everything
+ *                              the writer had committed when the read arrived (MaxScale's "universal": no read is
+ *                              older than any commit that returned before it, whichever connection made it);
+ *                              "session": only once it applied the session's own last write (ProxySQL's and
+ *                              MaxScale's "local"); "none": reads may be stale. Else the writer answers, after
+ *                              {@code causalReadTimeoutMs}
  * @param causalReadTimeoutMs   how long a read waits for a replica to apply the session's last write before the
  *                              writer answers it instead (default 50)
  * @param sessionVariables      session variables carried to every backend a session uses, beyond the built-in list
@@ -28,8 +32,8 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
 
     public static final RoutingPolicy DEFAULTS = new RoutingPolicy(null, null, null, null, null);
 
-    /** Whether a session reads its own writes through the splitting listener. */
-    public enum CausalReads { SESSION, NONE }
+    /** What a read through the splitting listener is guaranteed to see. */
+    public enum CausalReads { GLOBAL, SESSION, NONE }
 
     public RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
                          Long maxReplicationLagMs, Boolean readWriteSplit) {
@@ -43,7 +47,7 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
         maxTransactionsBehind = maxTransactionsBehind == null ? 100L : maxTransactionsBehind;
         maxReplicationLagMs = maxReplicationLagMs == null ? 10_000L : maxReplicationLagMs;
         readWriteSplit = readWriteSplit == null || readWriteSplit;
-        causalReads = causalReads == null ? CausalReads.SESSION : causalReads;
+        causalReads = causalReads == null ? CausalReads.GLOBAL : causalReads;
         causalReadTimeoutMs = causalReadTimeoutMs == null ? 50L : causalReadTimeoutMs;
         sessionVariables = sessionVariables == null ? java.util.List.of()
                 : sessionVariables.stream().map(v -> v == null ? null : v.toLowerCase(java.util.Locale.ROOT)).toList();

@@ -44,6 +44,23 @@ public final class Capabilities {
             | SECURE_CONNECTION | MULTI_STATEMENTS | MULTI_RESULTS | PS_MULTI_RESULTS | PLUGIN_AUTH | CONNECT_ATTRS
             | PLUGIN_AUTH_LENENC_CLIENT_DATA | SESSION_TRACK | DEPRECATE_EOF;
 
+    /**
+     * MariaDB's extended capabilities (MariaDB KB "Connection": the last 4 of the greeting's reserved bytes and of
+     * the handshake response's filler), in use only when CLIENT_MYSQL ({@link #LONG_PASSWORD}) is clear on both
+     * sides.
+     */
+    public static final int MARIADB_PROGRESS = 1;
+    public static final int MARIADB_STMT_BULK_OPERATIONS = 1 << 2;
+    public static final int MARIADB_EXTENDED_METADATA = 1 << 3;
+    public static final int MARIADB_CACHE_METADATA = 1 << 4;
+
+    /**
+     * The extended capabilities the gateway carries: bulk execution (its answer is an ordinary OK, ERR or result set)
+     * and extended metadata (only column definitions change, and they pass as bytes). Not progress reports (packets
+     * between a command and its answer) nor metadata caching (result sets without column definitions).
+     */
+    public static final int MARIADB_GATEWAY = MARIADB_STMT_BULK_OPERATIONS | MARIADB_EXTENDED_METADATA;
+
     /** Flags that change the bytes of results: a backend without one the client negotiated cannot serve it. */
     public static final int RESULT_FORMAT = PROTOCOL_41 | SESSION_TRACK | DEPRECATE_EOF | MULTI_RESULTS
             | PS_MULTI_RESULTS;
@@ -53,5 +70,10 @@ public final class Capabilities {
 
     public static boolean has(int flags, int flag) {
         return (flags & flag) != 0;
+    }
+
+    /** The MariaDB extended capabilities a greeting or handshake response speaks of: none with CLIENT_MYSQL set. */
+    public static int mariadb(int capabilities, int mariadbCapabilities) {
+        return has(capabilities, LONG_PASSWORD) ? 0 : mariadbCapabilities;
     }
 }

@@ -94,6 +94,11 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
                 username, newAuth, database, plugin, attributes);
     }
 
+    public HandshakeResponse41Packet withMariaDbCapabilities(int extended) {
+        return new HandshakeResponse41Packet(capabilities, maxPacketSize, characterSet, extended, username,
+                authResponse, database, authPluginName, attributes);
+    }
+
     public HandshakeResponse41Packet withDatabase(String schema) {
         return new HandshakeResponse41Packet(capabilities, maxPacketSize, characterSet, mariadbCapabilities,
                 username, authResponse, schema, authPluginName, attributes);

@@ -58,6 +58,7 @@ public class Gateway {
     private final Map<String, Channel> bound = new ConcurrentHashMap<>();
     private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
     private final Map<String, io.mysqlha.gateway.split.SplitSettings> splits = new ConcurrentHashMap<>();
+    private final Map<String, io.mysqlha.gateway.split.WriterPosition> positions = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
@@ -68,7 +69,8 @@ public class Gateway {
         this.config = config;
         this.registry = registry;
         AppUsers users = loadUsers(common, config.usersSecret());
-        this.context = new SessionContext(() -> users, new AtomicReference<>(config.serverVersion()),
+        this.context = new SessionContext(() -> users, new AtomicReference<>(
+                new SessionContext.Flavour(config.serverVersion(), false, 0)),
                 SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
@@ -134,7 +136,8 @@ public class Gateway {
                     for (ListenerSpec l : s.listeners()) {
                         Listener listener = new Listener(s.clusterId(), l.name(), l.role(), l.bind(), l.port(),
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
-                                k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits);
+                                k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
+                                positions);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",

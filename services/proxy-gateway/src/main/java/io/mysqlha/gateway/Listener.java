@@ -18,7 +18,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 record Listener(String clusterId, String name, ListenerRole listenerRole, String bind, int port, int maxConnections,
                 ListenerMetrics metrics, RoutingTable table,
-                java.util.Map<String, SplitSettings> splits) implements SessionContext.Route {
+                java.util.Map<String, SplitSettings> splits,
+                java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions)
+        implements SessionContext.Route {
 
     @Override
     public String role() {
@@ -61,6 +63,13 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
     @Override
     public SplitSettings split() {
         return listenerRole == ListenerRole.READ_WRITE ? splits.get(clusterId) : null;
+    }
+
+    @Override
+    public io.mysqlha.gateway.split.WriterPosition writerPosition() {
+        // given up after a second unanswered: far longer than the one-row read it stands for
+        return positions.computeIfAbsent(clusterId, c -> new io.mysqlha.gateway.split.WriterPosition(
+                System::currentTimeMillis, 1_000));
     }
 
     @Override

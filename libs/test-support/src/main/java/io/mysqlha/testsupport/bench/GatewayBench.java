@@ -57,7 +57,7 @@ public final class GatewayBench {
     private static final String OTHER = "bench-other";
     /** sysbench's own (each transaction in BEGIN/COMMIT), and read_only without them: what splitting can spread. */
     private static final List<String> ALL_WORKLOADS = List.of("oltp_point_select", "oltp_read_only",
-            "oltp_read_write", "oltp_read_only --skip_trx=on");
+            "oltp_read_write", "oltp_read_only --skip_trx=on", "oltp_read_write --skip_trx=on");
     private static final int WARM_UP_RUNS = 8;
     private static final double SETTLED_JIT_SHARE = 0.02;
     /** How the sysbench wrapper prints the CPU clock ticks (user, system) sysbench took. */
@@ -68,7 +68,10 @@ public final class GatewayBench {
      * the comparison; without it every process runs where the kernel puts it.
      */
     private static final boolean PIN = Boolean.getBoolean("pin");
-    private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "other");
+    private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "split-session",
+            "split-none", "other");
+    /** The splitting listeners, by their causal reads: global (the default), session, none. */
+    private static final List<String> SPLITS = List.of("split", "split-session", "split-none");
 
     /**
      * One sysbench run: its QPS and p95, the proxy's CPU per query (all of it, and the part in user mode), and the
@@ -104,6 +107,18 @@ public final class GatewayBench {
                 new ListenerSpec("rw", "127.0.0.1", rw, ListenerRole.READ_WRITE, idle + 1_000)), null, null, null));
         applySpec(topics, new ClusterSpec(SPLIT, base.kind(), base.nodes(), null, null, List.of(
                 new ListenerSpec("split", "127.0.0.1", split, ListenerRole.READ_WRITE, 1_000)), null, null, null));
+        // the cost of causal reads: the same splitting listener with session causal reads, and with none
+        Map<String, Integer> splitPorts = new LinkedHashMap<>();
+        splitPorts.put("split", split);
+        for (var mode : List.of(RoutingPolicy.CausalReads.SESSION, RoutingPolicy.CausalReads.NONE)) {
+            String name = "split-" + mode.name().toLowerCase(java.util.Locale.ROOT);
+            int port = FreePorts.next();
+            splitPorts.put(name, port);
+            applySpec(topics, new ClusterSpec("bench-" + name, base.kind(), base.nodes(), new RoutingPolicy(null, null,
+                    null, null, true, mode, null, null, null), null, List.of(new ListenerSpec(name, "127.0.0.1", port,
+                    ListenerRole.READ_WRITE, 1_000)), null, null, null));
+            publishTopology(topics, "bench-" + name, primary, t.replicas());
+        }
         publishTopology(topics, CLUSTER, primary, List.of(primary));
         publishTopology(topics, SPLIT, primary, t.replicas());
         // -DotherGateway=JAR: another build of the gateway beside this one, in the same rounds (an A/B of a change
@@ -170,7 +185,7 @@ public final class GatewayBench {
         targets.put("direct", primary.port());
         targets.put("haproxy", haproxyPort);
         targets.put("gateway", rw);
-        targets.put("split", split);
+        targets.putAll(splitPorts);
         if (otherGateway != null) {
             targets.put("other", other);
             Waits.until("the other gateway listening on " + other, Duration.ofSeconds(60), () -> {
@@ -185,7 +200,7 @@ public final class GatewayBench {
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             for (String w : workloads) { // each gateway's JIT settles before its first measured run
-                for (String g : List.of("gateway", "split", "other")) {
+                for (String g : List.of("gateway", "split", "split-session", "split-none", "other")) {
                     if (targets.containsKey(g)) {
                         warmUp(g, g.equals("other") ? otherGateway : gateway, primary.process().pid(),
                                 targets.get(g), w, threads);
@@ -200,7 +215,7 @@ public final class GatewayBench {
                     Collections.rotate(order, -round);
                     for (var target : order) {
                         boolean viaOther = target.getKey().equals("other");
-                        boolean viaGateway = target.getKey().equals("gateway") || target.getKey().equals("split")
+                        boolean viaGateway = target.getKey().equals("gateway") || SPLITS.contains(target.getKey())
                                 || viaOther;
                         boolean viaHaproxy = target.getKey().equals("haproxy");
                         // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
@@ -278,6 +293,20 @@ public final class GatewayBench {
                 if (!jit.isEmpty()) {
                     System.out.printf("JIT compilation in the measured %s runs, at most: %s of the gateway's CPU%n", w,
                             String.join(", ", jit));
+                }
+            }
+            if (targets.keySet().containsAll(SPLITS)) {
+                System.out.printf("%nthe cost of causal reads on the splitting listener (QPS, p95 ms, gateway CPU us/q;"
+                        + " ratios: the median of each round's own ratio)%n%-30s %22s %22s %22s %12s %12s%n", "workload",
+                        "global (default)", "session", "none", "global/none", "session/none");
+                for (String w : workloads) {
+                    Run gl = median(runs.get(w + "/split"));
+                    Run se = median(runs.get(w + "/split-session"));
+                    Run no = median(runs.get(w + "/split-none"));
+                    System.out.printf("%-30s %9.0f %5.2f %6.1f %9.0f %5.2f %6.1f %9.0f %5.2f %6.1f %12.2f %12.2f%n", w,
+                            gl.qps(), gl.p95(), gl.cpuMicrosPerQuery(), se.qps(), se.p95(), se.cpuMicrosPerQuery(),
+                            no.qps(), no.p95(), no.cpuMicrosPerQuery(), paired(runs, w, "split", "split-none"),
+                            paired(runs, w, "split-session", "split-none"));
                 }
             }
             System.out.println("split: reads outside transactions go to the two replicas (sysbench's own workloads"

@@ -189,21 +189,33 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                 fail("it lacks capabilities the client uses (0x" + Integer.toHexString(missing) + ")");
                 return;
             }
-            session.backendGreeted(greeting.serverVersion());
+            int extended = Capabilities.mariadb(client.capabilities(), client.mariadbCapabilities())
+                    & Capabilities.MARIADB_GATEWAY;
+            int lacking = extended & ~Capabilities.mariadb(greeting.capabilities(), greeting.mariadbCapabilities());
+            if (lacking != 0) {
+                fail("it lacks MariaDB extended capabilities the client uses (0x" + Integer.toHexString(lacking)
+                        + ")");
+                return;
+            }
+            session.backendGreeted(greeting);
             serverVersion = greeting.serverVersion();
             capabilities |= forced & greeting.capabilities();
             threadId = greeting.connectionId();
-            // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps)
+            // LONG_PASSWORD doubles as CLIENT_MYSQL: set, MariaDB keeps to the MySQL protocol (no extended caps);
+            // clear when the client speaks MariaDB's extended capabilities, which then go to the node as they are
             int caps = capabilities & (greeting.capabilities() | Capabilities.LONG_PASSWORD)
                     | Capabilities.PLUGIN_AUTH | Capabilities.SECURE_CONNECTION | Capabilities.PROTOCOL_41
                     | Capabilities.LONG_PASSWORD;
+            if (extended != 0) {
+                caps &= ~Capabilities.LONG_PASSWORD;
+            }
             if (client.database() != null && !client.database().isEmpty()) {
                 caps |= Capabilities.CONNECT_WITH_DB;
             } else {
                 caps &= ~Capabilities.CONNECT_WITH_DB;
             }
             HandshakeResponse41Packet answer = client.withAuth(caps, respond(greeting.authPluginData()),
-                    NativePassword.PLUGIN);
+                    NativePassword.PLUGIN).withMariaDbCapabilities(extended);
             phase = Phase.AUTH;
             nextSeq = Frames.sequenceId(frame) + 2;
             channel.writeAndFlush(Packets.frame(channel.alloc(), Frames.sequenceId(frame) + 1, answer::encode));

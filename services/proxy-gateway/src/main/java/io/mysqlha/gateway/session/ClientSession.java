@@ -5,6 +5,7 @@ import io.mysqlha.gateway.split.CausalReads;
 import io.mysqlha.gateway.split.SessionState;
 import io.mysqlha.gateway.split.SplitRouter;
 import io.mysqlha.gateway.split.SplitSettings;
+import io.mysqlha.gateway.split.WriterPosition;
 import io.mysqlha.gateway.sql.Classifier;
 import io.mysqlha.gateway.sql.QueryDigests;
 import io.mysqlha.gateway.sql.Statement;
@@ -88,6 +89,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private String pendingSetText;
     /** The GTID of the session's last write (from the writer's session tracking), and what the reader has applied. */
     private CausalReads causal;
+    /** Global causal reads: the next read needs the writer's position; one was asked for (see awaitWriterPosition). */
+    private boolean positionDue = true;
+    private boolean positionPending;
+    private long positionStep;
+    /** The connection that answered the session's last CONNECTION_ID(): the thread a KILL by that id means. */
+    private volatile BackendSession announcedBy;
     /** The client cannot get session tracking: after its first write, it reads from the writer. */
     private boolean wroteUntracked;
     private final PreparedStatements prepared = new PreparedStatements();
@@ -137,8 +144,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         context.sessions().put(connectionId, this);
-        HandshakeV10Packet greeting = new HandshakeV10Packet(context.serverVersion().get(), connectionId, scramble,
-                Capabilities.GATEWAY, 45, ServerStatus.AUTOCOMMIT, 0, NativePassword.PLUGIN);
+        SessionContext.Flavour flavour = context.flavour().get();
+        HandshakeV10Packet greeting = new HandshakeV10Packet(flavour.serverVersion(), connectionId, scramble,
+                flavour.capabilities(), 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(),
+                NativePassword.PLUGIN);
         writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
         handshakeTimer = client.eventLoop().schedule(() -> {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
@@ -292,9 +301,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         client.read();
     }
 
-    /** The backend greeted the gateway: later clients are greeted with its version. */
-    void backendGreeted(String serverVersion) {
-        context.serverVersion().set(serverVersion);
+    /** The backend greeted the gateway: later clients are greeted as that server. */
+    void backendGreeted(HandshakeV10Packet greeting) {
+        context.flavour().set(SessionContext.Flavour.of(greeting));
     }
 
     /** The backend took the user (and the session's state): the login completes, or held statements go out. */
@@ -696,11 +705,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             held.addLast(frame);
             return null;
         }
-        if (command == Command.STMT_EXECUTE && !wroteUntracked && !tracksGtids() && p.statement != null
+        if (command == Command.STMT_EXECUTE && !wroteUntracked && untracked() && p.statement != null
                 && t == backend && p.statement.mayWrite()) {
             wroteUntracked = true;
         }
         statementTo = t;
+        if (p.statement != null && p.statement.has(Statement.F_CONNECTION_ID)) {
+            announcedBy = t;
+        }
         return prepared.mapTo(frame, command, p, t, backendId, client.alloc());
     }
 
@@ -752,11 +764,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 pendingSet = statement;
                 pendingSetText = statementText(frame);
             }
-            if (statement != null && !wroteUntracked && !tracksGtids() && statement.mayWrite()) {
+            if (statement != null && !wroteUntracked && untracked() && statement.mayWrite()) {
                 wroteUntracked = true;
             }
         }
         active = to;
+        if (statement != null && statement.has(Statement.F_CONNECTION_ID)) {
+            announcedBy = to;
+        }
         to.countStatement(route.sessionMetrics());
         ResponseTracker tracker = to.tracker();
         if (tracker.begin(command) && tracker.pending() == 1) {
@@ -878,10 +893,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             });
             return null;
         }
-        if (causal == null) {
-            return r;
+        if (positionDue && globalReads()) {
+            awaitWriterPosition();
+            return null;
         }
-        return switch (causal.beforeRead(r.isMariaDb())) {
+        BackendSession chosen = causal == null ? r : switch (causal.beforeRead(r.isMariaDb())) {
             case CausalReads.Read read -> r;
             case CausalReads.Writer writer -> backend;
             case CausalReads.Wait wait -> {
@@ -889,6 +905,70 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 yield null;
             }
         };
+        if (chosen != null) {
+            positionDue = true; // the next read arrives later: it needs the writer's position of its own
+        }
+        return chosen;
+    }
+
+    /**
+     * Global causal reads: the writer's position as of now, shared with the reads of other sessions that wait for
+     * one (see {@link WriterPosition}); then the read goes as a session's read after a write of that position would.
+     * The writer answers it when the position does not come in time.
+     */
+    private void awaitWriterPosition() {
+        if (positionPending) {
+            return;
+        }
+        positionPending = true;
+        long step = ++positionStep;
+        WriterPosition positions = route.writerPosition();
+        positions.await(new WriterPosition.Waiter() {
+            @Override
+            public void leads(WriterPosition.Round round) {
+                client.eventLoop().execute(() -> {
+                    BackendSession b = backend;
+                    if (phase == Phase.CLOSED || b == null || !b.ready()) {
+                        positions.answered(round, null);
+                        return;
+                    }
+                    b.internal(List.of(b.isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos"
+                            : "SELECT @@GLOBAL.gtid_executed"), a -> {
+                        positions.answered(round, a.ok() ? (a.value() == null ? "" : a.value()) : null);
+                        drainHeld(); // the leader's own connection is ready again
+                    });
+                });
+            }
+
+            @Override
+            public void position(String gtid) {
+                client.eventLoop().execute(() -> positionRead(step, gtid));
+            }
+        });
+        long timeout = route.split().causalTimeoutMs() + context.holdTimeoutMs();
+        client.eventLoop().schedule(() -> positionRead(step, null), timeout, TimeUnit.MILLISECONDS);
+    }
+
+    private void positionRead(long step, String gtid) {
+        if (step != positionStep || !positionPending || phase == Phase.CLOSED) {
+            return; // answered already, or a deadline of an earlier read
+        }
+        positionPending = false;
+        positionDue = false;
+        if (causal == null) {
+            causal = new CausalReads(route.split().causalTimeoutMs());
+        }
+        if (gtid == null) {
+            causal.writerOnce();
+        } else {
+            causal.wrote(gtid);
+        }
+        drainHeld();
+    }
+
+    private boolean globalReads() {
+        SplitSettings split = route.split();
+        return split != null && split.causalReads() == io.mysqlha.domain.RoutingPolicy.CausalReads.GLOBAL;
     }
 
     /**
@@ -928,9 +1008,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return causal() && b != null && b.hasSessionTrack();
     }
 
+    /** Session causal reads without the GTIDs of the session's writes: after one, the writer answers its reads. */
+    private boolean untracked() {
+        return causal() && !tracksGtids();
+    }
+
+    /** Session causal reads: each write's GTID from the writer's session tracking. */
     private boolean causal() {
         SplitSettings split = route.split();
-        return split != null && split.causalReads();
+        return split != null && split.causalReads() == io.mysqlha.domain.RoutingPolicy.CausalReads.SESSION;
     }
 
     /**
@@ -1006,11 +1092,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * What a KILL names that the gateway carries out itself: one of its sessions by the id of its greeting, or the
-     * backend thread one of its sessions of the same user holds (what {@code CONNECTION_ID()} returned to it, on
-     * whichever node answered). Null: the KILL goes to the writer as it is.
+     * What a KILL names that the gateway carries out itself: one of its sessions by the id of its greeting, or by a
+     * backend thread it holds (what {@code CONNECTION_ID()} returned to it, on whichever node answered), among the
+     * sessions of the same user on this gateway. Thread ids are counters of each node, so one id may be held on
+     * two nodes: the session whose {@code CONNECTION_ID()} was answered by that thread is the one meant; when that
+     * does not settle it, the KILL is refused. Null: the KILL goes to the writer as it is.
      */
-    private record KillTarget(Kill kill, ClientSession session, BackendSession thread, String refusal) {
+    private record KillTarget(Kill kill, ClientSession session, String refusal) {
     }
 
     private KillTarget gatewayKill(ByteBuf frame, int command) {
@@ -1028,9 +1116,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         ClientSession named = context.sessions().get(kill.id());
         if (named != null) {
-            return new KillTarget(kill, named, null, null);
+            return new KillTarget(kill, named, null);
         }
-        KillTarget found = null;
+        List<ClientSession> holders = new ArrayList<>();
+        List<ClientSession> announced = new ArrayList<>();
+        List<String> nodes = new ArrayList<>();
         for (ClientSession other : context.sessions().values()) {
             HandshakeResponse41Packet h = other.handshake;
             if (h == null || !h.username().equals(handshake.username())
@@ -1038,18 +1128,25 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 continue;
             }
             for (BackendSession b : new BackendSession[] {other.backend, other.reader}) {
-                if (b == null || b.threadId() != kill.id() || !b.ready()) {
-                    continue;
+                if (b != null && b.threadId() == kill.id()) {
+                    if (!holders.contains(other)) {
+                        holders.add(other);
+                    }
+                    nodes.add(b.node());
+                    if (other.announcedBy == b) {
+                        announced.add(other);
+                    }
                 }
-                if (found != null && found.thread() != b) {
-                    return new KillTarget(kill, null, null, "thread " + kill.id() + " is held by sessions on "
-                            + address(found.thread().target()) + " and " + address(b.target())
-                            + "; KILL by the id of the session's greeting instead");
-                }
-                found = new KillTarget(kill, other, b, null);
             }
         }
-        return found;
+        if (holders.size() == 1) {
+            return new KillTarget(kill, holders.getFirst(), null);
+        }
+        if (announced.size() == 1) {
+            return new KillTarget(kill, announced.getFirst(), null);
+        }
+        return holders.isEmpty() ? null : new KillTarget(kill, null, kill.id() + " (held by sessions on "
+                + String.join(" and ", nodes) + "; KILL by the id of the session's greeting instead)");
     }
 
     /**
@@ -1070,8 +1167,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     capabilities)));
             return null;
         }
-        BackendSession running = kill.thread() != null ? kill.thread()
-                : target.active != null ? target.active : target.backend;
+        BackendSession running = target.active != null ? target.active : target.backend;
         if (running == null || !running.ready()) {
             writeAndFlush(Packets.frame(client.alloc(), 1, p -> OkPacket.of(statusFlags).encode(p,
                     capabilities)));

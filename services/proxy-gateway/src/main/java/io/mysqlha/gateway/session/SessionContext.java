@@ -6,13 +6,32 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * What every session of a gateway shares: the users, the version string it greets with (the last one a backend
+ * What every session of a gateway shares: the users, the server it greets clients as (the last one a backend
  * greeted the gateway with, so clients see the server they really talk to), its connection ids and timeouts.
  */
-public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> serverVersion, AtomicLong ids,
+public record SessionContext(Supplier<AppUsers> users, AtomicReference<Flavour> flavour, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
                              RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
                              int idleReleaseMs) {
+
+    /**
+     * What the gateway greets clients as: a backend's version string and, for MariaDB, the extended capabilities
+     * (of those the gateway carries) it offered.
+     */
+    public record Flavour(String serverVersion, boolean mariadb, int mariadbCapabilities) {
+        public static Flavour of(io.mysqlha.protocol.HandshakeV10Packet greeting) {
+            boolean mariadb = !io.mysqlha.protocol.Capabilities.has(greeting.capabilities(),
+                    io.mysqlha.protocol.Capabilities.LONG_PASSWORD);
+            return new Flavour(greeting.serverVersion(), mariadb, mariadb ? greeting.mariadbCapabilities()
+                    & io.mysqlha.protocol.Capabilities.MARIADB_GATEWAY : 0);
+        }
+
+        /** The greeting's capabilities: MariaDB's clear CLIENT_MYSQL, which its clients read as "a MariaDB server". */
+        public int capabilities() {
+            int caps = io.mysqlha.protocol.Capabilities.GATEWAY;
+            return mariadb ? caps & ~io.mysqlha.protocol.Capabilities.LONG_PASSWORD : caps;
+        }
+    }
 
     /**
      * Gateway connection ids start high and at random, so a KILL by id is told apart from a backend's own thread
@@ -44,6 +63,9 @@ public record SessionContext(Supplier<AppUsers> users, AtomicReference<String> s
 
         /** How the read/write listener splits reads off to readers; null when it does not (read-only listeners). */
         io.mysqlha.gateway.split.SplitSettings split();
+
+        /** With global causal reads: the writer's position, read once for the reads of every session that wait. */
+        io.mysqlha.gateway.split.WriterPosition writerPosition();
 
         /** With splitting: a reader chosen by weight for a session's reads, or null when none reads now. */
         InetSocketAddress readerBackend();

@@ -36,14 +36,24 @@ public final class CausalReads {
     private String readerHas;
     private String missed;
     private boolean missedNotSent;
+    private boolean writerOnce;
 
     public CausalReads(long timeoutMs) {
         this.timeoutMs = timeoutMs;
     }
 
-    /** The writer reported the GTID of a write of this session. */
+    /**
+     * What the next reads must see: the GTID of a write of this session (session causal reads), or the writer's
+     * position when a read arrived (global). Empty: nothing (a writer that never wrote).
+     */
     public void wrote(String gtid) {
-        lastWrite = gtid;
+        String g = gtid.replaceAll("\\s+", ""); // MySQL's gtid_executed breaks its lines after commas
+        lastWrite = g.isEmpty() ? null : g;
+    }
+
+    /** The writer's position could not be learnt: the writer answers the next read. */
+    public void writerOnce() {
+        writerOnce = true;
     }
 
     /** The session reads from another reader now: nothing is known of what it applied. */
@@ -52,6 +62,10 @@ public final class CausalReads {
     }
 
     public Next beforeRead(boolean mariaDb) {
+        if (writerOnce) {
+            writerOnce = false;
+            return WRITER;
+        }
         if (lastWrite == null || lastWrite.equals(readerHas)) {
             return READ;
         }

@@ -7,19 +7,21 @@ import java.util.Set;
 /**
  * How a cluster's read/write listener splits, from its spec's routing policy.
  *
- * @param causalReads      after a session writes, replicas answer its reads only once they applied that write
+ * @param causalReads      what a read must see: the writer's position when it arrived (GLOBAL), the session's last
+ *                         write (SESSION), or nothing in particular (NONE)
  * @param causalTimeoutMs  how long a read waits for that before the writer answers it
  * @param carried          session variables, beyond {@link SplitRouter#CARRIED}, that backends are given
  * @param rules            the spec's query rules
  */
-public record SplitSettings(boolean causalReads, long causalTimeoutMs, Set<String> carried, QueryRules rules) {
+public record SplitSettings(RoutingPolicy.CausalReads causalReads, long causalTimeoutMs, Set<String> carried,
+                            QueryRules rules) {
 
     /** Null when the policy does not split (everything goes to the writer). */
     public static SplitSettings of(RoutingPolicy p) {
         if (!p.readWriteSplit()) {
             return null;
         }
-        return new SplitSettings(p.causalReads() == RoutingPolicy.CausalReads.SESSION, p.causalReadTimeoutMs(),
+        return new SplitSettings(p.causalReads(), p.causalReadTimeoutMs(),
                 Set.copyOf(p.sessionVariables()), p.queryRules().isEmpty() ? QueryRules.NONE
                 : new QueryRules(p.queryRules()));
     }

@@ -269,6 +269,9 @@ public final class Classifier {
         if (lex.is("found_rows")) {
             return F_FOUND_ROWS;
         }
+        if (lex.is("connection_id")) {
+            return Statement.F_CONNECTION_ID;
+        }
         if (lex.is("last_insert_id")) {
             return F_LAST_INSERT_ID;
         }

@@ -33,6 +33,8 @@ public record Statement(StatementKind kind, int flags, String detail) {
     public static final int F_GLOBAL = 1 << 10;
     /** About the server itself or its replication (SHOW MASTER STATUS, SHOW PROCESSLIST...): the writer answers. */
     public static final int F_SERVER_STATE = 1 << 11;
+    /** CONNECTION_ID(): the thread id of whichever connection answers, which a later KILL may name. */
+    public static final int F_CONNECTION_ID = 1 << 12;
 
     public boolean has(int flag) {
         return (flags & flag) != 0;
