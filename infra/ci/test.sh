@@ -7,7 +7,8 @@ source "$(dirname "$0")/../lib/common.sh"
 ROOT=$(project_root)
 find_jdk
 echo "JDK: $JAVA_HOME ($(java_major "$JAVA_HOME/bin/java"))"
-ensure_packages "${MYSQLHA_PACKAGES[@]}"
+ensure_packages "${MYSQLHA_PACKAGES[@]}" "${MYSQLHA_TEST_PACKAGES[@]}"
+command -v npm > /dev/null || ensure_packages nodejs npm
 cd "$ROOT"
 # what users deploy (compose, Kubernetes, Prometheus rules, the dashboard, Dockerfiles): static checks, seconds
 bash infra/ci/check-deploy.sh

@@ -2,6 +2,8 @@
 # shellcheck shell=bash
 
 MYSQLHA_PACKAGES=(mariadb-server mariadb-client mariadb-backup galera-4 rsync curl procps sysbench haproxy)
+# What the tests add: the driver matrix's clients beyond the JVM (Python, Go; Node.js's mysql2 comes from npm)
+MYSQLHA_TEST_PACKAGES=(python3-pymysql python3-mysqldb golang-go golang-github-go-sql-driver-mysql-dev)
 
 die() { echo "error: $*" >&2; exit 1; }
 

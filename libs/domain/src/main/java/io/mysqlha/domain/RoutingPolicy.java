@@ -47,7 +47,7 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
         maxTransactionsBehind = maxTransactionsBehind == null ? 100L : maxTransactionsBehind;
         maxReplicationLagMs = maxReplicationLagMs == null ? 10_000L : maxReplicationLagMs;
         readWriteSplit = readWriteSplit == null || readWriteSplit;
-        causalReads = causalReads == null ? CausalReads.GLOBAL : causalReads;
+        causalReads = causalReads == null ? CausalReads.SESSION : causalReads;
         causalReadTimeoutMs = causalReadTimeoutMs == null ? 50L : causalReadTimeoutMs;
         sessionVariables = sessionVariables == null ? java.util.List.of()
                 : sessionVariables.stream().map(v -> v == null ? null : v.toLowerCase(java.util.Locale.ROOT)).toList();

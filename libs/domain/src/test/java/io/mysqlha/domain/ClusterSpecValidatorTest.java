@@ -62,7 +62,7 @@ class ClusterSpecValidatorTest {
         assertEquals(List.of("routing.causal_read_timeout_ms", "routing.session_variables[1]",
                 "routing.query_rules[1].destination", "routing.query_rules[2]", "routing.query_rules[3].match_pattern",
                 "routing.query_rules[3].match_digest", "routing.query_rules[4]"), fields);
-        assertEquals(RoutingPolicy.CausalReads.GLOBAL, routing.causalReads(), "global causal reads by default");
+        assertEquals(RoutingPolicy.CausalReads.SESSION, routing.causalReads(), "session causal reads by default");
         assertEquals(50L, RoutingPolicy.DEFAULTS.causalReadTimeoutMs());
     }
 

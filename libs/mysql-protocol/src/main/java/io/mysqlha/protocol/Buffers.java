@@ -73,6 +73,32 @@ public final class Buffers {
     }
 
     /** string&lt;NUL&gt;; refuses a missing terminator. */
+    /** Connection attributes (MySQL docs: HandshakeResponse41's key-values): a length, then key and value pairs. */
+    public static java.util.Map<String, String> readAttributes(ByteBuf b) {
+        long total = readLenenc(b);
+        need(b, (int) total, "connection attributes");
+        ByteBuf kv = b.readSlice((int) total);
+        java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        while (kv.isReadable()) {
+            attributes.put(readLenencString(kv), readLenencString(kv));
+        }
+        return attributes;
+    }
+
+    public static void writeAttributes(ByteBuf b, java.util.Map<String, String> attributes) {
+        ByteBuf kv = b.alloc().buffer();
+        try {
+            attributes.forEach((k, v) -> {
+                writeLenencString(kv, k);
+                writeLenencString(kv, v);
+            });
+            writeLenenc(b, kv.readableBytes());
+            b.writeBytes(kv);
+        } finally {
+            kv.release();
+        }
+    }
+
     public static byte[] readNulBytes(ByteBuf b) {
         int end = b.indexOf(b.readerIndex(), b.writerIndex(), (byte) 0);
         if (end < 0) {

@@ -61,6 +61,9 @@ public final class Capabilities {
      */
     public static final int MARIADB_GATEWAY = MARIADB_STMT_BULK_OPERATIONS | MARIADB_EXTENDED_METADATA;
 
+    /** Flags that change how every packet after the handshake is framed (the compressed protocol). */
+    public static final int FRAMING = COMPRESS | ZSTD_COMPRESSION;
+
     /** Flags that change the bytes of results: a backend without one the client negotiated cannot serve it. */
     public static final int RESULT_FORMAT = PROTOCOL_41 | SESSION_TRACK | DEPRECATE_EOF | MULTI_RESULTS
             | PS_MULTI_RESULTS;
@@ -70,6 +73,26 @@ public final class Capabilities {
 
     public static boolean has(int flags, int flag) {
         return (flags & flag) != 0;
+    }
+
+    private static final String[] NAMES = {"CLIENT_LONG_PASSWORD", "CLIENT_FOUND_ROWS", "CLIENT_LONG_FLAG",
+        "CLIENT_CONNECT_WITH_DB", "CLIENT_NO_SCHEMA", "CLIENT_COMPRESS", "CLIENT_ODBC", "CLIENT_LOCAL_FILES",
+        "CLIENT_IGNORE_SPACE", "CLIENT_PROTOCOL_41", "CLIENT_INTERACTIVE", "CLIENT_SSL", "CLIENT_IGNORE_SIGPIPE",
+        "CLIENT_TRANSACTIONS", "CLIENT_RESERVED", "CLIENT_SECURE_CONNECTION", "CLIENT_MULTI_STATEMENTS",
+        "CLIENT_MULTI_RESULTS", "CLIENT_PS_MULTI_RESULTS", "CLIENT_PLUGIN_AUTH", "CLIENT_CONNECT_ATTRS",
+        "CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA", "CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS", "CLIENT_SESSION_TRACK",
+        "CLIENT_DEPRECATE_EOF", "CLIENT_OPTIONAL_RESULTSET_METADATA", "CLIENT_ZSTD_COMPRESSION_ALGORITHM",
+        "CLIENT_QUERY_ATTRIBUTES"};
+
+    /** The flags' names as the MySQL docs spell them, comma-separated ("CLIENT_COMPRESS"). */
+    public static String names(int flags) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int bit = 0; bit < 32; bit++) {
+            if (has(flags, 1 << bit)) {
+                names.add(bit < NAMES.length ? NAMES[bit] : "capability bit " + bit);
+            }
+        }
+        return String.join(", ", names);
     }
 
     /** The MariaDB extended capabilities a greeting or handshake response speaks of: none with CLIENT_MYSQL set. */

@@ -43,15 +43,8 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
                 ? Buffers.readNulString(b) : null;
         String plugin = Capabilities.has(caps, Capabilities.PLUGIN_AUTH) && b.isReadable()
                 ? Buffers.readNulString(b) : null;
-        Map<String, String> attrs = new LinkedHashMap<>();
-        if (Capabilities.has(caps, Capabilities.CONNECT_ATTRS) && b.isReadable()) {
-            long total = Buffers.readLenenc(b);
-            Buffers.need(b, (int) total, "connection attributes");
-            ByteBuf kv = b.readSlice((int) total);
-            while (kv.isReadable()) {
-                attrs.put(Buffers.readLenencString(kv), Buffers.readLenencString(kv));
-            }
-        }
+        Map<String, String> attrs = Capabilities.has(caps, Capabilities.CONNECT_ATTRS) && b.isReadable()
+                ? Buffers.readAttributes(b) : new LinkedHashMap<>();
         return new HandshakeResponse41Packet(caps, maxPacket, charset, mariadb, user, auth == null ? new byte[0] : auth,
                 db, plugin, attrs);
     }
@@ -75,17 +68,7 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
             Buffers.writeNulString(b, authPluginName == null ? "" : authPluginName);
         }
         if (Capabilities.has(capabilities, Capabilities.CONNECT_ATTRS)) {
-            ByteBuf kv = b.alloc().buffer();
-            try {
-                attributes.forEach((k, v) -> {
-                    Buffers.writeLenencString(kv, k);
-                    Buffers.writeLenencString(kv, v);
-                });
-                Buffers.writeLenenc(b, kv.readableBytes());
-                b.writeBytes(kv);
-            } finally {
-                kv.release();
-            }
+            Buffers.writeAttributes(b, attributes);
         }
     }
 

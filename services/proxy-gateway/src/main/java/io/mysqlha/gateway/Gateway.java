@@ -133,6 +133,8 @@ public class Gateway {
                     } else {
                         splits.put(s.clusterId(), split);
                     }
+                    positions.computeIfAbsent(s.clusterId(),
+                            c -> new io.mysqlha.gateway.split.WriterPosition(config.causalPositionReads()));
                     for (ListenerSpec l : s.listeners()) {
                         Listener listener = new Listener(s.clusterId(), l.name(), l.role(), l.bind(), l.port(),
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),

@@ -53,6 +53,15 @@ public interface GatewayConfig {
     @Min(0) @Max(86_400_000)
     int idleBackendReleaseMs();
 
+    /**
+     * Global causal reads: how many reads of a cluster writer's position may be under way at once, each shared by
+     * the reads that arrived before it was sent. 1 asks the writer least; more lets a read wait less for a round to
+     * start.
+     */
+    @WithDefault("2")
+    @Min(1) @Max(64)
+    int causalPositionReads();
+
     /** Netty event loop threads; 0 means one per core. */
     @WithDefault("0")
     @Min(0) @Max(256)

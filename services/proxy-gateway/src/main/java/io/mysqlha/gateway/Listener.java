@@ -67,9 +67,7 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
 
     @Override
     public io.mysqlha.gateway.split.WriterPosition writerPosition() {
-        // given up after a second unanswered: far longer than the one-row read it stands for
-        return positions.computeIfAbsent(clusterId, c -> new io.mysqlha.gateway.split.WriterPosition(
-                System::currentTimeMillis, 1_000));
+        return positions.get(clusterId); // made with the listener (Gateway)
     }
 
     @Override

@@ -24,8 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * The driver matrix: every program of {@link JdbcCases}, with each JDBC driver (MySQL Connector/J and MariaDB
  * Connector/J, text and server-side prepared statements), runs directly against the primary, then through the
- * gateway's pass-through read/write listener and through the splitting one (the default configuration: split on,
- * causal reads). What each run observed must be the same; a case that differs fails with both transcripts.
+ * gateway's pass-through read/write listener, the splitting one (the default configuration: split on, session causal
+ * reads) and a splitting one with global causal reads. What each run observed must be the same; a case that differs
+ * fails with both transcripts. The one difference by design: with session causal reads, a read of another
+ * connection's write may be stale, so those cases are not compared there (and say so).
  */
 @QuarkusTest
 @WithTestResource(GatewayTestInfra.class)
@@ -36,8 +38,11 @@ class DriverMatrixIT {
             Properties p = new Properties();
             p.setProperty("user", "app");
             p.setProperty("password", "app");
-            String url = scheme + "://127.0.0.1:" + port + "/app?" + options + (more.isEmpty() ? "" : "&" + more);
-            return driver.connect(url, p);
+            return driver.connect(url(port, more), p);
+        }
+
+        String url(int port, String more) {
+            return scheme + "://127.0.0.1:" + port + "/app?" + options + (more.isEmpty() ? "" : "&" + more);
         }
     }
 
@@ -86,8 +91,17 @@ class DriverMatrixIT {
                     String expected = run(client, c, direct);
                     assertSame(client, c, "directly", expected, "through the pass-through listener",
                             run(client, c, GatewayTestInfra.rwPort));
-                    assertSame(client, c, "directly", expected, "through the splitting listener",
-                            run(client, c, GatewayTestInfra.splitPort));
+                    String split = run(client, c, GatewayTestInfra.splitPort);
+                    if (c.acrossConnections()) {
+                        // by design (docs/gateway-compatibility.md): session causal reads do not wait for another
+                        // connection's writes, so whether such a read is stale is a race; global ones must not be
+                        System.out.printf("not compared through the splitting listener (session causal reads): %s,"
+                                + " %s reads another connection's writes%n", client.name(), c.name());
+                    } else {
+                        assertSame(client, c, "directly", expected, "through the splitting listener", split);
+                    }
+                    assertSame(client, c, "directly", expected, "through the splitting listener with global causal"
+                            + " reads", run(client, c, GatewayTestInfra.globalSplitPort));
                 }));
             }
         }
@@ -103,7 +117,7 @@ class DriverMatrixIT {
     /** One run of a case on a fresh connection; what it observed, or the exception that ended it. */
     private static String run(Client client, JdbcCases.Case c, int port) throws Exception {
         Transcript out = new Transcript();
-        List<Connection> opened = new ArrayList<>();
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
             Connection first = client.connect(port, c.options());
             opened.add(first);
@@ -130,14 +144,29 @@ class DriverMatrixIT {
                 public boolean mysqlDriver() {
                     return client.mysql();
                 }
+
+                @Override
+                public javax.sql.DataSource pool(int size) {
+                    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+                    config.setJdbcUrl(client.url(port, c.options()));
+                    config.setDriverClassName(client.driver().getClass().getName());
+                    config.setUsername("app");
+                    config.setPassword("app");
+                    config.setMaximumPoolSize(size);
+                    config.setMinimumIdle(size);
+                    config.setPoolName("matrix-" + port);
+                    com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config);
+                    opened.add(pool);
+                    return pool;
+                }
             }, out);
         } catch (SQLException e) {
             out.error("ended by", e);
         } finally {
-            for (Connection o : opened) {
+            for (AutoCloseable o : opened) {
                 try {
                     o.close();
-                } catch (SQLException e) {
+                } catch (Exception e) {
                     // closed by the case (killed) or by the server: nothing more to observe
                 }
             }

@@ -113,12 +113,12 @@ class GatewaySplitIT {
 
     @Test
     void aSessionAlwaysReadsItsOwnWriteEvenWhileReplicasLag() throws Exception {
-        readsOwnWritesWhileReplicasLag(GatewayTestInfra.splitPort, GatewayTestInfra.SPLIT, "global");
+        readsOwnWritesWhileReplicasLag(GatewayTestInfra.splitPort, GatewayTestInfra.SPLIT, "session");
     }
 
     @Test
-    void aSessionReadsItsOwnWriteWithSessionCausalReadsToo() throws Exception {
-        readsOwnWritesWhileReplicasLag(GatewayTestInfra.sessionSplitPort, GatewayTestInfra.SESSION_SPLIT, "session");
+    void aSessionReadsItsOwnWriteWithGlobalCausalReadsToo() throws Exception {
+        readsOwnWritesWhileReplicasLag(GatewayTestInfra.globalSplitPort, GatewayTestInfra.GLOBAL_SPLIT, "global");
     }
 
     private static void readsOwnWritesWhileReplicasLag(int port, String cluster, String mode) throws Exception {

@@ -49,11 +49,11 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** Short, so that sessions of every test here are released and reopened whenever they pause. */
     static final int IDLE_RELEASE_MS = 1_500;
     static final String CLUSTER = "gw-" + UUID.randomUUID().toString().substring(0, 8);
-    /** A second cluster over the same nodes whose read/write listener splits (causal reads, one query rule). */
+    /** A second cluster over the same nodes whose read/write listener splits (the default: session causal reads). */
     static final String SPLIT = "split-" + UUID.randomUUID().toString().substring(0, 8);
-    /** A third over the same nodes whose read/write listener splits with session causal reads (not the default). */
-    static final String SESSION_SPLIT = "session-" + UUID.randomUUID().toString().substring(0, 8);
-    static int sessionSplitPort;
+    /** A third over the same nodes whose read/write listener splits with global causal reads (not the default). */
+    static final String GLOBAL_SPLIT = "global-" + UUID.randomUUID().toString().substring(0, 8);
+    static int globalSplitPort;
     static int rwPort;
     static int roPort;
     static int splitPort;
@@ -65,7 +65,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         rwPort = FreePorts.next();
         roPort = FreePorts.next();
         splitPort = FreePorts.next();
-        sessionSplitPort = FreePorts.next();
+        globalSplitPort = FreePorts.next();
         Path secrets = SharedInfra.dir("gateway-secrets");
         try {
             Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
@@ -84,10 +84,10 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                             true))), null,
                     List.of(new ListenerSpec("split", "127.0.0.1", splitPort, ListenerRole.READ_WRITE, 64)),
                     null, null, null);
-            ClusterSpec sessionSplit = new ClusterSpec(SESSION_SPLIT, base.kind(), base.nodes(),
+            ClusterSpec globalSplit = new ClusterSpec(GLOBAL_SPLIT, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, true,
-                            io.mysqlha.domain.RoutingPolicy.CausalReads.SESSION, null, null, null), null,
-                    List.of(new ListenerSpec("session", "127.0.0.1", sessionSplitPort, ListenerRole.READ_WRITE, 16)),
+                            io.mysqlha.domain.RoutingPolicy.CausalReads.GLOBAL, null, null, null), null,
+                    List.of(new ListenerSpec("global", "127.0.0.1", globalSplitPort, ListenerRole.READ_WRITE, 64)),
                     null, null, null);
             String bootstrap = SharedInfra.kafka().bootstrapServers();
             try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -99,12 +99,12 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                         Clock.systemUTC());
                 applier.apply(spec, reader, producer, Duration.ofSeconds(30));
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
-                applier.apply(sessionSplit, reader, producer, Duration.ofSeconds(30));
+                applier.apply(globalSplit, reader, producer, Duration.ofSeconds(30));
             }
             route(t.primary(), List.of(t.replicas().getFirst()));
             routeSplit(t.primary(), t.replicas());
-            publish(SESSION_SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
-                    SESSION_SPLIT, Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(t.primary())),
+            publish(GLOBAL_SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
+                    GLOBAL_SPLIT, Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(t.primary())),
                     t.replicas().stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(), "test"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -164,7 +164,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
 
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
-        for (int port : new int[] {rwPort, roPort, splitPort, sessionSplitPort}) {
+        for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

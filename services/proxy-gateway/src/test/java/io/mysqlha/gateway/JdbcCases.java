@@ -35,6 +35,9 @@ final class JdbcCases {
         void awaitRunning(String marker);
 
         boolean mysqlDriver();
+
+        /** A HikariCP pool of this many connections like the case's own (closed after the case). */
+        javax.sql.DataSource pool(int size);
     }
 
     interface Body {
@@ -42,6 +45,11 @@ final class JdbcCases {
     }
 
     record Case(String name, String options, Body body) {
+        /** Whether it reads another connection's writes: session causal reads may answer it stale, by design. */
+        boolean acrossConnections() {
+            return name.endsWith("(across connections)");
+        }
+
         @Override
         public String toString() {
             return name;
@@ -649,7 +657,7 @@ final class JdbcCases {
                 query(s.c(), out, "SELECT SQL_CALC_FOUND_ROWS seq FROM seq_1_to_30 LIMIT 2");
                 query(s.c(), out, "SELECT FOUND_ROWS()");
             }),
-            of("read your own write from another connection", (s, out) -> {
+            of("a commit read at once on another connection (across connections)", (s, out) -> {
                 table(s.c(), "m_ryw", KV);
                 try (Connection other = s.open("")) {
                     for (int i = 0; i < 20; i++) {
@@ -673,12 +681,57 @@ final class JdbcCases {
                 query(s.c(), out, "SELECT @kept");
                 query(s.c(), out, "SELECT COUNT(*) FROM m_reset");
             }),
+            of("change user (COM_CHANGE_USER)", (s, out) -> {
+                if (!s.mysqlDriver()) {
+                    out.line("MariaDB Connector/J has no change-user call");
+                    return;
+                }
+                exec(s.c(), "SET @kept = 1", "USE mysql");
+                var mysql = s.c().unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+                mysql.changeUser("admin", "admin");
+                query(s.c(), out, "SELECT CURRENT_USER(), @kept, DATABASE()");
+                out.attempt("wrong password", () -> mysql.changeUser("app", "not-the-password"));
+                out.line("closed after a refused change", s.c().isClosed() || !s.c().isValid(5));
+                try (Connection again = s.open("")) {
+                    var m = again.unwrap(com.mysql.cj.jdbc.JdbcConnection.class);
+                    m.changeUser("admin", "admin");
+                    m.changeUser("app", "app");
+                    query(again, out, "SELECT CURRENT_USER(), DATABASE()");
+                }
+            }),
             of("a long statement", (s, out) -> {
                 StringBuilder in = new StringBuilder("SELECT COUNT(*) FROM seq_1_to_100000 WHERE seq IN (0");
                 for (int i = 1; i < 20_000; i++) {
                     in.append(',').append(i * 3);
                 }
                 query(s.c(), out, in.append(")").toString());
+            }),
+            of("a pool returning and reusing connections", (s, out) -> {
+                table(s.c(), "m_pool", KV);
+                javax.sql.DataSource pool = s.pool(2);
+                for (int i = 0; i < 12; i++) {
+                    try (Connection c = pool.getConnection()) {
+                        // what the next borrower finds: the pool put the previous one's changes back
+                        out.line("borrowed", c.getAutoCommit(), c.getTransactionIsolation(), c.isReadOnly(),
+                                c.getCatalog());
+                        query(c, out, "SELECT @@autocommit, @@tx_isolation, DATABASE(), COUNT(*) FROM app.m_pool");
+                        c.setAutoCommit(i % 2 == 0);
+                        c.setTransactionIsolation(i % 3 == 0 ? Connection.TRANSACTION_READ_COMMITTED
+                                : Connection.TRANSACTION_SERIALIZABLE);
+                        if (i % 4 == 1) {
+                            c.setCatalog("mysql");
+                        }
+                        update(c, out, "INSERT INTO app.m_pool (k, v) VALUES (" + i + ", 'p')");
+                        if (!c.getAutoCommit()) {
+                            if (i % 3 == 0) {
+                                c.rollback();
+                            } else {
+                                c.commit();
+                            }
+                        }
+                    }
+                }
+                query(s.c(), out, "SELECT k FROM m_pool ORDER BY k");
             }),
             of("prepared statement reuse and NULLs", (s, out) -> {
                 table(s.c(), "m_reuse", KV);

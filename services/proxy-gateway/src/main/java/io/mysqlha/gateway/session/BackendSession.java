@@ -369,6 +369,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         return new Answer(true, io.mysqlha.protocol.Buffers.readLenencString(rowPayload), null);
     }
 
+    /** Whether the gateway asked it to report each write's GTID in its OK packets (session causal reads). */
+    boolean tracksGtids() {
+        return trackGtids && hasSessionTrack();
+    }
+
     /** Whether OK packets from it carry session state (the client's or the gateway's SESSION_TRACK). */
     boolean hasSessionTrack() {
         return Capabilities.has(capabilities, Capabilities.SESSION_TRACK);

@@ -3,6 +3,7 @@ package io.mysqlha.gateway.session;
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.AuthSwitchResponsePacket;
 import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ComChangeUserPacket;
 import io.mysqlha.protocol.ErrPacket;
 import io.mysqlha.protocol.Frames;
 import io.mysqlha.protocol.HandshakeResponse41Packet;
@@ -79,6 +80,31 @@ final class ClientLogin {
                     + " without it (terminate TLS in front of the gateway)", false);
         }
         handshake = HandshakeResponse41Packet.decode(payload);
+        int unoffered = handshake.capabilities() & Capabilities.FRAMING & ~Capabilities.GATEWAY;
+        if (unoffered != 0) {
+            // its next packets would be framed in a way the gateway cannot read: refused before they come
+            return new Refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: the client asked for "
+                    + Capabilities.names(unoffered) + ", which the mysqlha gateway did not offer; connect without"
+                    + " compression", false);
+        }
+        return authenticate();
+    }
+
+    /**
+     * COM_CHANGE_USER (its sequence id 0): the same checks as a login, for the user, schema, character set and
+     * attributes it names, against the scramble of the connection's greeting (as a server does), its answer packet
+     * 1 (or 3 after an auth switch). {@code current}: the session's login, whose capabilities stay.
+     */
+    Step changeUser(ComChangeUserPacket p, HandshakeResponse41Packet current) {
+        handshake = new HandshakeResponse41Packet(current.capabilities(), current.maxPacketSize(),
+                p.characterSet() == 0 ? current.characterSet() : p.characterSet(), current.mariadbCapabilities(),
+                p.user(), p.authResponse(), p.database(), p.authPluginName(),
+                p.attributes().isEmpty() ? current.attributes() : p.attributes());
+        nextSeq = 1;
+        return authenticate();
+    }
+
+    private Step authenticate() {
         var known = users.hash(handshake.username());
         if (known.isEmpty()) {
             return denied();

@@ -11,6 +11,7 @@ import io.mysqlha.gateway.sql.QueryDigests;
 import io.mysqlha.gateway.sql.Statement;
 import io.mysqlha.gateway.sql.StatementKind;
 import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ComChangeUserPacket;
 import io.mysqlha.protocol.Command;
 import io.mysqlha.protocol.ErrPacket;
 import io.mysqlha.protocol.Frames;
@@ -92,7 +93,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** Global causal reads: the next read needs the writer's position; one was asked for (see awaitWriterPosition). */
     private boolean positionDue = true;
     private boolean positionPending;
-    private long positionStep;
+    /** The client set session tracking of GTIDs itself: the gateway's entries in OK packets are its too. */
+    private boolean clientTracksGtids;
     /** The connection that answered the session's last CONNECTION_ID(): the thread a KILL by that id means. */
     private volatile BackendSession announcedBy;
     /** The client cannot get session tracking: after its first write, it reads from the writer. */
@@ -188,7 +190,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (login == null) {
             login = new ClientLogin(scramble, context.users().get(), host());
         }
-        switch (login.onFrame(frame)) {
+        loginStep(login.onFrame(frame));
+    }
+
+    private void loginStep(ClientLogin.Step step) {
+        switch (step) {
             case ClientLogin.Reply r -> {
                 phase = Phase.AUTH_SWITCH;
                 nextSeq = r.seq() + 1;
@@ -214,6 +220,41 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 acquire();
             }
         }
+    }
+
+    /**
+     * COM_CHANGE_USER: the new user logs in as at the start (an auth switch if its plugin is another), then the
+     * session starts afresh: its backend connections go (an open transaction rolls back, as on the server), its
+     * state and prepared statements are forgotten, and a new backend connection logs in as the new user before the
+     * client hears OK. A refused user gets the server's 1045 and the connection closes.
+     */
+    private void changeUser(ByteBuf frame) {
+        ComChangeUserPacket request;
+        try {
+            request = ComChangeUserPacket.decode(frame.slice(frame.readerIndex() + Frames.HEADER,
+                    Frames.payloadLength(frame)), capabilities);
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+            refuse(1, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: a COM_CHANGE_USER the gateway cannot"
+                    + " read (" + e.getMessage() + ")");
+            return;
+        } finally {
+            frame.release();
+        }
+        BackendSession old = backend;
+        backend = null;
+        active = null;
+        if (old != null) {
+            prepared.forget(old);
+            old.close();
+        }
+        resetSession();
+        causal = null;
+        positionDue = true;
+        wroteUntracked = false;
+        announcedBy = null;
+        statusFlags = ServerStatus.AUTOCOMMIT;
+        login = new ClientLogin(scramble, context.users().get(), host());
+        loginStep(login.changeUser(request, handshake));
     }
 
     // --- getting a backend: at login, after a node was lost, or when the topology moved between statements ---
@@ -536,7 +577,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 frame.release();
                 close();
             }
-            case Command.BINLOG_DUMP, Command.BINLOG_DUMP_GTID, Command.CHANGE_USER, 0x0b, 0x10, 0x13, 0x14, 0x15,
+            case Command.CHANGE_USER -> {
+                if (on.tracker().busy()) {
+                    held.addLast(frame); // after the answers still coming
+                    return;
+                }
+                changeUser(frame);
+            }
+            case Command.BINLOG_DUMP, Command.BINLOG_DUMP_GTID, 0x0b, 0x10, 0x13, 0x14, 0x15,
                  -1 -> unsupported(frame, command);
             default -> {
                 if (command > Command.RESET_CONNECTION && command != Command.STMT_BULK_EXECUTE) {
@@ -917,41 +965,57 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * The writer answers it when the position does not come in time.
      */
     private void awaitWriterPosition() {
-        if (positionPending) {
-            return;
+        if (!positionPending) {
+            positionPending = true;
+            route.writerPosition().await(positionWaiter);
         }
-        positionPending = true;
-        long step = ++positionStep;
-        WriterPosition positions = route.writerPosition();
-        positions.await(new WriterPosition.Waiter() {
-            @Override
-            public void leads(WriterPosition.Round round) {
-                client.eventLoop().execute(() -> {
-                    BackendSession b = backend;
-                    if (phase == Phase.CLOSED || b == null || !b.ready()) {
-                        positions.answered(round, null);
-                        return;
-                    }
-                    b.internal(List.of(b.isMariaDb() ? "SELECT @@GLOBAL.gtid_binlog_pos"
-                            : "SELECT @@GLOBAL.gtid_executed"), a -> {
-                        positions.answered(round, a.ok() ? (a.value() == null ? "" : a.value()) : null);
-                        drainHeld(); // the leader's own connection is ready again
-                    });
-                });
-            }
-
-            @Override
-            public void position(String gtid) {
-                client.eventLoop().execute(() -> positionRead(step, gtid));
-            }
-        });
-        long timeout = route.split().causalTimeoutMs() + context.holdTimeoutMs();
-        client.eventLoop().schedule(() -> positionRead(step, null), timeout, TimeUnit.MILLISECONDS);
     }
 
-    private void positionRead(long step, String gtid) {
-        if (step != positionStep || !positionPending || phase == Phase.CLOSED) {
-            return; // answered already, or a deadline of an earlier read
+    /** The session's place in {@link WriterPosition}'s rounds: one read of it waits at a time. */
+    private final WriterPosition.Waiter positionWaiter = new WriterPosition.Waiter() {
+        @Override
+        public void leads(WriterPosition.Round round) {
+            if (client.eventLoop().inEventLoop()) {
+                readPosition(round);
+            } else {
+                client.eventLoop().execute(() -> readPosition(round));
+            }
+        }
+
+        @Override
+        public void position(String gtid) {
+            if (client.eventLoop().inEventLoop()) {
+                positionRead(gtid);
+            } else {
+                client.eventLoop().execute(() -> positionRead(gtid));
+            }
+        }
+    };
+
+    /** This session leads a round: it reads the writer's position on its own writer connection. */
+    private void readPosition(WriterPosition.Round round) {
+        WriterPosition positions = route.writerPosition();
+        BackendSession b = backend;
+        if (phase == Phase.CLOSED || b == null || !b.ready() || route.split() == null) {
+            positions.answered(round, null);
+            return;
+        }
+        // the round's deadline: a writer connection that dies now leaves no read waiting for it
+        ScheduledFuture<?> deadline = client.eventLoop().schedule(() -> positions.answered(round, null),
+                route.split().causalTimeoutMs() + context.holdTimeoutMs(), TimeUnit.MILLISECONDS);
+        b.internal(b.isMariaDb() ? MARIADB_POSITION : MYSQL_POSITION, a -> {
+            deadline.cancel(false);
+            positions.answered(round, a.ok() ? (a.value() == null ? "" : a.value()) : null);
+            drainHeld(); // the leader's own connection is ready again
+        });
+    }
+
+    private static final List<String> MARIADB_POSITION = List.of("SELECT @@GLOBAL.gtid_binlog_pos");
+    private static final List<String> MYSQL_POSITION = List.of("SELECT @@GLOBAL.gtid_executed");
+
+    private void positionRead(String gtid) {
+        if (!positionPending || phase == Phase.CLOSED || route.split() == null) {
+            return;
         }
         positionPending = false;
         positionDue = false;
@@ -1307,6 +1371,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (pendingSet != null) {
                 if (!tracker.lastWasError()) {
                     state.set(pendingSet.detail(), pendingSetText);
+                    if (pendingSet.detail().contains("session_track_system_variables")
+                            || pendingSet.detail().contains("session_track_gtids")) {
+                        String text = pendingSetText.toLowerCase(java.util.Locale.ROOT);
+                        // the client's own list: from now on the GTIDs it names are the client's to see
+                        clientTracksGtids = text.contains("last_gtid") || text.contains("*")
+                                || text.contains("session_track_gtids") && !text.contains("off");
+                    }
                     if (pendingSet.detail().contains("session_track_system_variables") && tracksGtids()
                             && backend.isMariaDb()) {
                         // the client replaced the tracked list: last_gtid goes back on it before its next statement
@@ -1320,9 +1391,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (done && b == backend && route.split() != null) {
             writerAnswered(frame, tracker, idle);
         }
-        if (tracker.lastFrameWasOk() && b.hasSessionTrack()
-                && !Capabilities.has(capabilities, Capabilities.SESSION_TRACK)) {
-            io.mysqlha.protocol.SessionTracking.strip(frame); // the client did not ask for session tracking
+        if (tracker.lastFrameWasOk() && b.hasSessionTrack()) {
+            if (!Capabilities.has(capabilities, Capabilities.SESSION_TRACK)) {
+                io.mysqlha.protocol.SessionTracking.strip(frame); // the client did not ask for session tracking
+            } else if (b.tracksGtids() && !clientTracksGtids) {
+                io.mysqlha.protocol.SessionTracking.dropGtids(frame); // it did, but not for the gateway's GTIDs
+            }
         }
         toClient(b, frame);
         if (idle && !held.isEmpty()) {

@@ -2,21 +2,21 @@ package io.mysqlha.gateway.split;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
  * Global causal reads (MaxScale's "universal"): a read may go to a reader only once that reader applied the writer's
  * position as of the moment the read arrived. Reading that position is one statement on the writer; this shares it
- * between the reads of every session of a listener. One read of the position is in flight at a time: the reads that
- * arrive meanwhile cannot use it (it may have been read before they arrived) and wait for the next round, which the
- * first of them leads once the current one answers. A round that never answers (its leader's connection died) is
- * given up after {@code staleAfterMs}: the next read leads a new one, and the waiters of the old one go to the writer
- * on their own deadlines. Thread-safe; the callbacks run on the caller's thread, and sessions hop to their own loop.
+ * between the reads of every session of a listener. A read cannot use a round already in flight (its position may
+ * have been read before the read arrived): it starts one of its own while fewer than {@code inFlight} rounds are
+ * under way, else it joins the one round that waits to start, which the first of its reads leads once a round
+ * answers. Each round is answered once: by its leader, or with null by its leader's deadline (its connection died),
+ * and then the writer answers its reads. Thread-safe; the callbacks run on the caller's thread, and sessions hop to
+ * their own event loop.
  */
 public final class WriterPosition {
     /** A read waiting for the writer's position. */
     public interface Waiter {
-        /** This waiter reads the position for its round, then calls {@link #answered}. */
+        /** This waiter reads the position for its round now, then calls {@link #answered} (or its deadline does). */
         void leads(Round round);
 
         /** The position (null when it could not be read: the writer answers the read). */
@@ -26,39 +26,33 @@ public final class WriterPosition {
     /** One read of the writer's position and the reads waiting for it. */
     public static final class Round {
         private final List<Waiter> waiters = new ArrayList<>();
-        private long startedAt;
+        private boolean done;
     }
 
-    private final LongSupplier clock;
-    private final long staleAfterMs;
-    private Round current;
+    private final int inFlight;
+    private final List<Round> running = new ArrayList<>();
     private Round next;
     private long rounds;
 
-    public WriterPosition(LongSupplier millis, long staleAfterMs) {
-        this.clock = millis;
-        this.staleAfterMs = staleAfterMs;
+    /** @param inFlight how many reads of the position may be under way at once (1: as few as possible) */
+    public WriterPosition(int inFlight) {
+        if (inFlight < 1) {
+            throw new IllegalArgumentException("inFlight must be at least 1, not " + inFlight);
+        }
+        this.inFlight = inFlight;
     }
 
-    /** A read arrived: the waiter either leads a round now or hears the position of the next round to answer. */
+    /** A read arrived: the waiter either leads a round now or hears the position of a round started after now. */
     public void await(Waiter w) {
         Round lead = null;
         synchronized (this) {
-            long now = clock.getAsLong();
-            if (current != null && now - current.startedAt > staleAfterMs) {
-                current = null; // its leader never answered: its waiters time out to the writer
-            }
-            if (current == null) {
-                current = next != null ? next : new Round();
-                next = null;
-                current.startedAt = now;
-                current.waiters.add(w);
-                lead = current;
-                rounds++;
+            if (next != null) {
+                next.waiters.add(w);
+            } else if (running.size() < inFlight) {
+                lead = start(new Round());
+                lead.waiters.add(w);
             } else {
-                if (next == null) {
-                    next = new Round();
-                }
+                next = new Round();
                 next.waiters.add(w);
             }
         }
@@ -67,24 +61,34 @@ public final class WriterPosition {
         }
     }
 
-    /** The leader of {@code round} read the position (null: it could not): its waiters hear it; the next round starts. */
+    private Round start(Round r) {
+        running.add(r);
+        rounds++;
+        return r;
+    }
+
+    /**
+     * The leader of {@code round} read the position (null: it could not, or its deadline came first): its waiters
+     * hear it, and the round waiting to start starts. A round is answered once; later answers are ignored.
+     */
     public void answered(Round round, String gtid) {
-        Round start = null;
+        Round started = null;
+        List<Waiter> told;
         synchronized (this) {
-            if (current == round) {
-                current = null;
-                if (next != null) {
-                    start = next;
-                    next = null;
-                    current = start;
-                    start.startedAt = clock.getAsLong();
-                    rounds++;
-                }
+            if (round.done) {
+                return;
+            }
+            round.done = true;
+            running.remove(round);
+            told = List.copyOf(round.waiters);
+            if (next != null && running.size() < inFlight) {
+                started = start(next);
+                next = null;
             }
         }
-        round.waiters.forEach(w -> w.position(gtid));
-        if (start != null) {
-            start.waiters.getFirst().leads(start);
+        told.forEach(w -> w.position(gtid));
+        if (started != null) {
+            started.waiters.getFirst().leads(started);
         }
     }
 

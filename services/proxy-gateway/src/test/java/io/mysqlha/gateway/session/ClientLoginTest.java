@@ -78,6 +78,17 @@ class ClientLoginTest {
     }
 
     @Test
+    void aClientAskingForCompressionThatWasNotOfferedIsRefusedByName() {
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
+                frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.COMPRESS | Capabilities.ZSTD_COMPRESSION,
+                        1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
+        assertEquals(ErrPacket.ER_HANDSHAKE_ERROR, refused.code());
+        assertEquals("Bad handshake: the client asked for CLIENT_COMPRESS, CLIENT_ZSTD_COMPRESSION_ALGORITHM, which"
+                + " the mysqlha gateway did not offer; connect without compression", refused.message());
+        assertEquals(2, refused.seq());
+    }
+
+    @Test
     void tlsAndPacketsOutOfOrderAreRefusedWithTheReason() {
         var tls = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
                 frame(1, b -> b.writeIntLE(CAPS | Capabilities.SSL).writeIntLE(1 << 24).writeByte(45).writeZero(23))));

@@ -4,14 +4,12 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class WriterPositionTest {
-    private final AtomicLong now = new AtomicLong(1_000);
-    private final WriterPosition positions = new WriterPosition(now::get, 1_000);
 
     /** A read that records what it was told. */
     private static final class Read implements WriterPosition.Waiter {
@@ -31,6 +29,7 @@ class WriterPositionTest {
 
     @Test
     void shouldLetTheFirstReadLeadAndTellItThePosition() {
+        WriterPosition positions = new WriterPosition(1);
         Read a = new Read();
         positions.await(a);
         assertEquals(1, a.led.size());
@@ -41,6 +40,7 @@ class WriterPositionTest {
 
     @Test
     void shouldShareTheNextRoundBetweenReadsThatArriveWhileOneIsInFlight() {
+        WriterPosition positions = new WriterPosition(1);
         Read first = new Read();
         Read b = new Read();
         Read c = new Read();
@@ -59,34 +59,45 @@ class WriterPositionTest {
     }
 
     @Test
-    void shouldTellEveryWaiterWhenThePositionCouldNotBeRead() {
+    void shouldStartAsManyRoundsAsAllowedThenShareOne() {
+        WriterPosition positions = new WriterPosition(2);
+        Read a = new Read();
+        Read b = new Read();
+        Read c = new Read();
+        Read d = new Read();
+        positions.await(a);
+        positions.await(b);
+        positions.await(c);
+        positions.await(d);
+        assertEquals(List.of(1, 1, 0, 0), List.of(a.led.size(), b.led.size(), c.led.size(), d.led.size()),
+                "two under way, the next two share the round that waits");
+        positions.answered(b.led.getFirst(), "0-1-2");
+        assertEquals(1, c.led.size(), "a slot is free: the waiting round starts");
+        positions.answered(c.led.getFirst(), "0-1-3");
+        assertEquals(List.of("0-1-3"), d.heard);
+        positions.answered(a.led.getFirst(), "0-1-1");
+        assertEquals(List.of("0-1-1"), a.heard);
+        assertEquals(3, positions.rounds());
+    }
+
+    @Test
+    void shouldTellEveryWaiterWhenThePositionCouldNotBeReadAndAnswerARoundOnce() {
+        WriterPosition positions = new WriterPosition(1);
         Read a = new Read();
         Read b = new Read();
         positions.await(a);
         positions.await(b);
-        positions.answered(a.led.getFirst(), null);
+        positions.answered(a.led.getFirst(), null); // its deadline: the leader's connection died
         assertNull(a.heard.getFirst());
-        positions.answered(b.led.getFirst(), null);
-        assertNull(b.heard.getFirst());
+        positions.answered(a.led.getFirst(), "0-1-8"); // the answer after all: ignored
+        assertEquals(1, a.heard.size());
+        assertEquals(1, b.led.size(), "the next round started when the first was given up");
+        positions.answered(b.led.getFirst(), "0-1-9");
+        assertEquals(List.of("0-1-9"), b.heard);
     }
 
     @Test
-    void shouldGiveUpARoundWhoseLeaderNeverAnswers() {
-        Read lost = new Read();
-        positions.await(lost);
-        now.addAndGet(999);
-        Read waiting = new Read();
-        positions.await(waiting);
-        assertEquals(0, waiting.led.size(), "still within the time a position read may take");
-        now.addAndGet(2);
-        Read late = new Read();
-        positions.await(late);
-        assertEquals(1, late.led.size(), "a new round, led by the next read");
-        positions.answered(late.led.getFirst(), "0-1-9");
-        assertEquals(List.of("0-1-9"), late.heard);
-        assertEquals(List.of("0-1-9"), waiting.heard, "the waiters of the next round join the new one");
-        positions.answered(lost.led.getFirst(), "0-1-8"); // an answer after all: told, and nothing else starts
-        assertEquals(List.of("0-1-8"), lost.heard);
-        assertEquals(2, positions.rounds());
+    void shouldRefuseNoRoundsInFlight() {
+        assertThrows(IllegalArgumentException.class, () -> new WriterPosition(0));
     }
 }
