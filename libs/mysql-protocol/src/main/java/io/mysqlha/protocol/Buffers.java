@@ -73,6 +73,16 @@ public final class Buffers {
     }
 
     /** string&lt;NUL&gt;; refuses a missing terminator. */
+    /** string&lt;var&gt; behind a one-byte length (an auth response with CLIENT_SECURE_CONNECTION). */
+    public static byte[] readByteLengthBytes(ByteBuf b, String what) {
+        need(b, 1, what + " length");
+        int n = b.readUnsignedByte();
+        need(b, n, what);
+        byte[] bytes = new byte[n];
+        b.readBytes(bytes);
+        return bytes;
+    }
+
     /** Connection attributes (MySQL docs: HandshakeResponse41's key-values): a length, then key and value pairs. */
     public static java.util.Map<String, String> readAttributes(ByteBuf b) {
         long total = readLenenc(b);

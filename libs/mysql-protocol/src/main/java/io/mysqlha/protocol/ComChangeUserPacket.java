@@ -22,11 +22,7 @@ public record ComChangeUserPacket(String user, byte[] authResponse, String datab
         String user = Buffers.readNulString(b);
         byte[] auth;
         if (Capabilities.has(capabilities, Capabilities.SECURE_CONNECTION)) {
-            Buffers.need(b, 1, "COM_CHANGE_USER auth response length");
-            int n = b.readUnsignedByte();
-            Buffers.need(b, n, "COM_CHANGE_USER auth response");
-            auth = new byte[n];
-            b.readBytes(auth);
+            auth = Buffers.readByteLengthBytes(b, "COM_CHANGE_USER auth response");
         } else {
             auth = Buffers.readNulBytes(b);
         }

@@ -31,11 +31,7 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
         if (Capabilities.has(caps, Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA)) {
             auth = Buffers.readLenencBytes(b);
         } else if (Capabilities.has(caps, Capabilities.SECURE_CONNECTION)) {
-            Buffers.need(b, 1, "auth response length");
-            int n = b.readUnsignedByte();
-            Buffers.need(b, n, "auth response");
-            auth = new byte[n];
-            b.readBytes(auth);
+            auth = Buffers.readByteLengthBytes(b, "auth response");
         } else {
             auth = Buffers.readNulBytes(b);
         }

@@ -14,13 +14,18 @@ public final class SessionTracking {
     private SessionTracking() {
     }
 
+    /** Where an OK frame's status flags are: after its header byte, affected rows and last insert id. */
+    private static int statusAt(ByteBuf frame) {
+        int p = frame.readerIndex() + Frames.HEADER + 1;
+        p += Buffers.lenencSize(frame.getUnsignedByte(p));
+        return p + Buffers.lenencSize(frame.getUnsignedByte(p));
+    }
+
     public static void strip(ByteBuf frame) {
         int start = frame.readerIndex();
         int at = start + Frames.HEADER;
         int end = at + Frames.payloadLength(frame);
-        int p = at + 1;
-        p += Buffers.lenencSize(frame.getUnsignedByte(p));
-        p += Buffers.lenencSize(frame.getUnsignedByte(p));
+        int p = statusAt(frame);
         int status = frame.getUnsignedShortLE(p);
         frame.setShortLE(p, status & ~ServerStatus.SESSION_STATE_CHANGED);
         p += 4;
@@ -45,10 +50,8 @@ public final class SessionTracking {
         int start = frame.readerIndex();
         int at = start + Frames.HEADER;
         int end = at + Frames.payloadLength(frame);
-        int p = at + 1;
-        p += Buffers.lenencSize(frame.getUnsignedByte(p));
-        p += Buffers.lenencSize(frame.getUnsignedByte(p));
-        int statusAt = p;
+        int statusAt = statusAt(frame);
+        int p = statusAt;
         int status = frame.getUnsignedShortLE(p);
         p += 4;
         if (!ServerStatus.has(status, ServerStatus.SESSION_STATE_CHANGED) || p >= end) {
