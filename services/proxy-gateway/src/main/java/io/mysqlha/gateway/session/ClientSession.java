@@ -1182,9 +1182,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (named != null) {
             return new KillTarget(kill, named, null);
         }
-        List<ClientSession> holders = new ArrayList<>();
-        List<ClientSession> announced = new ArrayList<>();
-        List<String> nodes = new ArrayList<>();
+        List<Kill.Holder<ClientSession>> holders = new ArrayList<>();
         for (ClientSession other : context.sessions().values()) {
             HandshakeResponse41Packet h = other.handshake;
             if (h == null || !h.username().equals(handshake.username())
@@ -1193,24 +1191,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             for (BackendSession b : new BackendSession[] {other.backend, other.reader}) {
                 if (b != null && b.threadId() == kill.id()) {
-                    if (!holders.contains(other)) {
-                        holders.add(other);
-                    }
-                    nodes.add(b.node());
-                    if (other.announcedBy == b) {
-                        announced.add(other);
-                    }
+                    holders.add(new Kill.Holder<>(other, b.node(), other.announcedBy == b));
                 }
             }
         }
-        if (holders.size() == 1) {
-            return new KillTarget(kill, holders.getFirst(), null);
-        }
-        if (announced.size() == 1) {
-            return new KillTarget(kill, announced.getFirst(), null);
-        }
-        return holders.isEmpty() ? null : new KillTarget(kill, null, kill.id() + " (held by sessions on "
-                + String.join(" and ", nodes) + "; KILL by the id of the session's greeting instead)");
+        Kill.Resolution<ClientSession> meant = Kill.resolve(kill.id(), holders);
+        return meant == null ? null : new KillTarget(kill, meant.session(), meant.refusal());
     }
 
     /**

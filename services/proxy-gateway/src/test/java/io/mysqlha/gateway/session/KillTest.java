@@ -17,4 +17,19 @@ class KillTest {
         assertNull(Kill.parse("SELECT 'KILL 5'"));
         assertNull(Kill.parse("KILL QUERY @id"));
     }
+
+    @Test
+    void shouldMeanTheOnlyHolderOrTheOneWhoseConnectionIdAnsweredElseRefuse() {
+        assertNull(Kill.resolve(7, java.util.List.of()), "no session holds it: the KILL goes to the writer");
+        assertEquals("a", Kill.resolve(7, java.util.List.of(new Kill.Holder<>("a", "n1:1", false))).session());
+        assertEquals("a", Kill.resolve(7, java.util.List.of(new Kill.Holder<>("a", "n1:1", false),
+                new Kill.Holder<>("a", "n2:2", false))).session(), "one session, its writer and reader");
+        assertEquals("b", Kill.resolve(7, java.util.List.of(new Kill.Holder<>("a", "n1:1", false),
+                new Kill.Holder<>("b", "n2:2", true))).session(), "the one whose CONNECTION_ID() it answered");
+        Kill.Resolution<String> refused = Kill.resolve(7, java.util.List.of(new Kill.Holder<>("a", "n1:1", false),
+                new Kill.Holder<>("b", "n2:2", false)));
+        assertNull(refused.session());
+        assertEquals("7 (held by sessions on n1:1 and n2:2; KILL by the id of the session's greeting instead)",
+                refused.refusal());
+    }
 }
