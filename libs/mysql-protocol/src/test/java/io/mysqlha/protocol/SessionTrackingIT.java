@@ -114,7 +114,10 @@ class SessionTrackingIT {
                 tracked.query(TRACK_LAST_GTID);
                 for (int i = 0; i < CORPUS.size(); i++) {
                     List<byte[]> got = tracked.query(CORPUS.get(i).replace("%t", "ok_t"));
-                    assertEquals(hex(expected.get(i)), rewritten(got, caps, SessionTracking::dropGtids),
+                    // the server lists tracked variables in its own order, which differs once last_gtid is in the
+                    // list: entries are compared in one order, every other byte as sent
+                    assertEquals(canonical(hex(expected.get(i)), caps),
+                            canonical(rewritten(got, caps, SessionTracking::dropGtids), caps),
                             CORPUS.get(i) + " (DEPRECATE_EOF " + (eof != 0) + ")");
                 }
             }
@@ -154,6 +157,28 @@ class SessionTrackingIT {
         } catch (ProtocolException | IndexOutOfBoundsException e) {
             return false; // a row or a prepare answer
         }
+    }
+
+    /** OK frames with session state, their entries sorted; other frames as they are. */
+    private static List<String> canonical(List<String> frames, int capabilities) {
+        return frames.stream().map(h -> {
+            byte[] f = java.util.HexFormat.of().parseHex(h.replace(" ", ""));
+            if (!carriesState(f, capabilities)) {
+                return h;
+            }
+            OkPacket ok = OkPacket.decode(ServerConnection.payload(f), capabilities);
+            ByteBuf changes = Unpooled.wrappedBuffer(ok.sessionStateChanges());
+            List<String> entries = new ArrayList<>();
+            while (changes.isReadable()) {
+                int from = changes.readerIndex();
+                changes.skipBytes(1);
+                changes.skipBytes((int) Buffers.readLenenc(changes));
+                entries.add(ByteBufUtil.hexDump(changes, from, changes.readerIndex() - from));
+            }
+            entries.sort(null);
+            return new OkPacket(ok.header(), ok.affectedRows(), ok.lastInsertId(), ok.statusFlags(), ok.warnings(),
+                    ok.info(), null) + " " + entries;
+        }).toList();
     }
 
     private static List<String> hex(List<byte[]> frames) {
