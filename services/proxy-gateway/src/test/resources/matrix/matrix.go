@@ -137,6 +137,12 @@ func isQuery(s string) bool {
 	return strings.Contains(strings.TrimRight(s, "; "), ";")
 }
 
+// Whether the statement is one that go-sql-driver/mysql 1.5.0 (Debian 12's) cannot finish against any server: in a
+// multi-statement, an error after the first result leaves Rows.NextResultSet reading for an EOF that never comes.
+func hangs(s string) bool {
+	return strings.Contains(s, "; SELECT * FROM no_such_table;")
+}
+
 func main() {
 	host, port, user, schema, corpus := os.Args[1], os.Args[2], os.Args[3], os.Args[5], os.Args[6]
 	cfg := mysql.NewConfig()
@@ -153,6 +159,7 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
+	db.SetMaxIdleConns(0) // every case on fresh connections: none goes back to a pool with the last case's state
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	ctx := context.Background()
@@ -189,6 +196,11 @@ func main() {
 				shownLine = "[other] " + shownLine
 			}
 			fmt.Fprintf(w, "> %s\n", shownLine)
+			if hangs(line) {
+				fmt.Fprintln(w, "skipped: go-sql-driver/mysql 1.5.0 waits forever for the end of a multi-statement"+
+					" whose second statement fails, directly too")
+				continue
+			}
 			if prepared {
 				st, err := conn.PrepareContext(ctx, line)
 				if err != nil {

@@ -55,8 +55,9 @@ function write(out, result, fields) {
 }
 
 async function main() {
-  const [host, port, user, , schema, corpus] = process.argv.slice(2);
+  const [host, port, user, , schema, corpus, mode] = process.argv.slice(2);
   const options = {
+    compress: mode === 'compress',
     host, port: Number(port), user, password: process.env.MATRIX_PASSWORD, database: schema,
     multipleStatements: true, rowsAsArray: true, supportBigNumbers: true, bigNumberStrings: true,
     dateStrings: true, charset: 'utf8mb4_general_ci', maxPreparedStatements: 100,

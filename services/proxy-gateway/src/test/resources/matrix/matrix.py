@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One run of the driver matrix's corpus with a Python driver (Debian's python3-pymysql or python3-mysqldb).
 
-Usage: matrix.py pymysql|mysqldb HOST PORT USER PASSWORD SCHEMA CORPUS
+Usage: matrix.py pymysql|mysqldb|mysqldb-compressed HOST PORT USER PASSWORD SCHEMA CORPUS
 Prints what the program observed, one line per fact; ClientMatrixIT compares it between a direct run and runs
 through the gateway. The password comes from the environment variable MATRIX_PASSWORD when PASSWORD is '-'.
 """
@@ -59,13 +59,14 @@ def main():
             return db.connect(host=host, port=int(port), user=user, password=password, database=schema,
                               client_flag=CLIENT.MULTI_STATEMENTS, autocommit=True, charset="utf8mb4",
                               max_allowed_packet=64 * 1024 * 1024)
-    elif driver == "mysqldb":
+    elif driver in ("mysqldb", "mysqldb-compressed"):
         import MySQLdb as db
         from MySQLdb.constants import CLIENT
 
         def connect():
             return db.connect(host=host, port=int(port), user=user, passwd=password, db=schema,
-                              client_flag=CLIENT.MULTI_STATEMENTS, autocommit=True, charset="utf8mb4")
+                              client_flag=CLIENT.MULTI_STATEMENTS, autocommit=True, charset="utf8mb4",
+                              compress=driver == "mysqldb-compressed")
     else:
         raise SystemExit("unknown driver " + driver)
 

@@ -35,9 +35,9 @@ public final class Capabilities {
     public static final int QUERY_ATTRIBUTES = 1 << 27;
 
     /**
-     * What the gateway offers: everything that changes only how a client and a server talk (not compression, TLS
-     * or query attributes, which it does not speak). The result format a session uses is negotiated with the client
-     * and then required of the backend, so the bytes a backend sends can go to the client unchanged.
+     * What the gateway carries from a client to its backends: everything that changes only how a client and a server
+     * talk (not TLS or query attributes, which it does not speak). The result format a session uses is negotiated
+     * with the client and then required of the backend, so the bytes a backend sends can go to the client unchanged.
      */
     public static final int GATEWAY = LONG_PASSWORD | FOUND_ROWS | LONG_FLAG | CONNECT_WITH_DB | NO_SCHEMA | ODBC
             | LOCAL_FILES | IGNORE_SPACE | PROTOCOL_41 | INTERACTIVE | IGNORE_SIGPIPE | TRANSACTIONS
@@ -63,6 +63,12 @@ public final class Capabilities {
 
     /** Flags that change how every packet after the handshake is framed (the compressed protocol). */
     public static final int FRAMING = COMPRESS | ZSTD_COMPRESSION;
+
+    /**
+     * What the gateway speaks with its client alone, never asked of a backend: the compressed protocol with zlib
+     * ({@link CompressedProtocol}), which wraps the frames of the client's hop only. Not zstd.
+     */
+    public static final int CLIENT_HOP = COMPRESS;
 
     /** Flags that change the bytes of results: a backend without one the client negotiated cannot serve it. */
     public static final int RESULT_FORMAT = PROTOCOL_41 | SESSION_TRACK | DEPRECATE_EOF | MULTI_RESULTS

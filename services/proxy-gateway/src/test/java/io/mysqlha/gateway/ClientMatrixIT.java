@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The driver matrix beyond the JVM: the programs of {@code matrix/corpus.txt}, run by Python (PyMySQL and
- * mysqlclient, from Debian) and Node.js (mysql2, from npm), directly against the primary and through the gateway's pass-through and
+ * mysqlclient, from Debian, the latter also compressed), Node.js (mysql2, from npm, also compressed), Go
+ * (go-sql-driver/mysql, from Debian) and the mariadb command-line client (also with --compress), directly against the primary and through the gateway's pass-through and
  * splitting listeners (session causal reads, the default, and global). Every case must be observed the same way; the cases that differ fail with both transcripts.
  * infra/ci/test.sh installs the Debian packages; npm's mysql2 is installed here, into a cache outside the checkout.
  */
@@ -61,12 +62,15 @@ class ClientMatrixIT {
         Map<String, Runner> clients = new LinkedHashMap<>();
         clients.put("Python PyMySQL", port -> python("pymysql", port));
         clients.put("Python mysqlclient (MySQLdb)", port -> python("mysqldb", port));
+        clients.put("Python mysqlclient (MySQLdb) compressed", port -> python("mysqldb-compressed", port));
         clients.put("Node.js mysql2", port -> List.of("node", dir.resolve("matrix.js").toString(), "127.0.0.1",
                 Integer.toString(port), "app", "-", "app", corpus()));
-        // Not yet in the matrix: Go (go-sql-driver/mysql 1.5 from Debian; matrix.go, built with GO111MODULE=off
-        // GOPATH=/usr/share/gocode, stops answering after the prepared read of "typed columns", directly against
-        // MariaDB too) and the mariadb command-line client (its runs of the corpus did not finish in 3 minutes in the
-        // first trial); both not yet diagnosed
+        clients.put("Node.js mysql2 compressed", port -> List.of("node", dir.resolve("matrix.js").toString(),
+                "127.0.0.1", Integer.toString(port), "app", "-", "app", corpus(), "compress"));
+        clients.put("mariadb command-line client", port -> cli("mariadb", port));
+        clients.put("mariadb command-line client --compress", port -> cli("mariadb", port, "--compress"));
+        clients.put("Go go-sql-driver/mysql", port -> List.of(goProgram().toString(), "127.0.0.1",
+                Integer.toString(port), "app", "-", "app", corpus()));
         int direct = SharedInfra.replicationTopology().primary().port();
         List<DynamicTest> tests = new ArrayList<>();
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ""));
@@ -107,6 +111,34 @@ class ClientMatrixIT {
     private static List<String> python(String driver, int port) {
         return List.of("/usr/bin/python3", dir.resolve("matrix.py").toString(), driver, "127.0.0.1", Integer.toString(port),
                 "app", "-", "app", corpus());
+    }
+
+    /** A command-line client running each case's plain statements in one process (matrix-cli.py). */
+    private static List<String> cli(String client, int port, String... options) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/python3", dir.resolve("matrix-cli.py").toString(),
+                client, "127.0.0.1", Integer.toString(port), "app", "-", "app", corpus()));
+        command.addAll(List.of(options));
+        return command;
+    }
+
+    /**
+     * matrix.go built with Debian's go-sql-driver/mysql (no module download: GOPATH is Debian's gocode tree), once per
+     * content of the source, into a cache outside the checkout.
+     */
+    private static synchronized Path goProgram() throws Exception {
+        byte[] source = Files.readAllBytes(dir.resolve("matrix.go"));
+        String key = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(source)).substring(0, 16);
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "mysqlha", "go-matrix-" + key);
+        Path program = cache.resolve("matrix");
+        if (!Files.isExecutable(program)) {
+            Files.createDirectories(cache);
+            Path build = cache.resolve("build");
+            Files.createDirectories(build);
+            exec(List.of("go", "build", "-o", program.toString(), dir.resolve("matrix.go").toString()),
+                    Map.of("GO111MODULE", "off", "GOPATH", "/usr/share/gocode", "GOCACHE", build.toString()), cache);
+        }
+        return program;
     }
 
     /** mysql2 from npm, installed once into a cache outside the checkout. */

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The driver matrix: every program of {@link JdbcCases}, with each JDBC driver (MySQL Connector/J and MariaDB
- * Connector/J, text and server-side prepared statements), runs directly against the primary, then through the
+ * Connector/J, text and server-side prepared statements, and each with the compressed protocol), runs directly against the primary, then through the
  * gateway's pass-through read/write listener, the splitting one (the default configuration: split on, session causal
  * reads) and a splitting one with global causal reads. What each run observed must be the same; a case that differs
  * fails with both transcripts. The one difference by design: with session causal reads, a read of another
@@ -33,7 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @WithTestResource(GatewayTestInfra.class)
 class DriverMatrixIT {
     /** A JDBC driver with the options that make it one client of the matrix. */
-    record Client(String name, java.sql.Driver driver, String scheme, String options, boolean mysql) {
+    record Client(String name, java.sql.Driver driver, String scheme, String options, boolean mysql,
+                  Map<String, String> notRun) {
+        Client(String name, java.sql.Driver driver, String scheme, String options, boolean mysql) {
+            this(name, driver, scheme, options, mysql, Map.of());
+        }
+
         Connection connect(int port, String more) throws SQLException {
             Properties p = new Properties();
             p.setProperty("user", "app");
@@ -63,7 +69,14 @@ class DriverMatrixIT {
                     "sslMode=DISABLED&allowPublicKeyRetrieval=true&useServerPrepStmts=true&cachePrepStmts=true", true),
             new Client("MariaDB Connector/J", new org.mariadb.jdbc.Driver(), "jdbc:mariadb", "", false),
             new Client("MariaDB Connector/J server-side prepared", new org.mariadb.jdbc.Driver(), "jdbc:mariadb",
-                    "useServerPrepStmts=true", false));
+                    "useServerPrepStmts=true", false),
+            new Client("MySQL Connector/J compressed", MYSQL, "jdbc:mysql",
+                    "sslMode=DISABLED&allowPublicKeyRetrieval=true&useCompression=true", true),
+            new Client("MariaDB Connector/J compressed server-side prepared", new org.mariadb.jdbc.Driver(),
+                    "jdbc:mariadb", "useCompression=true&useServerPrepStmts=true", false, Map.of(
+                            "LOAD DATA LOCAL INFILE", "directly, MariaDB 10.11 answers this driver's compressed file"
+                                    + " packets with 1156 Got packets out of order and the connection ends; through"
+                                    + " the gateway the file loads (docs/gateway-compatibility.md)")));
 
     @BeforeAll
     static void serversAcceptBigPackets() throws SQLException {
@@ -85,6 +98,10 @@ class DriverMatrixIT {
         for (Client client : CLIENTS) {
             for (JdbcCases.Case c : JdbcCases.ALL) {
                 if (!only.matcher(client.name() + ": " + c.name()).find()) {
+                    continue;
+                }
+                if (client.notRun().containsKey(c.name())) {
+                    System.out.printf("not run: %s, %s: %s%n", client.name(), c.name(), client.notRun().get(c.name()));
                     continue;
                 }
                 tests.add(DynamicTest.dynamicTest(client.name() + ": " + c.name(), () -> {

@@ -80,12 +80,12 @@ final class ClientLogin {
                     + " without it (terminate TLS in front of the gateway)", false);
         }
         handshake = HandshakeResponse41Packet.decode(payload);
-        int unoffered = handshake.capabilities() & Capabilities.FRAMING & ~Capabilities.GATEWAY;
-        if (unoffered != 0) {
-            // its next packets would be framed in a way the gateway cannot read: refused before they come
+        if ((handshake.capabilities() & Capabilities.FRAMING) == Capabilities.ZSTD_COMPRESSION) {
+            // its next packets would be framed in a way the gateway cannot read: refused before they come (with
+            // CLIENT_COMPRESS beside it, zlib is used, which the gateway speaks)
             return new Refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: the client asked for "
-                    + Capabilities.names(unoffered) + ", which the mysqlha gateway did not offer; connect without"
-                    + " compression", false);
+                    + Capabilities.names(Capabilities.ZSTD_COMPRESSION) + ", which the mysqlha gateway did not offer;"
+                    + " connect with zlib compression (--compression-algorithms=zlib) or without", false);
         }
         return authenticate();
     }

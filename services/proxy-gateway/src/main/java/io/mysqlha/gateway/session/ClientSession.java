@@ -11,6 +11,7 @@ import io.mysqlha.gateway.sql.QueryDigests;
 import io.mysqlha.gateway.sql.Statement;
 import io.mysqlha.gateway.sql.StatementKind;
 import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.CompressedProtocol;
 import io.mysqlha.protocol.ComChangeUserPacket;
 import io.mysqlha.protocol.Command;
 import io.mysqlha.protocol.ErrPacket;
@@ -379,6 +380,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             route.sessionMetrics().authenticated();
             writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
                     capabilities)));
+            if (Capabilities.has(handshake.capabilities(), Capabilities.COMPRESS)
+                    && client.pipeline().get(CompressedProtocol.class) == null) {
+                // after the OK that ends the connection phase, every byte of this hop goes compressed (from the
+                // login on: a COM_CHANGE_USER is answered compressed, as it was asked)
+                client.pipeline().addFirst(new CompressedProtocol());
+            }
             client.read();
             return;
         }
@@ -1549,6 +1556,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
             refuse(loginSeq() == 0 ? 1 : loginSeq(), ErrPacket.ER_NET_PACKET_TOO_LARGE, "08S01",
                     "Got a packet bigger than " + FrameDecoder.HANDSHAKE_LIMIT + " bytes during the handshake");
+            return;
+        }
+        if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof ProtocolException) {
+            // a compressed packet that does not inflate: the server's answer, then the connection ends
+            refuse(0, ErrPacket.ER_NET_UNCOMPRESS_ERROR, "08S01", "Couldn't uncompress communication packet");
             return;
         }
         close();

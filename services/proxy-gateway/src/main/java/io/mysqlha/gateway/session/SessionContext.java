@@ -26,9 +26,12 @@ public record SessionContext(Supplier<AppUsers> users, AtomicReference<Flavour> 
                     & io.mysqlha.protocol.Capabilities.MARIADB_GATEWAY : 0);
         }
 
-        /** The greeting's capabilities: MariaDB's clear CLIENT_MYSQL, which its clients read as "a MariaDB server". */
+        /**
+         * The greeting's capabilities: what the gateway carries and speaks itself; MariaDB's clear CLIENT_MYSQL, which
+         * its clients read as "a MariaDB server".
+         */
         public int capabilities() {
-            int caps = io.mysqlha.protocol.Capabilities.GATEWAY;
+            int caps = io.mysqlha.protocol.Capabilities.GATEWAY | io.mysqlha.protocol.Capabilities.CLIENT_HOP;
             return mariadb ? caps & ~io.mysqlha.protocol.Capabilities.LONG_PASSWORD : caps;
         }
     }

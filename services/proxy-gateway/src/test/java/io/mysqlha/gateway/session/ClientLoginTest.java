@@ -78,13 +78,21 @@ class ClientLoginTest {
     }
 
     @Test
-    void aClientAskingForCompressionThatWasNotOfferedIsRefusedByName() {
-        var refused = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
+    void zlibCompressionIsTakenAndZstdAloneIsRefusedByName() {
+        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
+                frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.COMPRESS, 1 << 24, 45, 0, "app",
+                        proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
+        // both flags: zlib is used (MySQL docs, "Compression")
+        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
                 frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.COMPRESS | Capabilities.ZSTD_COMPRESSION,
                         1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h").onFrame(
+                frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.ZSTD_COMPRESSION,
+                        1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
         assertEquals(ErrPacket.ER_HANDSHAKE_ERROR, refused.code());
-        assertEquals("Bad handshake: the client asked for CLIENT_COMPRESS, CLIENT_ZSTD_COMPRESSION_ALGORITHM, which"
-                + " the mysqlha gateway did not offer; connect without compression", refused.message());
+        assertEquals("Bad handshake: the client asked for CLIENT_ZSTD_COMPRESSION_ALGORITHM, which the mysqlha"
+                + " gateway did not offer; connect with zlib compression (--compression-algorithms=zlib) or without",
+                refused.message());
         assertEquals(2, refused.seq());
     }
 
