@@ -116,6 +116,23 @@ class GatewayBadInputIT {
     }
 
     @Test
+    void shouldAnswerACompressedPacketThatDoesNotInflateWith1157AndClose() throws Exception {
+        try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+            assertEquals(0, c.login("app", "app", io.mysqlha.protocol.Capabilities.COMPRESS)[1], "an uncompressed OK");
+            c.sendCompressed(0, new byte[] {1, 0, 0, 0, 0x0e}, 0); // COM_PING, as it is
+            byte[] ok = c.compressedPacket();
+            assertEquals(1, ok[0], "the compressed sequence id after the client's");
+            assertEquals(0, ok[5], "OK in a frame of sequence id 1: " + java.util.Arrays.toString(ok));
+            c.sendCompressed(0, new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, 100); // not zlib
+            byte[] answer = c.compressedPacket();
+            byte[] err = java.util.Arrays.copyOfRange(answer, 4, answer.length); // the frame's sequence id, payload
+            assertEquals(1157, RawClient.errorCode(err), RawClient.errorMessage(err));
+            assertEquals("Couldn't uncompress communication packet", RawClient.errorMessage(err));
+            assertTrue(c.closedWithin(5_000));
+        }
+    }
+
+    @Test
     void shouldEndHandshakesThatNeverFinish() throws Exception {
         try (RawClient silent = new RawClient(GatewayTestInfra.rwPort);
              RawClient truncated = new RawClient(GatewayTestInfra.rwPort)) {

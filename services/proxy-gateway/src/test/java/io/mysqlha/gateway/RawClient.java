@@ -79,12 +79,63 @@ final class RawClient implements AutoCloseable {
         send(f);
     }
 
+    /**
+     * The payload of the next compressed packet, inflated (the frames it carries, headers included), with its
+     * compressed sequence id in front; null when the gateway closed the connection.
+     */
+    byte[] compressedPacket() throws IOException {
+        byte[] header = new byte[7];
+        try {
+            in.readFully(header);
+        } catch (EOFException e) {
+            return null;
+        }
+        int length = (header[0] & 0xff) | (header[1] & 0xff) << 8 | (header[2] & 0xff) << 16;
+        int inflated = (header[4] & 0xff) | (header[5] & 0xff) << 8 | (header[6] & 0xff) << 16;
+        byte[] payload = new byte[length];
+        in.readFully(payload);
+        byte[] out = new byte[1 + (inflated == 0 ? length : inflated)];
+        out[0] = header[3];
+        if (inflated == 0) {
+            System.arraycopy(payload, 0, out, 1, length);
+        } else {
+            java.util.zip.Inflater zlib = new java.util.zip.Inflater();
+            zlib.setInput(payload);
+            try {
+                zlib.inflate(out, 1, inflated);
+            } catch (java.util.zip.DataFormatException e) {
+                throw new IOException(e);
+            }
+        }
+        return out;
+    }
+
+    /** Sends one compressed packet holding these bytes as they are (length before compression 0). */
+    void sendCompressed(int seq, byte[] bytes, int announced) throws IOException {
+        byte[] p = new byte[bytes.length + 7];
+        p[0] = (byte) bytes.length;
+        p[1] = (byte) (bytes.length >> 8);
+        p[2] = (byte) (bytes.length >> 16);
+        p[3] = (byte) seq;
+        p[4] = (byte) announced;
+        p[5] = (byte) (announced >> 8);
+        p[6] = (byte) (announced >> 16);
+        System.arraycopy(bytes, 0, p, 7, bytes.length);
+        send(p);
+    }
+
     /** Reads the greeting and logs in as this user with mysql_native_password; returns the answer frame. */
     byte[] login(String user, String password) throws IOException {
+        return login(user, password, 0);
+    }
+
+    /** The same, asking for these capabilities beside the usual ones. */
+    byte[] login(String user, String password, int more) throws IOException {
         byte[] greeting = frame();
         HandshakeV10Packet h = HandshakeV10Packet.decode(Unpooled.wrappedBuffer(greeting, 1, greeting.length - 1));
         HandshakeResponse41Packet r = new HandshakeResponse41Packet(Capabilities.PROTOCOL_41
-                | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH | Capabilities.TRANSACTIONS, 1 << 24, 45, 0,
+                | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH | Capabilities.TRANSACTIONS | more, 1 << 24,
+                45, 0,
                 user, NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), h.authPluginData()), null,
                 NativePassword.PLUGIN, Map.of());
         ByteBuf b = Unpooled.buffer();
