@@ -129,7 +129,7 @@ var leadingComments = regexp.MustCompile(`^\s*(/\*.*?\*/\s*)*`)
 // Whether a statement returns rows (or several results): read with Query, else Exec.
 func isQuery(s string) bool {
 	t := strings.ToUpper(leadingComments.ReplaceAllString(s, ""))
-	for _, p := range []string{"SELECT", "SHOW", "EXPLAIN", "CALL", "WITH", "DESC", "XA RECOVER"} {
+	for _, p := range []string{"SELECT", "SHOW", "EXPLAIN", "CALL", "WITH", "DESC", "XA RECOVER", "HANDLER"} {
 		if strings.HasPrefix(t, p) {
 			return true
 		}

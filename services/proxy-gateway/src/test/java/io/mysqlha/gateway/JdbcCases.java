@@ -755,5 +755,127 @@ final class JdbcCases {
                         }
                     }
                 }
+            }),
+            of("updatable result set", (s, out) -> {
+                table(s.c(), "m_upd", KV);
+                exec(s.c(), "INSERT INTO m_upd (k, v) VALUES (1, 'a'), (2, 'b')");
+                out.attempt("updatable", () -> {
+                    try (Statement st = s.c().createStatement(ResultSet.TYPE_FORWARD_ONLY,
+                            ResultSet.CONCUR_UPDATABLE);
+                         ResultSet rs = st.executeQuery("SELECT id, k, v FROM m_upd ORDER BY id")) {
+                        out.line("concurrency", rs.getConcurrency());
+                        while (rs.next()) {
+                            rs.updateString("v", rs.getString("v") + "!");
+                            rs.updateRow();
+                        }
+                        rs.moveToInsertRow();
+                        rs.updateInt("k", 3);
+                        rs.updateString("v", "inserted");
+                        rs.insertRow();
+                    }
+                });
+                query(s.c(), out, "SELECT k, v FROM m_upd ORDER BY k");
+            }),
+            of("scrollable result set", (s, out) -> {
+                try (Statement st = s.c().createStatement(ResultSet.TYPE_SCROLL_INSENSITIVE,
+                        ResultSet.CONCUR_READ_ONLY);
+                     ResultSet rs = st.executeQuery("SELECT seq FROM seq_1_to_10")) {
+                    rs.last();
+                    out.line("last", rs.getRow(), rs.getInt(1));
+                    rs.absolute(3);
+                    out.line("absolute 3", rs.getInt(1));
+                    rs.previous();
+                    out.line("previous", rs.getInt(1));
+                    rs.relative(5);
+                    out.line("relative 5", rs.getInt(1));
+                    rs.beforeFirst();
+                    out.line("next after beforeFirst", rs.next(), rs.getInt(1));
+                    out.line("absolute 99", rs.absolute(99), rs.isAfterLast());
+                }
+            }),
+            of("stored function through a callable statement", (s, out) -> {
+                exec(s.c(), "DROP FUNCTION IF EXISTS m_twice",
+                        "CREATE FUNCTION m_twice(a INT) RETURNS INT DETERMINISTIC RETURN a * 2");
+                try (CallableStatement cs = s.c().prepareCall("{? = CALL m_twice(?)}")) {
+                    cs.registerOutParameter(1, Types.INTEGER);
+                    cs.setInt(2, 21);
+                    cs.execute();
+                    out.line("returned", cs.getInt(1));
+                }
+                query(s.c(), out, "SELECT m_twice(5), m_twice(NULL)");
+            }),
+            of("large update counts", (s, out) -> {
+                table(s.c(), "m_large", "id INT PRIMARY KEY, v INT");
+                out.attempt("insert", () -> {
+                    try (Statement st = s.c().createStatement()) {
+                        out.line("large update", st.executeLargeUpdate(
+                                "INSERT INTO m_large SELECT seq, seq % 7 FROM seq_1_to_100000"));
+                        out.line("large update", st.executeLargeUpdate("UPDATE m_large SET v = v + 1 WHERE v < 3"));
+                        out.line("large update", st.executeLargeUpdate("DELETE FROM m_large WHERE v > 5"));
+                    }
+                });
+                query(s.c(), out, "SELECT COUNT(*), SUM(v) FROM m_large");
+            }),
+            of("read-only connection", (s, out) -> {
+                table(s.c(), "m_ro", "v INT");
+                s.c().setReadOnly(true);
+                out.line("read only", s.c().isReadOnly());
+                query(s.c(), out, "SELECT COUNT(*) FROM m_ro");
+                out.attempt("a write on a read-only connection", () -> {
+                    s.c().setAutoCommit(false);
+                    update(s.c(), out, "INSERT INTO m_ro VALUES (1)");
+                    s.c().commit();
+                    s.c().setAutoCommit(true);
+                });
+                s.c().setAutoCommit(true);
+                s.c().setReadOnly(false);
+                update(s.c(), out, "INSERT INTO m_ro VALUES (2)");
+                query(s.c(), out, "SELECT v FROM m_ro");
+            }),
+            of("SQL-level prepared statements", (s, out) -> {
+                execute(s.c(), out, "PREPARE m_stmt FROM 'SELECT ? * 2 AS twice, ? AS s'");
+                execute(s.c(), out, "SET @a = 21, @s = 'str'");
+                execute(s.c(), out, "EXECUTE m_stmt USING @a, @s");
+                execute(s.c(), out, "DEALLOCATE PREPARE m_stmt");
+                execute(s.c(), out, "EXECUTE m_stmt USING @a, @s");
+            }),
+            of("signals and diagnostics", (s, out) -> {
+                execute(s.c(), out, "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'a custom error', MYSQL_ERRNO = 1644");
+                execute(s.c(), out, "GET DIAGNOSTICS CONDITION 1 @m_state = RETURNED_SQLSTATE, @m_errno = MYSQL_ERRNO");
+                query(s.c(), out, "SELECT @m_state, @m_errno");
+                execute(s.c(), out, "SELECT * FROM no_such_table_for_diagnostics");
+                query(s.c(), out, "SHOW ERRORS");
+            }),
+            of("UUID, INET6 and JSON columns", (s, out) -> {
+                table(s.c(), "m_typed", "id INT PRIMARY KEY, u UUID, i INET6, j JSON");
+                update(s.c(), out, "INSERT INTO m_typed VALUES (1, '123e4567-e89b-12d3-a456-426614174000', '::1',"
+                        + " '{\"a\": [1, 2]}')");
+                query(s.c(), out, "SELECT * FROM m_typed");
+                out.attempt("prepared", () -> {
+                    try (PreparedStatement ps = s.c().prepareStatement("SELECT u, i, j FROM m_typed WHERE u = ?")) {
+                        ps.setString(1, "123e4567-e89b-12d3-a456-426614174000");
+                        try (ResultSet rs = ps.executeQuery()) {
+                            out.rows(rs);
+                        }
+                    }
+                });
+            }),
+            of("connection warnings", (s, out) -> {
+                exec(s.c(), "SET SESSION sql_mode = ''");
+                try (Statement st = s.c().createStatement()) {
+                    st.execute("SELECT CAST('12abc' AS SIGNED), CAST('x' AS DOUBLE)");
+                    out.warnings(st.getWarnings());
+                    st.clearWarnings();
+                    out.line("after clear", st.getWarnings());
+                }
+                query(s.c(), out, "SHOW WARNINGS");
+                query(s.c(), out, "SELECT @@warning_count");
+            }),
+            of("zero and ancient dates", "zeroDateTimeBehavior=CONVERT_TO_NULL", (s, out) -> {
+                exec(s.c(), "SET SESSION sql_mode = ''");
+                table(s.c(), "m_dates", "id INT PRIMARY KEY, d DATE, dt DATETIME");
+                update(s.c(), out, "INSERT INTO m_dates VALUES (1, '0000-00-00', '0000-00-00 00:00:00'),"
+                        + " (2, '0001-01-01', '1000-01-01 00:00:00'), (3, '9999-12-31', '9999-12-31 23:59:59')");
+                query(s.c(), out, "SELECT id, d, dt FROM m_dates ORDER BY id");
             }));
 }
