@@ -768,9 +768,10 @@ final class JdbcCases {
                             rs.updateString("v", rs.getString("v") + "!");
                             rs.updateRow();
                         }
-                        // not insertRow yet: with MariaDB Connector/J's server-side prepared statements, the row it
-                        // inserted was missing from the session's next read through the splitting listener in 1 of 3
-                        // runs (docs/gateway-compatibility.md, "Not yet carried"); under investigation
+                        rs.moveToInsertRow(); // MariaDB Connector/J: INSERT ... RETURNING, rows that end in an OK
+                        rs.updateInt("k", 3);
+                        rs.updateString("v", "inserted");
+                        rs.insertRow();
                     }
                 });
                 query(s.c(), out, "SELECT k, v FROM m_upd ORDER BY k");

@@ -100,6 +100,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private volatile BackendSession announcedBy;
     /** The client cannot get session tracking: after its first write, it reads from the writer. */
     private boolean wroteUntracked;
+    /** The last statement sent to the writer may write (a COM_STMT_* counts as one): see writerAnswered. */
+    private boolean sentWrite;
+    /** The prepared statement of the last COM_STMT_* command, null when the gateway does not know it (-1). */
+    private PreparedStatements.Prepared executing;
     private final PreparedStatements prepared = new PreparedStatements();
     private BackendSession statementTo;
     private long lastActive;
@@ -686,6 +690,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         int id = PreparedStatements.statementId(frame);
         PreparedStatements.Prepared p = prepared.get(id);
+        executing = p;
         if (p == null) { // MariaDB's "the one just prepared" (-1), or an id the node will refuse itself
             if (on != backend && on.tracker().busy()) {
                 held.addLast(frame);
@@ -822,6 +827,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (statement != null && !wroteUntracked && untracked() && statement.mayWrite()) {
                 wroteUntracked = true;
             }
+            // a COM_STMT_EXECUTE: what was prepared may write (one the gateway cannot name may)
+            sentWrite = statement != null ? statement.mayWrite() : command == Command.STMT_EXECUTE
+                    && (executing == null || executing.statement == null || executing.statement.mayWrite());
         }
         active = to;
         if (statement != null && statement.has(Statement.F_CONNECTION_ID)) {
@@ -1402,21 +1410,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * state a SET or USE changed once it succeeded.
      */
     private void writerAnswered(ByteBuf frame, ResponseTracker tracker, boolean idle) {
-        if (ServerStatus.has(tracker.statusFlags(), ServerStatus.SESSION_STATE_CHANGED)
-                && Frames.firstByte(frame) == OkPacket.MARKER && tracksGtids()) {
-            try {
-                String gtid = io.mysqlha.protocol.SessionStateChanges.lastGtid(OkPacket.decode(frame.slice(
-                        frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)),
-                        capabilities | Capabilities.SESSION_TRACK).sessionStateChanges());
-                if (gtid != null) {
-                    if (causal == null) {
-                        causal = new CausalReads(route.split().causalTimeoutMs());
-                    }
-                    causal.wrote(gtid);
-                }
-            } catch (ProtocolException | IndexOutOfBoundsException e) {
-                LOG.debugf("an OK packet's session state could not be read: %s", e.getMessage());
+        if (!ServerStatus.has(tracker.statusFlags(), ServerStatus.SESSION_STATE_CHANGED) || !tracksGtids()) {
+            return;
+        }
+        if (!tracker.lastFrameWasOk()) {
+            // rows that end in an EOF (a client without CLIENT_DEPRECATE_EOF) have no room for the session state:
+            // a write that returns rows (INSERT ... RETURNING, CALL) leaves no GTID to wait for, so the writer
+            // answers this session's reads from now on
+            if (sentWrite && Frames.firstByte(frame) == io.mysqlha.protocol.EofPacket.MARKER) { // not an ERR
+                wroteUntracked = true;
             }
+            return;
+        }
+        // an OK, or the OK that ends rows with CLIENT_DEPRECATE_EOF (INSERT ... RETURNING): it names the GTID
+        try {
+            String gtid = io.mysqlha.protocol.SessionStateChanges.lastGtid(OkPacket.decode(frame.slice(
+                    frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame)),
+                    capabilities | Capabilities.SESSION_TRACK).sessionStateChanges());
+            if (gtid != null) {
+                if (causal == null) {
+                    causal = new CausalReads(route.split().causalTimeoutMs());
+                }
+                causal.wrote(gtid);
+            }
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+            LOG.debugf("an OK packet's session state could not be read: %s", e.getMessage());
         }
     }
 
