@@ -12,22 +12,7 @@ import hashlib
 import subprocess
 import sys
 
-
-def cases(path):
-    name, lines = None, []
-    with open(path, encoding="utf-8") as f:
-        for raw in f:
-            line = raw.rstrip("\n")
-            if line.startswith("#") or not line.strip():
-                continue
-            if line.startswith("== "):
-                if name is not None:
-                    yield name, lines
-                name, lines = line[3:], []
-            else:
-                lines.append(line)
-    if name is not None:
-        yield name, lines
+from matrix import cases  # the corpus as matrix.py reads it (this directory is on the path)
 
 
 def shown(line):

@@ -11,12 +11,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,7 +44,7 @@ class ClientMatrixIT {
     }
 
     @BeforeAll
-    static void prepare() throws SQLException, URISyntaxException {
+    static void prepare() throws Exception {
         GatewayTestInfra.awaitListening();
         ReplicationTopology t = SharedInfra.replicationTopology();
         for (MariaDbNode node : t.nodes()) {
@@ -55,6 +53,10 @@ class ClientMatrixIT {
             }
         }
         dir = Path.of(ClientMatrixIT.class.getResource("/matrix/corpus.txt").toURI()).getParent();
+        // one run of the corpus before any compared one, so every client's direct run finds the tables the programs
+        // leave behind, as the runs through the gateway after it do (the mariadb client shows the notes of
+        // DROP TABLE IF EXISTS on a missing table)
+        run(port -> cli("mariadb", port), t.primary().port());
     }
 
     @TestFactory

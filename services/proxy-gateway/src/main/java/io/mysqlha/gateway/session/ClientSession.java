@@ -98,9 +98,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean clientTracksGtids;
     /** The connection that answered the session's last CONNECTION_ID(): the thread a KILL by that id means. */
     private volatile BackendSession announcedBy;
-    /** The client cannot get session tracking: after its first write, it reads from the writer. */
+    /**
+     * A write whose GTID the gateway cannot know (the client cannot get session tracking, or the write returned rows
+     * that ended in an EOF): from then on the session reads from the writer.
+     */
     private boolean wroteUntracked;
-    /** The last statement sent to the writer may write (a COM_STMT_* counts as one): see writerAnswered. */
+    /**
+     * The last statement sent to the writer may write (a COM_STMT_EXECUTE of a statement the gateway cannot name
+     * counts as one): an answer of rows ending in an EOF then leaves it untracked (see writerAnswered).
+     */
     private boolean sentWrite;
     /** The prepared statement of the last COM_STMT_* command, null when the gateway does not know it (-1). */
     private PreparedStatements.Prepared executing;
