@@ -9,6 +9,7 @@ find_jdk
 echo "JDK: $JAVA_HOME ($(java_major "$JAVA_HOME/bin/java"))"
 ensure_packages "${MYSQLHA_PACKAGES[@]}" "${MYSQLHA_TEST_PACKAGES[@]}"
 command -v npm > /dev/null || ensure_packages nodejs npm
+ensure_mysql # MySQL 9.7 servers for the MySQL integration tests
 cd "$ROOT"
 # what users deploy (compose, Kubernetes, Prometheus rules, the dashboard, Dockerfiles): static checks, seconds
 bash infra/ci/check-deploy.sh

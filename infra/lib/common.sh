@@ -73,3 +73,46 @@ run_test_support_main() {
   exec "$JAVA_HOME/bin/java" -Djava.util.logging.manager=java.util.logging.LogManager -Dbuild.project.root="$ROOT" "$@" \
     -cp "libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)" "$class"
 }
+
+# MySQL 9.7 and MySQL Router 9.7 come from Debian's sid suite, built for a newer C library than Debian 12's: they
+# live in a minimal sid root of their own (debootstrap), cached outside the checkout, and run through that root's
+# dynamic loader (no chroot: paths stay the host's). Idempotent: an existing root with the programs is kept; a
+# half-made one (interrupted) is made again. Prints nothing when there is nothing to do. MYSQLHA_MYSQL_ROOT moves it;
+# MYSQLHA_DEBIAN_MIRROR names the mirror (default: the Debian mirror apt uses here, else deb.debian.org).
+MYSQLHA_MYSQL_PACKAGES=(mysql-server-core mysql-client-core mysql-router)
+mysql_root() { echo "${MYSQLHA_MYSQL_ROOT:-${XDG_CACHE_HOME:-$HOME/.cache}/mysqlha/mysql-sid}"; }
+
+ensure_mysql() {
+  local root; root=$(mysql_root)
+  [ -x "$root/usr/sbin/mysqld" ] && [ -x "$root/usr/bin/mysqlrouter" ] && [ -f "$root/.complete" ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "MySQL 9.7 is installed into $root with debootstrap, which needs root; run this as
+root once (it is cached there afterwards), or set MYSQLHA_MYSQL_ROOT to a root made by someone who can"
+  ensure_packages debootstrap
+  local mirror=${MYSQLHA_DEBIAN_MIRROR:-}
+  [ -n "$mirror" ] || mirror=$( { sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources; \
+    sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; } \
+    2>/dev/null | grep -E '/debian/?$' | head -1)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  echo "installing MySQL 9.7 and MySQL Router 9.7 from Debian sid into $root (about a minute, 814 MB)..."
+  local tmp="$root.partial" log="${TMPDIR:-/tmp}/mysqlha-mysql-install.log"
+  rm -rf "$tmp"; mkdir -p "$(dirname "$root")"
+  {
+    debootstrap --variant=minbase sid "$tmp" "$mirror" \
+    && chroot "$tmp" apt-get -q -o Acquire::Check-Valid-Until=false update \
+    && chroot "$tmp" env DEBIAN_FRONTEND=noninteractive apt-get -q -o Acquire::Check-Valid-Until=false install -y \
+         --no-install-recommends "${MYSQLHA_MYSQL_PACKAGES[@]}" \
+    && chroot "$tmp" apt-get clean
+  } > "$log" 2>&1 || { tail -20 "$log"; die "could not install MySQL into $tmp (from $mirror); full log: $log"; }
+  touch "$tmp/.complete"
+  rm -rf "$root"; mv "$tmp" "$root"
+}
+
+# Runs a program of the MySQL root (mysql, mysqld, mysqlrouter...) with the root's own loader and libraries:
+# mysql_run mysql -h127.0.0.1 -P6033 ...
+mysql_run() {
+  local root; root=$(mysql_root); local program=$1; shift
+  local path="$root/usr/bin/$program"; [ -x "$path" ] || path="$root/usr/sbin/$program"
+  [ -x "$path" ] || die "$program is not in $root; infra/ci/install-prereqs.sh installs it"
+  "$root/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu" \
+    "$path" "$@"
+}

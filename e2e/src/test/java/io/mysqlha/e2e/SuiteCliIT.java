@@ -5,7 +5,7 @@ import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.ProjectLayout;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.process.ManagedProcess;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;

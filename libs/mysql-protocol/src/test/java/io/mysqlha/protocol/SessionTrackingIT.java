@@ -1,9 +1,9 @@
 package io.mysqlha.protocol;
 
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.DbUser;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.servers.DbUser;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

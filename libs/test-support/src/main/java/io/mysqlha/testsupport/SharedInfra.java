@@ -2,8 +2,9 @@ package io.mysqlha.testsupport;
 
 import io.mysqlha.events.Topics;
 import io.mysqlha.testsupport.kafka.KafkaBroker;
-import io.mysqlha.testsupport.mariadb.GaleraCluster;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.servers.GaleraCluster;
+import io.mysqlha.testsupport.servers.MySqlTopology;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ public final class SharedInfra {
     private static KafkaBroker kafka;
     private static ReplicationTopology topology;
     private static GaleraCluster galera;
+    private static MySqlTopology mysql;
     private static Path root;
 
     private SharedInfra() {
@@ -39,6 +41,14 @@ public final class SharedInfra {
             topology = ReplicationTopology.startForTests(dir("replication"), 2);
         }
         return topology;
+    }
+
+    /** A MySQL 9.7 primary and two replicas (GTID, lossless semi-sync). */
+    public static synchronized MySqlTopology mysqlTopology() {
+        if (mysql == null) {
+            mysql = MySqlTopology.startForTests(dir("mysql"), 2);
+        }
+        return mysql;
     }
 
     public static synchronized GaleraCluster galera() {
@@ -76,6 +86,9 @@ public final class SharedInfra {
             }
             if (topology != null) {
                 topology.close();
+            }
+            if (mysql != null) {
+                mysql.close();
             }
             if (kafka != null) {
                 kafka.close();

@@ -1,8 +1,8 @@
 package io.mysqlha.testsupport;
 
-import io.mysqlha.testsupport.mariadb.GaleraCluster;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.GaleraCluster;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.Sql;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

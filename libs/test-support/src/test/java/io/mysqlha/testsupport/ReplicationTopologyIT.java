@@ -1,9 +1,9 @@
 package io.mysqlha.testsupport;
 
 import io.mysqlha.domain.gtid.MariaDbGtidPosition;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;

@@ -2,7 +2,7 @@ package io.mysqlha.backup;
 
 import io.mysqlha.events.Topics;
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.services.Secrets;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 

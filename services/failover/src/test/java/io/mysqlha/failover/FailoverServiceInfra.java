@@ -15,7 +15,7 @@ public class FailoverServiceInfra implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         SharedInfra.kafka().provisionTopics(TOPICS);
         var secrets = Secrets.write(SharedInfra.dir("failover-svc").resolve("secrets"),
-                io.mysqlha.testsupport.mariadb.DbUsers.LOCAL);
+                io.mysqlha.testsupport.servers.DbUsers.LOCAL);
         return Map.of("mysqlha.kafka.bootstrap-servers", SharedInfra.kafka().bootstrapServers(),
                 "mysqlha.topic-prefix", TOPICS.prefix(),
                 "mysqlha.secrets-dir", secrets.toString(),

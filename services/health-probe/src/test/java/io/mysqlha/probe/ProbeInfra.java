@@ -1,7 +1,7 @@
 package io.mysqlha.probe;
 
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.servers.DbUsers;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;

@@ -9,7 +9,7 @@ import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -65,7 +65,7 @@ class GatewayBadInputIT {
         for (int i = 0; i < 5; i++) {
             System.gc();
             try (Connection c = GatewayClientsIT.mariadb("")) {
-                io.mysqlha.testsupport.mariadb.Sql.value(c, "SELECT REPEAT('x', 100000)");
+                io.mysqlha.testsupport.servers.Sql.value(c, "SELECT REPEAT('x', 100000)");
             }
         }
         LEAK_LOGGER.removeHandler(LEAK_HANDLER);
@@ -110,7 +110,7 @@ class GatewayBadInputIT {
                 assertEquals(1153, RawClient.errorCode(c.frame()));
                 assertTrue(c.closedWithin(5_000));
             }
-            assertEquals("1", io.mysqlha.testsupport.mariadb.Sql.value(working, "SELECT 1").orElseThrow(),
+            assertEquals("1", io.mysqlha.testsupport.servers.Sql.value(working, "SELECT 1").orElseThrow(),
                     "a working session is not disturbed");
         }
     }

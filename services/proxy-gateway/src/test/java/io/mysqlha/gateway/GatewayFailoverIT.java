@@ -2,9 +2,9 @@ package io.mysqlha.gateway;
 
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;

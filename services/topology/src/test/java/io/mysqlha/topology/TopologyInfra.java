@@ -3,7 +3,7 @@ package io.mysqlha.topology;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.Topics;
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.services.ServiceProcess;
 
 import java.io.IOException;

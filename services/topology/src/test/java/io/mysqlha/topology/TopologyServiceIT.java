@@ -2,7 +2,7 @@ package io.mysqlha.topology;
 
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.quarkus.ServiceContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,8 +1,8 @@
 package io.mysqlha.testsupport.bench;
 
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.DbUser;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.DbUser;
+import io.mysqlha.testsupport.servers.Sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,7 +1,7 @@
 package io.mysqlha.testsupport.services;
 
-import io.mysqlha.testsupport.mariadb.DbUser;
-import io.mysqlha.testsupport.mariadb.DbUsers;
+import io.mysqlha.testsupport.servers.DbUser;
+import io.mysqlha.testsupport.servers.DbUsers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -10,9 +10,9 @@ import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.Secret;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.vertx.core.Vertx;
 
 import java.io.File;
@@ -121,7 +121,7 @@ public final class BackupBench {
         NodeSpec writer = new NodeSpec(primary.name(), primary.host(), primary.port(), null, null, null, null);
         try (BinlogArchiver archiver = new BinlogArchiver("bench", repo, new BinlogArchiver.Settings("mariadb-binlog",
                 4_000_000_009L, work.resolve("spool"), Duration.ofSeconds(10)), ADMIN, vertx, none, Clock.systemUTC());
-             Connection c = primary.connect(io.mysqlha.testsupport.mariadb.DbUsers.LOCAL.admin())) {
+             Connection c = primary.connect(io.mysqlha.testsupport.servers.DbUsers.LOCAL.admin())) {
             archiver.follow(writer);
             archiver.start();
             Sql.execute(c, "CREATE TABLE IF NOT EXISTS bench.lag (id INT PRIMARY KEY, at BIGINT)");

@@ -6,10 +6,10 @@ import io.mysqlha.service.DbCredentials;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.DbUsers;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.process.ManagedProcess;
 import org.junit.jupiter.api.Test;
 

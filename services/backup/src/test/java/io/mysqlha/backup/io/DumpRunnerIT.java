@@ -5,9 +5,9 @@ import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.domain.Secret;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

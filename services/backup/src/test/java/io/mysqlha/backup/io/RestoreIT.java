@@ -12,9 +12,9 @@ import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 

@@ -20,9 +20,9 @@ import io.mysqlha.service.SecretResolver;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
-import io.mysqlha.testsupport.mariadb.MariaDbNode;
-import io.mysqlha.testsupport.mariadb.ReplicationTopology;
-import io.mysqlha.testsupport.mariadb.Sql;
+import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
@@ -64,7 +64,7 @@ class FailoverOwnerIT {
     static void start() {
         SharedInfra.kafka().provisionTopics(TOPICS);
         Path dir = SharedInfra.dir("failover-it");
-        secrets = Secrets.write(dir.resolve("secrets"), io.mysqlha.testsupport.mariadb.DbUsers.LOCAL);
+        secrets = Secrets.write(dir.resolve("secrets"), io.mysqlha.testsupport.servers.DbUsers.LOCAL);
         Suite suite = new Suite(bootstrap(), TOPICS, secrets, dir);
         probe = suite.start("health-probe");
         topology = suite.start("topology");

@@ -1,4 +1,4 @@
-package io.mysqlha.testsupport.mariadb;
+package io.mysqlha.testsupport.servers;
 
 import java.util.List;
 
@@ -12,8 +12,22 @@ public record DbUsers(DbUser app, DbUser admin, DbUser monitor, DbUser replicati
     public static final DbUsers LOCAL = new DbUsers(DbUser.of("app", "app"), DbUser.of("admin", "admin"),
             DbUser.of("mysqlha_monitor", "monitor"), DbUser.of("mysqlha_repl", "repl"));
 
-    /** SQL creating the accounts, for 127.0.0.1 and localhost. */
+    /** SQL creating the accounts on MariaDB, for 127.0.0.1 and localhost. */
     public List<String> createStatements() {
+        return createStatements("PROCESS, BINLOG MONITOR, SLAVE MONITOR, REPLICATION CLIENT ON *.*");
+    }
+
+    /**
+     * The same on MySQL: its monitor reads replication and Group Replication state in performance_schema, and
+     * users get MySQL's default plugin (caching_sha2_password).
+     */
+    public List<String> mysqlCreateStatements() {
+        List<String> all = new java.util.ArrayList<>(createStatements("PROCESS, REPLICATION CLIENT ON *.*"));
+        all.add(grant("SELECT ON performance_schema.*", monitor));
+        return all;
+    }
+
+    private List<String> createStatements(String monitorPrivileges) {
         return List.of(
                 "CREATE DATABASE IF NOT EXISTS app",
                 "CREATE DATABASE IF NOT EXISTS mysqlha",
@@ -21,7 +35,7 @@ public record DbUsers(DbUser app, DbUser admin, DbUser monitor, DbUser replicati
                 create(app), grant("SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, INDEX, ALTER, CREATE TEMPORARY TABLES,"
                         + " LOCK TABLES, EXECUTE, CREATE VIEW, SHOW VIEW, CREATE ROUTINE, ALTER ROUTINE, TRIGGER,"
                         + " EVENT, REFERENCES, PROCESS ON *.*", app),
-                create(monitor), grant("PROCESS, BINLOG MONITOR, SLAVE MONITOR, REPLICATION CLIENT ON *.*", monitor),
+                create(monitor), grant(monitorPrivileges, monitor),
                 grant("SELECT, INSERT, UPDATE, DELETE, CREATE ON mysqlha.*", monitor),
                 create(replication), grant("REPLICATION SLAVE ON *.*", replication));
     }

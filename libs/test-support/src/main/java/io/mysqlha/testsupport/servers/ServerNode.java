@@ -1,4 +1,4 @@
-package io.mysqlha.testsupport.mariadb;
+package io.mysqlha.testsupport.servers;
 
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.process.ManagedProcess;
@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One real {@code mariadbd} with its own datadir, config file and loopback port. Knows how to initialise, start,
- * stop cleanly, and inject faults: kill -9, freeze (SIGSTOP) and thaw.
+ * One real database server (MariaDB or MySQL: {@link MariaDbNode}, {@link MySqlNode}) with its own datadir, config
+ * file and loopback port. Knows how to initialise, start, stop cleanly, and inject faults: kill -9, freeze (SIGSTOP)
+ * and thaw. What differs between the servers (programs, config section, initialisation) is the subclass's.
  */
-public final class MariaDbNode {
+public abstract class ServerNode {
     private static final String READY = "ready for connections";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -32,8 +33,8 @@ public final class MariaDbNode {
     private final ManagedProcess.Ownership ownership;
     private volatile ManagedProcess process;
 
-    public MariaDbNode(String name, int port, int serverId, Path dir, Map<String, String> extraConfig,
-                       ManagedProcess.Ownership ownership) {
+    protected ServerNode(String name, int port, int serverId, Path dir, Map<String, String> extraConfig,
+                         ManagedProcess.Ownership ownership) {
         this.name = name;
         this.port = port;
         this.serverId = serverId;
@@ -98,34 +99,45 @@ public final class MariaDbNode {
         c.put("tmpdir", dir.resolve("tmp").toString());
         c.put("server-id", Integer.toString(serverId));
         c.put("skip-name-resolve", "ON");
-        c.put("performance-schema", "OFF");
         c.put("innodb-buffer-pool-size", "64M");
-        c.put("innodb-log-file-size", "48M");
         c.put("max-connections", "600");
         c.put("character-set-server", "utf8mb4");
-        c.put("collation-server", "utf8mb4_general_ci");
+        c.putAll(serverConfig());
         return c;
     }
 
-    /** Creates the datadir with mariadb-install-db, unless it exists already. */
+    /** The server's own settings beside the common ones (paths, sizes, what differs in name or default). */
+    protected abstract Map<String, String> serverConfig();
+
+    /** The config file's section: {@code mariadbd} or {@code mysqld}. */
+    protected abstract String configSection();
+
+    /** The program's name, for labels and messages. */
+    protected abstract String program();
+
+    /** The command creating the datadir (with the config file written). */
+    protected abstract List<String> initialiseCommand();
+
+    /** The server with this node's config file and {@code extraArgs}. */
+    public abstract List<String> serverCommand(String... extraArgs);
+
+    /** The command-line client, as root over the unix socket, reading statements from its standard input. */
+    protected abstract List<String> rootClientCommand();
+
+    /** The server runs as the mysql user (when we are root), its directory owned by it. */
+    protected abstract boolean runsAsMysqlUser();
+
+    /** Creates the datadir, unless it exists already. */
     public void initialise() {
         if (isInitialised()) {
             return;
         }
         try {
-            Files.createDirectories(dir.resolve("data"));
+            Files.createDirectories(dir.resolve("data")); // empty: MySQL's --initialize accepts no more
             Files.createDirectories(dir.resolve("tmp"));
             writeConfig();
             chownToMysql();
-            List<String> cmd = new ArrayList<>(List.of(MariaDbBinaries.installDb().toString(),
-                    "--defaults-file=" + dir.resolve("my.cnf"), "--skip-test-db",
-                    "--auth-root-authentication-method=socket",
-                    // several install-db runs at once need their own tmpdir (measured pitfall)
-                    "--tmpdir=" + dir.resolve("tmp")));
-            if (MariaDbBinaries.runningAsRoot()) {
-                cmd.add("--user=mysql");
-            }
-            run(cmd, dir.resolve("install-db.log"), Duration.ofSeconds(120));
+            run(initialiseCommand(), dir.resolve("install-db.log"), Duration.ofSeconds(120));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot initialise " + name + " in " + dir, e);
         }
@@ -140,7 +152,7 @@ public final class MariaDbNode {
             writeConfig();
             chownToMysql();
             long logOffset = Files.exists(errorLog()) ? Files.size(errorLog()) : 0;
-            process = ManagedProcess.start("mariadbd " + name + " :" + port, serverCommand(extraArgs), dir,
+            process = ManagedProcess.start(program() + " " + name + " :" + port, serverCommand(extraArgs), dir,
                     dir.resolve("stdout.log"), ownership);
             awaitReady(logOffset);
         } catch (IOException e) {
@@ -148,18 +160,7 @@ public final class MariaDbNode {
         }
     }
 
-    /** mariadbd with this node's config file (as the mysql user when we are root) and {@code extraArgs}. */
-    public List<String> serverCommand(String... extraArgs) {
-        List<String> cmd = new ArrayList<>(List.of(MariaDbBinaries.server().toString(),
-                "--defaults-file=" + dir.resolve("my.cnf")));
-        if (MariaDbBinaries.runningAsRoot()) {
-            cmd.add("--user=mysql");
-        }
-        cmd.addAll(List.of(extraArgs));
-        return cmd;
-    }
-
-    /** Adopts a server an earlier launcher run left running (its pid file names a live mariadbd). */
+    /** Adopts a server an earlier launcher run left running (its pid file names a live server of ours). */
     public boolean adoptIfRunning() {
         try {
             if (!Files.exists(pidFile())) {
@@ -167,11 +168,11 @@ public final class MariaDbNode {
             }
             long pid = Long.parseLong(Files.readString(pidFile()).strip());
             var handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("mariadbd")).orElse(false));
+                    .filter(h -> h.info().commandLine().map(c -> c.contains(program())).orElse(false));
             if (handle.isEmpty()) {
                 return false;
             }
-            process = ManagedProcess.adopt("mariadbd " + name + " :" + port, pid, dir.resolve("stdout.log"));
+            process = ManagedProcess.adopt(program() + " " + name + " :" + port, pid, dir.resolve("stdout.log"));
             return true;
         } catch (IOException | NumberFormatException e) {
             return false;
@@ -181,7 +182,7 @@ public final class MariaDbNode {
     private void awaitReady(long logOffset) {
         Waits.until(name + " (port " + port + ") to accept connections", START_TIMEOUT, () -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("mariadbd " + name + " exited:\n"
+                throw new IllegalStateException(program() + " " + name + " exited:\n"
                         + ManagedProcess.tailOf(errorLog(), 25));
             }
             return ManagedProcess.since(errorLog(), logOffset).contains(READY);
@@ -221,9 +222,7 @@ public final class MariaDbNode {
         Path file = dir.resolve("tmp/bootstrap.sql");
         try {
             Files.writeString(file, script);
-            List<String> cmd = List.of(MariaDbBinaries.client().toString(), "--no-defaults",
-                    "--socket=" + socket(), "-uroot", "--batch", "-e", "source " + file);
-            run(cmd, dir.resolve("bootstrap.log"), Duration.ofSeconds(60));
+            run(rootClientCommand(), dir.resolve("bootstrap.log"), Duration.ofSeconds(60), file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -236,20 +235,29 @@ public final class MariaDbNode {
     }
 
     private void writeConfig() throws IOException {
-        StringBuilder sb = new StringBuilder("# written by mysqlha test support for ").append(name).append("\n[mariadbd]\n");
+        StringBuilder sb = new StringBuilder("# written by mysqlha test support for ").append(name).append("\n[")
+                .append(configSection()).append("]\n");
         config.forEach((k, v) -> sb.append(k).append(v == null ? "" : "=" + v).append('\n'));
         Files.writeString(dir.resolve("my.cnf"), sb.toString());
     }
 
     private void chownToMysql() throws IOException {
-        if (MariaDbBinaries.runningAsRoot()) {
+        if (runsAsMysqlUser() && MariaDbBinaries.runningAsRoot()) {
             run(List.of("chown", "-R", "mysql:mysql", dir.toString()), dir.resolve("chown.log"), Duration.ofSeconds(30));
         }
     }
 
-    private void run(List<String> cmd, Path log, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    protected void run(List<String> cmd, Path log, Duration timeout) throws IOException {
+        run(cmd, log, timeout, null);
+    }
+
+    private void run(List<String> cmd, Path log, Duration timeout, Path input) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (input != null) {
+            builder.redirectInput(input.toFile());
+        }
+        Process p = builder.start();
         try {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
@@ -261,8 +269,12 @@ public final class MariaDbNode {
             throw new IllegalStateException("interrupted", e);
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException(name + ": " + String.join(" ", cmd.subList(0, 1)) + " exited with "
-                    + p.exitValue() + ":\n" + ManagedProcess.tailOf(log, 20));
+            // the program named, not the loader that runs it (MySQL's programs run through their root's loader)
+            String program = cmd.stream().filter(a -> !a.startsWith("-") && !a.contains("ld-linux")
+                    && !a.contains(":")).findFirst().orElse(cmd.getFirst());
+            throw new IllegalStateException(name + ": " + program + " exited with " + p.exitValue() + ":\n"
+                    + ManagedProcess.tailOf(log, 20) + (Files.exists(errorLog()) ? "\nits error log ends:\n"
+                    + ManagedProcess.tailOf(errorLog(), 10) : ""));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.mysqlha.testsupport.mariadb;
+package io.mysqlha.testsupport.servers;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.mysqlha.testsupport.mariadb;
+package io.mysqlha.testsupport.servers;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Small JDBC helpers over MariaDB Connector/J for tests and the launcher. */
+/** Small JDBC helpers over MariaDB Connector/J for tests and the launcher (MariaDB and MySQL servers). */
 public final class Sql {
     private static final java.sql.Driver DRIVER = new org.mariadb.jdbc.Driver();
 
@@ -24,6 +24,9 @@ public final class Sql {
         p.setProperty("password", user.password().reveal());
         p.setProperty("connectTimeout", Integer.toString(timeoutMillis));
         p.setProperty("socketTimeout", Integer.toString(Math.max(timeoutMillis, 30_000)));
+        // MySQL's caching_sha2_password over plain TCP, when the server's cache is empty: the password goes
+        // encrypted with the server's RSA key, which the driver may ask for (loopback only: no one in between)
+        p.setProperty("allowPublicKeyRetrieval", "true");
         // The driver directly, not DriverManager: after a @QuarkusTest in the same JVM, DriverManager holds the
         // driver from Quarkus' class loader and refuses it to callers from the application class loader.
         return DRIVER.connect("jdbc:mariadb://" + host + ":" + port + "/", p);

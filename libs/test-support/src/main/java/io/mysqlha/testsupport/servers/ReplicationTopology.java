@@ -1,4 +1,4 @@
-package io.mysqlha.testsupport.mariadb;
+package io.mysqlha.testsupport.servers;
 
 import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;

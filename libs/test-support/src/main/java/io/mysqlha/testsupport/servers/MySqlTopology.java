@@ -1,0 +1,166 @@
+package io.mysqlha.testsupport.servers;
+
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.domain.ClusterSpec;
+import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.testsupport.FreePorts;
+import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.process.ManagedProcess;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One MySQL 9.7 primary and N replicas with GTID auto-positioning and lossless semi-sync ({@code AFTER_SYNC}): the
+ * MySQL counterpart of {@link ReplicationTopology}, with the same accounts. Every node starts super-read-only from
+ * its config file; the primary is made writable at run time. The replica side of semi-sync is on in config, the
+ * source side switched on at run time once the replicas are connected (else the first commit waits the timeout).
+ */
+public final class MySqlTopology implements AutoCloseable {
+    public static final long SEMI_SYNC_TIMEOUT_MS = ReplicationTopology.SEMI_SYNC_TIMEOUT_MS;
+
+    private final List<MySqlNode> nodes;
+    private final DbUsers users;
+
+    private MySqlTopology(List<MySqlNode> nodes, DbUsers users) {
+        this.nodes = List.copyOf(nodes);
+        this.users = users;
+    }
+
+    /** A primary and {@code replicas} replicas on free ports under {@code dir}, killed when the JVM exits. */
+    public static MySqlTopology startForTests(Path dir, int replicas) {
+        List<MySqlNode> nodes = new ArrayList<>();
+        for (int i = 0; i <= replicas; i++) {
+            String name = "mysql" + (i + 1);
+            nodes.add(new MySqlNode(name, FreePorts.next(), 101 + i, dir.resolve(name), replicationConfig(),
+                    ManagedProcess.Ownership.TEST));
+        }
+        MySqlTopology t = new MySqlTopology(nodes, DbUsers.LOCAL);
+        t.bootstrap();
+        return t;
+    }
+
+    private static Map<String, String> replicationConfig() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("log-bin", "mysql-bin");
+        c.put("relay-log", "relay-bin");
+        c.put("gtid-mode", "ON");
+        c.put("enforce-gtid-consistency", "ON");
+        c.put("sync-binlog", "1");
+        c.put("innodb-flush-log-at-trx-commit", "1");
+        c.put("read-only", "ON");
+        c.put("super-read-only", "ON");
+        c.put("relay-log-recovery", "ON");
+        c.put("skip-replica-start", "ON");
+        c.put("replica-net-timeout", "4");
+        c.put("plugin-load-add", "semisync_source.so;semisync_replica.so");
+        // loose-: --initialize loads no plugins, and refuses their options without it
+        c.put("loose-rpl-semi-sync-replica-enabled", "ON");
+        c.put("loose-rpl-semi-sync-source-enabled", "OFF");
+        c.put("loose-rpl-semi-sync-source-wait-point", "AFTER_SYNC");
+        c.put("loose-rpl-semi-sync-source-timeout", Long.toString(SEMI_SYNC_TIMEOUT_MS));
+        return c;
+    }
+
+    private void bootstrap() {
+        Parallel.forEach(nodes, MySqlNode::initialise);
+        Parallel.forEach(nodes, n -> n.start());
+        // the accounts exist on every node from the start, outside the binlog: no node has a GTID of its own
+        List<String> accounts = new ArrayList<>(List.of("SET SESSION sql_log_bin=0", "SET GLOBAL super_read_only=OFF"));
+        accounts.addAll(users.mysqlCreateStatements());
+        accounts.add("SET GLOBAL super_read_only=ON");
+        Parallel.forEach(nodes, n -> n.runAsRoot(accounts));
+        try (Connection p = primary().connect(users.admin())) {
+            Sql.execute(p, "SET GLOBAL super_read_only=OFF", "SET GLOBAL read_only=OFF");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot make " + primary() + " writable: " + e.getMessage(), e);
+        }
+        for (MySqlNode replica : replicas()) {
+            pointAt(replica, primary());
+        }
+        enableSemiSyncOnPrimary();
+    }
+
+    /** Makes {@code replica} replicate from {@code source} by GTID auto-positioning; waits until both threads run. */
+    public void pointAt(MySqlNode replica, MySqlNode source) {
+        try (Connection c = replica.connect(users.admin())) {
+            Sql.execute(c, "STOP REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + source.host()
+                    + "', SOURCE_PORT=" + source.port() + ", SOURCE_USER='" + users.replication().name()
+                    + "', SOURCE_PASSWORD='" + users.replication().password().reveal() + "', SOURCE_AUTO_POSITION=1,"
+                    + " SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1", "START REPLICA");
+            Waits.until(replica + " replicating from " + source, Duration.ofSeconds(30), () -> {
+                Map<String, String> s = Sql.rows(c, "SHOW REPLICA STATUS").getFirst();
+                if (!s.get("Last_IO_Error").isEmpty() || !s.get("Last_SQL_Error").isEmpty()) {
+                    throw new IllegalStateException("IO: " + s.get("Last_IO_Error") + " SQL: " + s.get("Last_SQL_Error"));
+                }
+                return "Yes".equals(s.get("Replica_IO_Running")) && "Yes".equals(s.get("Replica_SQL_Running"));
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot point " + replica + " at " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void enableSemiSyncOnPrimary() {
+        try (Connection c = primary().connect(users.admin())) {
+            Sql.execute(c, "SET GLOBAL rpl_semi_sync_source_enabled=ON");
+            Waits.until("semi-sync replicas of " + primary(), Duration.ofSeconds(30),
+                    () -> Integer.parseInt(Sql.status(c, "Rpl_semi_sync_source_clients")) == replicas().size());
+            Sql.execute(c, "CREATE TABLE IF NOT EXISTS mysqlha.ready (id INT PRIMARY KEY)",
+                    "REPLACE INTO mysqlha.ready VALUES (1)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot enable semi-sync on " + primary() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits until every running replica has applied every transaction the primary has executed. */
+    public void awaitReplicated(Duration timeout) {
+        try (Connection p = primary().connect(users.admin())) {
+            String target = Sql.value(p, "SELECT @@GLOBAL.gtid_executed").orElse("");
+            for (MySqlNode r : replicas()) {
+                if (!r.isRunning()) {
+                    continue;
+                }
+                try (Connection c = r.connect(users.admin())) {
+                    Waits.until(r + " to reach " + target, timeout, () -> "1".equals(Sql.value(c,
+                            "SELECT GTID_SUBSET('" + target + "', @@GLOBAL.gtid_executed)").orElse("0")));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot compare GTID sets: " + e.getMessage(), e);
+        }
+    }
+
+    public MySqlNode primary() {
+        return nodes.getFirst();
+    }
+
+    public List<MySqlNode> replicas() {
+        return nodes.subList(1, nodes.size());
+    }
+
+    public List<MySqlNode> nodes() {
+        return nodes;
+    }
+
+    public DbUsers users() {
+        return users;
+    }
+
+    /** The cluster spec describing these nodes. */
+    public ClusterSpec spec(String clusterId) {
+        List<NodeSpec> specNodes = nodes.stream()
+                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList();
+        return new ClusterSpec(clusterId, ClusterKind.SEMI_SYNC, specNodes, null, null, null, null, null, null);
+    }
+
+    @Override
+    public void close() {
+        Parallel.forEach(nodes, MySqlNode::stop);
+    }
+}
