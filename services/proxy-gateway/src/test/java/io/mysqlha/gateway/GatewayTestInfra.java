@@ -14,6 +14,8 @@ import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.MySqlTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,6 +56,17 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** A third over the same nodes whose read/write listener splits with global causal reads (not the default). */
     static final String GLOBAL_SPLIT = "global-" + UUID.randomUUID().toString().substring(0, 8);
     static int globalSplitPort;
+    /** The same three kinds of listener over the MySQL 9.7 topology: pass-through, split, split with global reads. */
+    static final String MYSQL_RW = "mysql-rw-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String MYSQL_SPLIT = "mysql-split-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String MYSQL_GLOBAL_SPLIT = "mysql-global-" + UUID.randomUUID().toString().substring(0, 8);
+    static int mysqlRwPort;
+    /** A user the gateway knows by its mysql_native_password hash only; its password is its name. */
+    static final String HASH_ONLY = "hash_only";
+    static final String HASH_ONLY_HASH = "*" + java.util.HexFormat.of().withUpperCase().formatHex(
+            io.mysqlha.protocol.NativePassword.storedHash(HASH_ONLY.getBytes(StandardCharsets.UTF_8)));
+    static int mysqlSplitPort;
+    static int mysqlGlobalSplitPort;
     static int rwPort;
     static int roPort;
     static int splitPort;
@@ -66,11 +79,17 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         roPort = FreePorts.next();
         splitPort = FreePorts.next();
         globalSplitPort = FreePorts.next();
+        mysqlRwPort = FreePorts.next();
+        mysqlSplitPort = FreePorts.next();
+        mysqlGlobalSplitPort = FreePorts.next();
+        MySqlTopology mysql = SharedInfra.mysqlTopology();
         Path secrets = SharedInfra.dir("gateway-secrets");
         try {
             Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
                     + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
-                    + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n");
+                    + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n"
+                    // known to the gateway by its native hash only (see GatewayMySqlIT)
+                    + HASH_ONLY + ":" + HASH_ONLY_HASH + "\n");
             ClusterSpec base = t.spec(CLUSTER);
             ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false), null, List.of(
@@ -100,12 +119,24 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(spec, reader, producer, Duration.ofSeconds(30));
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
                 applier.apply(globalSplit, reader, producer, Duration.ofSeconds(30));
+                ClusterSpec m = mysql.spec(MYSQL_RW);
+                applier.apply(new ClusterSpec(MYSQL_RW, m.kind(), m.nodes(), spec.routing(), null,
+                        List.of(new ListenerSpec("mysql-rw", "127.0.0.1", mysqlRwPort, ListenerRole.READ_WRITE, 64)),
+                        null, null, null), reader, producer, Duration.ofSeconds(30));
+                applier.apply(new ClusterSpec(MYSQL_SPLIT, m.kind(), m.nodes(), split.routing(), null,
+                        List.of(new ListenerSpec("mysql-split", "127.0.0.1", mysqlSplitPort, ListenerRole.READ_WRITE,
+                                64)), null, null, null), reader, producer, Duration.ofSeconds(30));
+                applier.apply(new ClusterSpec(MYSQL_GLOBAL_SPLIT, m.kind(), m.nodes(), globalSplit.routing(), null,
+                        List.of(new ListenerSpec("mysql-global", "127.0.0.1", mysqlGlobalSplitPort,
+                                ListenerRole.READ_WRITE, 64)), null, null, null), reader, producer,
+                        Duration.ofSeconds(30));
             }
+            publishRoute(MYSQL_RW, mysql.primary(), List.of(mysql.replicas().getFirst()));
+            publishRoute(MYSQL_SPLIT, mysql.primary(), mysql.replicas());
+            publishRoute(MYSQL_GLOBAL_SPLIT, mysql.primary(), mysql.replicas());
             route(t.primary(), List.of(t.replicas().getFirst()));
             routeSplit(t.primary(), t.replicas());
-            publish(GLOBAL_SPLIT, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged",
-                    GLOBAL_SPLIT, Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(t.primary())),
-                    t.replicas().stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(), "test"));
+            publishRoute(GLOBAL_SPLIT, t.primary(), t.replicas());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {
@@ -158,13 +189,21 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    private static TopologyChanged.AssignedNode node(MariaDbNode n) {
+    /** Generation 1 of a cluster's topology: this writer, these readers. */
+    private static void publishRoute(String cluster, ServerNode writer, List<? extends ServerNode> readers) {
+        publish(cluster, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged", cluster,
+                Instant.now(), "topology", "gateway-it", "1.0"), 1, 0, List.of(node(writer)),
+                readers.stream().map(GatewayTestInfra::node).toList(), List.of(), List.of(), "test"));
+    }
+
+    private static TopologyChanged.AssignedNode node(ServerNode n) {
         return new TopologyChanged.AssignedNode(n.name(), "127.0.0.1", n.port(), 1, "test");
     }
 
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
-        for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort}) {
+        for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort, mysqlRwPort, mysqlSplitPort,
+                mysqlGlobalSplitPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

@@ -1,5 +1,6 @@
 package io.mysqlha.gateway.session;
 
+import io.mysqlha.domain.Secret;
 import io.mysqlha.protocol.NativePassword;
 
 import java.nio.charset.StandardCharsets;
@@ -10,15 +11,24 @@ import java.util.Optional;
 /**
  * The application users the gateway accepts, from a secret with one {@code user:password} or
  * {@code user:*HASH} per line (the hash as MySQL prints it: {@code SELECT PASSWORD('pw')} or mysql.user's
- * authentication_string). Only SHA1(SHA1(password)) is kept in memory, as ProxySQL does: it is enough to check a
- * client's mysql_native_password proof and, from that proof, to authenticate to the backends as the same user.
- * The users must exist on the database nodes with the same password.
+ * authentication_string). The users must exist on the database nodes with the same password.
+ *
+ * <p>What the gateway must know depends on the plugin of the user on the nodes. For {@code mysql_native_password}
+ * (MariaDB; MySQL 8.0 and before) the hash is enough, as in ProxySQL: it checks a client's proof and, from that
+ * proof, recovers SHA1(password), which answers any backend's scramble. For {@code caching_sha2_password} (MySQL 8.4
+ * and 9's default) no hash is enough: a node whose in-memory cache lacks the user (every node after a restart)
+ * asks for the password itself, RSA-encrypted. So a {@code user:password} line keeps the password (in memory only,
+ * never printed), and a {@code user:*HASH} line can log in only to nodes where the user is mysql_native_password.
  */
 public final class AppUsers {
-    private final Map<String, byte[]> hashes;
+    /** One user's credentials: the native hash, and the password when the secret gives it in clear (else null). */
+    public record User(byte[] nativeHash, Secret password) {
+    }
 
-    private AppUsers(Map<String, byte[]> hashes) {
-        this.hashes = hashes;
+    private final Map<String, User> users;
+
+    private AppUsers(Map<String, User> users) {
+        this.users = users;
     }
 
     /**
@@ -26,7 +36,7 @@ public final class AppUsers {
      * @throws IllegalArgumentException naming the line that is wrong
      */
     public static AppUsers parse(String text, String source) {
-        Map<String, byte[]> hashes = new HashMap<>();
+        Map<String, User> hashes = new HashMap<>();
         String[] lines = text.split("\r?\n");
         for (int i = 0; i < lines.length; i++) {
             String line = lines[i].strip();
@@ -40,36 +50,36 @@ public final class AppUsers {
             }
             String user = line.substring(0, colon);
             String secret = line.substring(colon + 1);
-            byte[] hash;
+            User u;
             if (secret.startsWith("*") && secret.length() == 41) {
                 try {
-                    hash = NativePassword.parseStoredHash(secret);
+                    u = new User(NativePassword.parseStoredHash(secret), null);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(source + " line " + (i + 1) + " (user " + user
                             + "): a hash is '*' and 40 hex digits");
                 }
             } else {
-                hash = secret.isEmpty() ? new byte[0]
-                        : NativePassword.storedHash(secret.getBytes(StandardCharsets.UTF_8));
+                u = new User(secret.isEmpty() ? new byte[0]
+                        : NativePassword.storedHash(secret.getBytes(StandardCharsets.UTF_8)), Secret.of(secret));
             }
-            if (hashes.put(user, hash) != null) {
+            if (hashes.put(user, u) != null) {
                 throw new IllegalArgumentException(source + " line " + (i + 1) + ": user " + user + " appears twice");
             }
         }
         return new AppUsers(Map.copyOf(hashes));
     }
 
-    /** The stored hash of a user (empty for an empty password), or empty when the gateway does not know it. */
-    public Optional<byte[]> hash(String user) {
-        return Optional.ofNullable(hashes.get(user));
+    /** A user's credentials (its native hash empty for an empty password), or empty when the gateway does not know it. */
+    public Optional<User> user(String name) {
+        return Optional.ofNullable(users.get(name));
     }
 
     public int size() {
-        return hashes.size();
+        return users.size();
     }
 
     @Override
     public String toString() {
-        return "AppUsers[" + hashes.size() + " users]";
+        return "AppUsers[" + users.size() + " users]";
     }
 }

@@ -1,5 +1,6 @@
 package io.mysqlha.gateway.session;
 
+import io.mysqlha.protocol.AuthMoreDataPacket;
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.Capabilities;
 import io.mysqlha.protocol.ErrPacket;
@@ -32,8 +33,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private final HandshakeResponse41Packet client;
     private int capabilities;
     private final int forced;
-    private final byte[] stage1;
-    private final byte[] hash;
+    private final BackendAuth auth;
     private final InetSocketAddress target;
     private final java.util.ArrayDeque<String> setup;
     private final String node;
@@ -89,7 +89,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
      *                   session turns what they change back into what the client expects
      */
     BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
-                   byte[] hash, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids,
+                   AppUsers.User user, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids,
                    int forced) {
         this.trackGtids = trackGtids;
         this.forced = forced;
@@ -98,8 +98,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         this.node = ClientSession.address(target);
         this.client = client;
         this.capabilities = capabilities;
-        this.stage1 = stage1;
-        this.hash = hash;
+        this.auth = new BackendAuth(client.username(), stage1, user.nativeHash(), user.password());
         this.target = target;
         this.tracker = new ResponseTracker(capabilities);
     }
@@ -214,8 +213,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             } else {
                 caps &= ~Capabilities.CONNECT_WITH_DB;
             }
-            HandshakeResponse41Packet answer = client.withAuth(caps, respond(greeting.authPluginData()),
-                    NativePassword.PLUGIN).withMariaDbCapabilities(extended);
+            BackendAuth.Answer opening = auth.first(greeting.authPluginName(), seed(greeting.authPluginData()));
+            HandshakeResponse41Packet answer = client.withAuth(caps, opening.data(), opening.plugin())
+                    .withMariaDbCapabilities(extended);
             phase = Phase.AUTH;
             nextSeq = Frames.sequenceId(frame) + 2;
             channel.writeAndFlush(Packets.frame(channel.alloc(), Frames.sequenceId(frame) + 1, answer::encode));
@@ -238,15 +238,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             }
             case AuthSwitchRequestPacket.MARKER -> {
                 AuthSwitchRequestPacket request = AuthSwitchRequestPacket.decode(payload);
-                if (!NativePassword.PLUGIN.equals(request.pluginName())) {
-                    fail("it asks for authentication plugin " + request.pluginName() + " for user "
-                            + client.username() + "; the gateway authenticates with mysql_native_password only");
-                    return;
-                }
-                byte[] data = respond(request.pluginData());
-                channel.writeAndFlush(Packets.frame(channel.alloc(), nextSeq, b -> b.writeBytes(data)));
-                channel.read();
+                authStep(auth.switchTo(request.pluginName(), seed(request.pluginData())));
             }
+            case AuthMoreDataPacket.MARKER -> authStep(auth.moreData(AuthMoreDataPacket.decode(payload).data()));
             default -> fail(String.format("it sent 0x%02x during authentication", first));
         }
     }
@@ -405,10 +399,21 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         this.stateVersion = version;
     }
 
-    private byte[] respond(byte[] scramble) {
-        byte[] seed = scramble.length > NativePassword.SCRAMBLE_LENGTH
+    private void authStep(BackendAuth.Step step) {
+        switch (step) {
+            case BackendAuth.Send send -> {
+                channel.writeAndFlush(Packets.frame(channel.alloc(), nextSeq, b -> b.writeBytes(send.data())));
+                channel.read();
+            }
+            case BackendAuth.Await ignored -> channel.read();
+            case BackendAuth.Fail f -> fail(f.reason());
+        }
+    }
+
+    /** The 20-byte nonce of a greeting or auth switch (some servers add bytes, or the NUL, beyond it). */
+    private static byte[] seed(byte[] scramble) {
+        return scramble.length > NativePassword.SCRAMBLE_LENGTH
                 ? java.util.Arrays.copyOf(scramble, NativePassword.SCRAMBLE_LENGTH) : scramble;
-        return hash.length == 0 ? new byte[0] : NativePassword.respondWithStage1(stage1, seed, hash);
     }
 
     /** True when the node answered but not as the gateway needs (capabilities, plugin): waiting will not help. */

@@ -33,7 +33,7 @@ final class ClientLogin {
     }
 
     /** The client proved its password: connect the backend as this user. */
-    record Authenticated(HandshakeResponse41Packet handshake, int capabilities, byte[] hash, byte[] stage1,
+    record Authenticated(HandshakeResponse41Packet handshake, int capabilities, AppUsers.User user, byte[] stage1,
                          int nextSeq) implements Step {
     }
 
@@ -43,7 +43,7 @@ final class ClientLogin {
     private boolean switched;
     private int nextSeq;
     private HandshakeResponse41Packet handshake;
-    private byte[] hash;
+    private AppUsers.User user;
 
     /** @param host the client's address, for the access-denied message as MySQL words it */
     ClientLogin(byte[] scramble, AppUsers users, String host) {
@@ -105,11 +105,11 @@ final class ClientLogin {
     }
 
     private Step authenticate() {
-        var known = users.hash(handshake.username());
+        var known = users.user(handshake.username());
         if (known.isEmpty()) {
             return denied();
         }
-        hash = known.get();
+        user = known.get();
         if (handshake.authPluginName() != null && !NativePassword.PLUGIN.equals(handshake.authPluginName())) {
             if (!Capabilities.has(handshake.capabilities(), Capabilities.PLUGIN_AUTH)) {
                 return denied();
@@ -122,11 +122,11 @@ final class ClientLogin {
     }
 
     private Step checkProof(byte[] proof) {
-        byte[] stage1 = NativePassword.verify(proof, scramble, hash);
+        byte[] stage1 = NativePassword.verify(proof, scramble, user.nativeHash());
         if (stage1 == null) {
             return denied();
         }
-        return new Authenticated(handshake, handshake.capabilities() & Capabilities.GATEWAY, hash, stage1, nextSeq);
+        return new Authenticated(handshake, handshake.capabilities() & Capabilities.GATEWAY, user, stage1, nextSeq);
     }
 
     private Refuse denied() {

@@ -71,7 +71,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private BackendSession killer;
     private volatile HandshakeResponse41Packet handshake;
     private int capabilities;
-    private byte[] hash;
+    private AppUsers.User user;
     private byte[] stage1;
     private int nextSeq;
     private ClientLogin login;
@@ -221,7 +221,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case ClientLogin.Authenticated a -> {
                 handshake = a.handshake();
                 capabilities = a.capabilities();
-                hash = a.hash();
+                user = a.user();
                 stage1 = a.stage1();
                 nextSeq = a.nextSeq();
                 login = null;
@@ -292,7 +292,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             setup.add("SET autocommit=0");
         }
         HandshakeResponse41Packet login = handshake.withDatabase(schema);
-        BackendSession next = new BackendSession(this, login, capabilities, stage1, hash, target, setup,
+        BackendSession next = new BackendSession(this, login, capabilities, stage1, user, target, setup,
                 causal(), forcedCapabilities());
         next.stateVersion(state.version());
         backend = next;
@@ -936,7 +936,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 return backend; // no reader now, or the writer is the reader chosen
             }
             List<String> setup = stateStatements(false); // the login names the schema
-            r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, hash, target, setup,
+            r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, user, target, setup,
                     false, forcedCapabilities());
             r.stateVersion(state.version());
             reader = r;
@@ -1248,7 +1248,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (address(running.target()).equals(address(backend.target()))) {
             return Packets.frame(client.alloc(), 0, new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode);
         }
-        killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, hash, running.target(),
+        killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, user, running.target(),
                 List.of(statement), false, 0);
         connect(killer, running.target());
         return null;

@@ -47,7 +47,7 @@ class ClientLoginTest {
         assertEquals("app", a.handshake().username());
         assertEquals("app", a.handshake().database());
         assertEquals(2, a.nextSeq(), "the OK goes out as packet 2");
-        assertArrayEquals(NativePassword.storedHash("secret".getBytes(StandardCharsets.UTF_8)), a.hash());
+        assertArrayEquals(NativePassword.storedHash("secret".getBytes(StandardCharsets.UTF_8)), a.user().nativeHash());
         assertEquals(CAPS & Capabilities.GATEWAY, a.capabilities());
     }
 
