@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +60,8 @@ public class Gateway {
     private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
     private final Map<String, io.mysqlha.gateway.split.SplitSettings> splits = new ConcurrentHashMap<>();
     private final Map<String, io.mysqlha.gateway.split.WriterPosition> positions = new ConcurrentHashMap<>();
+    /** Per cluster, the server its clients are greeted as (config's server-version until a node greeted us). */
+    private final Map<String, AtomicReference<SessionContext.Flavour>> flavours = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
@@ -69,9 +72,7 @@ public class Gateway {
         this.config = config;
         this.registry = registry;
         AppUsers users = loadUsers(common, config.usersSecret());
-        this.context = new SessionContext(() -> users, new AtomicReference<>(
-                new SessionContext.Flavour(config.serverVersion(), false, 0)),
-                SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
+        this.context = new SessionContext(() -> users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
                 this::specsChanged);
@@ -80,9 +81,34 @@ public class Gateway {
         registry.more().counter("mysqlha.gateway.topology.refused.records", List.of(), follower,
                 TopologyFollower::refused);
         table.onChange(r -> {
+            learnFlavour(r);
             List<Runnable> due = new ArrayList<>(waiting);
             waiting.removeAll(due);
             due.forEach(Runnable::run);
+        });
+    }
+
+    /** Clusters whose server the gateway has read (or is reading) since it started. */
+    private final Set<String> probed = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The first time a cluster has a node, reads that node's greeting (off the caller's thread): its clients are
+     * greeted as that server from then on, before any session reached one of its nodes.
+     */
+    private void learnFlavour(io.mysqlha.gateway.routing.Routes r) {
+        io.mysqlha.gateway.routing.Routes.Node node = r.writer() != null ? r.writer()
+                : r.readers().isEmpty() ? null : r.readers().getFirst();
+        if (node == null || !probed.add(r.clusterId())) {
+            return;
+        }
+        Thread.ofVirtual().name("greeting-probe-" + r.clusterId()).start(() -> {
+            SessionContext.Flavour f = io.mysqlha.gateway.session.GreetingProbe.read(
+                    InetSocketAddress.createUnresolved(node.host(), node.port()), config.backendConnectTimeoutMs());
+            if (f == null) {
+                probed.remove(r.clusterId()); // tried again with the next topology
+                return;
+            }
+            flavours.computeIfAbsent(r.clusterId(), c -> new AtomicReference<>(f)).set(f);
         });
     }
 
@@ -139,7 +165,8 @@ public class Gateway {
                         Listener listener = new Listener(s.clusterId(), l.name(), l.role(), l.bind(), l.port(),
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
-                                positions);
+                                positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
+                                        new SessionContext.Flavour(config.serverVersion(), false, 0))));
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",

@@ -19,7 +19,8 @@ import java.util.concurrent.ThreadLocalRandom;
 record Listener(String clusterId, String name, ListenerRole listenerRole, String bind, int port, int maxConnections,
                 ListenerMetrics metrics, RoutingTable table,
                 java.util.Map<String, SplitSettings> splits,
-                java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions)
+                java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions,
+                java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour)
         implements SessionContext.Route {
 
     @Override

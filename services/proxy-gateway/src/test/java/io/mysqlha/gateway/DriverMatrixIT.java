@@ -2,8 +2,8 @@ package io.mysqlha.gateway;
 
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.servers.MariaDbNode;
-import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,12 +18,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The driver matrix: every program of {@link JdbcCases}, with each JDBC driver (MySQL Connector/J and MariaDB
+ * The driver matrix, on MariaDB 10.11 and on MySQL 9.7 nodes: every program of {@link JdbcCases}, with each JDBC driver (MySQL Connector/J and MariaDB
  * Connector/J, text and server-side prepared statements, and each with the compressed protocol), runs directly against the primary, then through the
  * gateway's pass-through read/write listener, the splitting one (the default configuration: split on, session causal
  * reads) and a splitting one with global causal reads. What each run observed must be the same; a case that differs
@@ -33,7 +35,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 @WithTestResource(GatewayTestInfra.class)
 class DriverMatrixIT {
-    /** A JDBC driver with the options that make it one client of the matrix. */
+    /**
+     * A JDBC driver with the options that make it one client of the matrix; {@code notRun}: "nodes: case" that
+     * cannot be compared, and why.
+     */
     record Client(String name, java.sql.Driver driver, String scheme, String options, boolean mysql,
                   Map<String, String> notRun) {
         Client(String name, java.sql.Driver driver, String scheme, String options, boolean mysql) {
@@ -47,10 +52,28 @@ class DriverMatrixIT {
             return driver.connect(url(port, more), p);
         }
 
+        /** The same client, named with the nodes it runs on (for messages). */
+        Client on(Backend backend) {
+            return new Client(backend.name() + ", " + name, driver, scheme, options, mysql, notRun);
+        }
+
         String url(int port, String more) {
             return scheme + "://127.0.0.1:" + port + "/app?" + options + (more.isEmpty() ? "" : "&" + more);
         }
     }
+
+    /** The nodes a run goes to: their primary directly, and the gateway's three listeners in front of them. */
+    record Backend(String name, Supplier<List<? extends ServerNode>> nodes, DbUsers users, IntSupplier direct,
+                   IntSupplier passThrough, IntSupplier split, IntSupplier globalSplit) {
+    }
+
+    private static final List<Backend> BACKENDS = List.of(
+            new Backend("MariaDB 10.11", () -> SharedInfra.replicationTopology().nodes(), DbUsers.LOCAL,
+                    () -> SharedInfra.replicationTopology().primary().port(), () -> GatewayTestInfra.rwPort,
+                    () -> GatewayTestInfra.splitPort, () -> GatewayTestInfra.globalSplitPort),
+            new Backend("MySQL 9.7", () -> SharedInfra.mysqlTopology().nodes(), DbUsers.LOCAL,
+                    () -> SharedInfra.mysqlTopology().primary().port(), () -> GatewayTestInfra.mysqlRwPort,
+                    () -> GatewayTestInfra.mysqlSplitPort, () -> GatewayTestInfra.mysqlGlobalSplitPort));
 
     private static final java.sql.Driver MYSQL = mysqlDriver();
 
@@ -61,6 +84,10 @@ class DriverMatrixIT {
             throw new IllegalStateException(e);
         }
     }
+
+    private static final String COMPRESSED_INFILE = "directly, the server (MariaDB 10.11 and MySQL 9.7 alike)"
+            + " answers this driver's compressed file packets with 1156 Got packets out of order and the connection ends;"
+            + " through the gateway the file loads (docs/gateway-compatibility.md)";
 
     private static final List<Client> CLIENTS = List.of(
             new Client("MySQL Connector/J", MYSQL, "jdbc:mysql",
@@ -74,55 +101,62 @@ class DriverMatrixIT {
                     "sslMode=DISABLED&allowPublicKeyRetrieval=true&useCompression=true", true),
             new Client("MariaDB Connector/J compressed server-side prepared", new org.mariadb.jdbc.Driver(),
                     "jdbc:mariadb", "useCompression=true&useServerPrepStmts=true", false, Map.of(
-                            "LOAD DATA LOCAL INFILE", "directly, MariaDB 10.11 answers this driver's compressed file"
-                                    + " packets with 1156 Got packets out of order and the connection ends; through"
-                                    + " the gateway the file loads (docs/gateway-compatibility.md)")));
+                            "MariaDB 10.11: LOAD DATA LOCAL INFILE", COMPRESSED_INFILE,
+                            "MySQL 9.7: LOAD DATA LOCAL INFILE", COMPRESSED_INFILE)));
 
     @BeforeAll
     static void serversAcceptBigPackets() throws SQLException {
         GatewayTestInfra.awaitListening();
-        ReplicationTopology t = SharedInfra.replicationTopology();
-        for (MariaDbNode node : t.nodes()) { // reads of the driver's settings may come from any node
-            try (Connection c = node.connect(t.users().admin())) {
-                Sql.execute(c, "SET GLOBAL max_allowed_packet = 67108864", "SET GLOBAL local_infile = ON");
+        for (Backend backend : BACKENDS) {
+            for (ServerNode node : backend.nodes().get()) { // reads of the driver's settings may come from any node
+                try (Connection c = node.connect(backend.users().admin())) {
+                    Sql.execute(c, "SET GLOBAL max_allowed_packet = 67108864", "SET GLOBAL local_infile = ON");
+                }
             }
         }
+        GatewayTestInfra.mysqlSequenceTables();
     }
 
     @TestFactory
     Stream<DynamicTest> everyCaseGivesTheSameOutcomeDirectlyAndThroughTheGateway() {
-        int direct = SharedInfra.replicationTopology().primary().port();
         List<DynamicTest> tests = new ArrayList<>();
-        // -Dmatrix.only=<regex> runs the "client: case" names it finds, when working on one
+        // -Dmatrix.only=<regex> runs the "nodes, client: case" names it finds, when working on one
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ""));
-        for (Client client : CLIENTS) {
-            for (JdbcCases.Case c : JdbcCases.ALL) {
-                if (!only.matcher(client.name() + ": " + c.name()).find()) {
-                    continue;
-                }
-                if (client.notRun().containsKey(c.name())) {
-                    System.out.printf("not run: %s, %s: %s%n", client.name(), c.name(), client.notRun().get(c.name()));
-                    continue;
-                }
-                tests.add(DynamicTest.dynamicTest(client.name() + ": " + c.name(), () -> {
-                    String expected = run(client, c, direct);
-                    assertSame(client, c, "directly", expected, "through the pass-through listener",
-                            run(client, c, GatewayTestInfra.rwPort));
-                    String split = run(client, c, GatewayTestInfra.splitPort);
-                    if (c.acrossConnections()) {
-                        // by design (docs/gateway-compatibility.md): session causal reads do not wait for another
-                        // connection's writes, so whether such a read is stale is a race; global ones must not be
-                        System.out.printf("not compared through the splitting listener (session causal reads): %s,"
-                                + " %s reads another connection's writes%n", client.name(), c.name());
-                    } else {
-                        assertSame(client, c, "directly", expected, "through the splitting listener", split);
+        for (Backend backend : BACKENDS) {
+            for (Client client : CLIENTS) {
+                for (JdbcCases.Case c : JdbcCases.ALL) {
+                    String name = backend.name() + ", " + client.name() + ": " + c.name();
+                    if (!only.matcher(name).find()) {
+                        continue;
                     }
-                    assertSame(client, c, "directly", expected, "through the splitting listener with global causal"
-                            + " reads", run(client, c, GatewayTestInfra.globalSplitPort));
-                }));
+                    String why = client.notRun().get(backend.name() + ": " + c.name());
+                    if (why != null) {
+                        System.out.printf("not run: %s: %s%n", name, why);
+                        continue;
+                    }
+                    tests.add(DynamicTest.dynamicTest(name, () -> compare(backend, client, c)));
+                }
             }
         }
         return tests.stream();
+    }
+
+    private static void compare(Backend backend, Client client, JdbcCases.Case c) throws Exception {
+        Client named = client.on(backend);
+        String expected = run(backend, client, c, backend.direct().getAsInt());
+        assertSame(named, c, "directly", expected, "through the pass-through listener",
+                run(backend, client, c, backend.passThrough().getAsInt()));
+        String split = run(backend, client, c, backend.split().getAsInt());
+        if (c.acrossConnections()) {
+            // by design (docs/gateway-compatibility.md): session causal reads do not wait for another connection's
+            // writes, so whether such a read is stale is a race; global ones must not be
+            System.out.printf("not compared through the splitting listener (session causal reads): %s, %s reads"
+                    + " another connection's writes%n", named.name(), c.name());
+        } else {
+            assertSame(named, c, "directly", expected, "through the splitting listener", split);
+        }
+        assertSame(named, c, "directly", expected, "through the splitting listener with global causal reads",
+                run(backend, client, c, backend.globalSplit().getAsInt()));
     }
 
     private static void assertSame(Client client, JdbcCases.Case c, String how, String expected, String other,
@@ -132,7 +166,7 @@ class DriverMatrixIT {
     }
 
     /** One run of a case on a fresh connection; what it observed, or the exception that ended it. */
-    private static String run(Client client, JdbcCases.Case c, int port) throws Exception {
+    private static String run(Backend backend, Client client, JdbcCases.Case c, int port) throws Exception {
         Transcript out = new Transcript();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -154,7 +188,7 @@ class DriverMatrixIT {
                 @Override
                 public void awaitRunning(String marker) {
                     Waits.until("a statement with " + marker + " running", Duration.ofSeconds(20),
-                            () -> running(marker));
+                            () -> running(backend, marker));
                 }
 
                 @Override
@@ -191,10 +225,9 @@ class DriverMatrixIT {
         return out.text();
     }
 
-    private static boolean running(String marker) throws SQLException {
-        ReplicationTopology t = SharedInfra.replicationTopology();
-        for (MariaDbNode node : t.nodes()) {
-            try (Connection admin = node.connect(t.users().admin())) {
+    private static boolean running(Backend backend, String marker) throws SQLException {
+        for (ServerNode node : backend.nodes().get()) {
+            try (Connection admin = node.connect(backend.users().admin())) {
                 if (!Sql.value(admin, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%"
                         + marker + "%' AND INFO NOT LIKE '%PROCESSLIST%'").orElseThrow().equals("0")) {
                     return true;

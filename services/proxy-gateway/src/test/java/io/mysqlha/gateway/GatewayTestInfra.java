@@ -189,6 +189,28 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /**
+     * MariaDB's sequence tables ({@code seq_1_to_N}) as real tables on the MySQL primary, so the matrices' programs
+     * read the same rows from both servers (MySQL has no sequence engine): every {@code seq_1_to_N} the tests name.
+     */
+    static void mysqlSequenceTables() throws java.sql.SQLException {
+        MySqlTopology m = SharedInfra.mysqlTopology();
+        try (java.sql.Connection c = m.primary().connect(m.users().admin())) {
+            io.mysqlha.testsupport.servers.Sql.execute(c, "SET SESSION cte_max_recursion_depth = 1000000");
+            for (int n : new int[] {1, 2, 3, 4, 5, 6, 7, 10, 20, 30, 50, 100, 20_000, 50_000, 100_000}) {
+                String table = "app.seq_1_to_" + n;
+                if (io.mysqlha.testsupport.servers.Sql.value(c, "SELECT COUNT(*) FROM information_schema.tables"
+                        + " WHERE table_schema = 'app' AND table_name = 'seq_1_to_" + n + "'").orElse("0").equals("0")) {
+                    io.mysqlha.testsupport.servers.Sql.execute(c,
+                            "CREATE TABLE " + table + " (seq BIGINT UNSIGNED NOT NULL PRIMARY KEY)",
+                            "INSERT INTO " + table + " WITH RECURSIVE s (seq) AS (SELECT 1 UNION ALL SELECT seq + 1"
+                                    + " FROM s WHERE seq < " + n + ") SELECT seq FROM s");
+                }
+            }
+        }
+        m.awaitReplicated(Duration.ofSeconds(60));
+    }
+
     /** Generation 1 of a cluster's topology: this writer, these readers. */
     private static void publishRoute(String cluster, ServerNode writer, List<? extends ServerNode> readers) {
         publish(cluster, new TopologyChanged(new EventHeader(UUID.randomUUID().toString(), "TopologyChanged", cluster,

@@ -157,7 +157,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         context.sessions().put(connectionId, this);
-        SessionContext.Flavour flavour = context.flavour().get();
+        SessionContext.Flavour flavour = route.flavour().get();
         HandshakeV10Packet greeting = new HandshakeV10Packet(flavour.serverVersion(), connectionId, scramble,
                 flavour.capabilities(), 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(),
                 NativePassword.PLUGIN);
@@ -355,7 +355,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The backend greeted the gateway: later clients are greeted as that server. */
     void backendGreeted(HandshakeV10Packet greeting) {
-        context.flavour().set(SessionContext.Flavour.of(greeting));
+        route.flavour().set(SessionContext.Flavour.of(greeting));
     }
 
     /** The backend took the user (and the session's state): the login completes, or held statements go out. */

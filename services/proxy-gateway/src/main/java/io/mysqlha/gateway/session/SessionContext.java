@@ -6,10 +6,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * What every session of a gateway shares: the users, the server it greets clients as (the last one a backend
- * greeted the gateway with, so clients see the server they really talk to), its connection ids and timeouts.
+ * What every session of a gateway shares: the users, its connection ids and timeouts. (The server it greets clients
+ * as is per cluster: {@link Route#flavour()}.)
  */
-public record SessionContext(Supplier<AppUsers> users, AtomicReference<Flavour> flavour, AtomicLong ids,
+public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
                              RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
                              int idleReleaseMs) {
@@ -57,6 +57,12 @@ public record SessionContext(Supplier<AppUsers> users, AtomicReference<Flavour> 
 
         /** The cluster it serves, for messages. */
         String cluster();
+
+        /**
+         * What the gateway greets this cluster's clients as: the server one of its nodes last greeted the gateway
+         * as, so clients see the server they really talk to (a gateway may serve MariaDB and MySQL clusters).
+         */
+        AtomicReference<Flavour> flavour();
 
         /** The node to connect a new backend connection to, or null when there is none now. */
         InetSocketAddress backend();
