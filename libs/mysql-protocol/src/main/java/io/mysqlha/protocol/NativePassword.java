@@ -31,6 +31,11 @@ public final class NativePassword {
         return HexFormat.of().parseHex(star.substring(1));
     }
 
+    /** SHA1(password): what answers any scramble with the stored hash (empty for an empty password). */
+    public static byte[] stage1(byte[] password) {
+        return password.length == 0 ? new byte[0] : sha1(password);
+    }
+
     /** The client's response to a scramble, knowing the password (what a client does). */
     public static byte[] respond(byte[] password, byte[] scramble) {
         if (password.length == 0) {

@@ -166,7 +166,7 @@ public class Gateway {
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
                                 positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
-                                        new SessionContext.Flavour(config.serverVersion(), false, 0))));
+                                        SessionContext.Flavour.configured(config.serverVersion()))));
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",

@@ -1,9 +1,8 @@
 package io.mysqlha.gateway;
 
 import io.mysqlha.testsupport.SharedInfra;
-import io.mysqlha.testsupport.servers.MariaDbNode;
-import io.mysqlha.testsupport.servers.ReplicationTopology;
-import io.mysqlha.testsupport.servers.Sql;
+import io.mysqlha.gateway.GatewayTestInfra.Backend;
+import io.mysqlha.testsupport.servers.MySqlBinaries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +26,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The driver matrix beyond the JVM: the programs of {@code matrix/corpus.txt}, run by Python (PyMySQL and
  * mysqlclient, from Debian, the latter also compressed), Node.js (mysql2, from npm, also compressed), Go
- * (go-sql-driver/mysql, from Debian) and the mariadb command-line client (also with --compress), directly against the primary and through the gateway's pass-through and
- * splitting listeners (session causal reads, the default, and global). Every case must be observed the same way; the cases that differ fail with both transcripts.
+ * (go-sql-driver/mysql, from Debian), the mariadb command-line client and MySQL 9.7's mysql (each also with
+ * --compress), on MariaDB 10.11 and on MySQL 9.7 nodes, directly against the primary and through the gateway's
+ * pass-through and splitting listeners (session causal reads, the default, and global). Every case must be observed
+ * the same way; the cases that differ fail with both transcripts.
  * infra/ci/test.sh installs the Debian packages; npm's mysql2 is installed here, into a cache outside the checkout.
  */
 @QuarkusTest
@@ -46,17 +46,15 @@ class ClientMatrixIT {
     @BeforeAll
     static void prepare() throws Exception {
         GatewayTestInfra.awaitListening();
-        ReplicationTopology t = SharedInfra.replicationTopology();
-        for (MariaDbNode node : t.nodes()) {
-            try (Connection c = node.connect(t.users().admin())) {
-                Sql.execute(c, "SET GLOBAL max_allowed_packet = 67108864");
-            }
-        }
+        GatewayTestInfra.mysqlSequenceTables();
         dir = Path.of(ClientMatrixIT.class.getResource("/matrix/corpus.txt").toURI()).getParent();
-        // one run of the corpus before any compared one, so every client's direct run finds the tables the programs
-        // leave behind, as the runs through the gateway after it do (the mariadb client shows the notes of
-        // DROP TABLE IF EXISTS on a missing table)
-        run(port -> cli("mariadb", port), t.primary().port());
+        for (Backend backend : GatewayTestInfra.BACKENDS) {
+            backend.onEveryNode("SET GLOBAL max_allowed_packet = 67108864");
+            // one run of the corpus before any compared one, so every client's direct run finds the tables the
+            // programs leave behind, as the runs through the gateway after it do (the command-line clients show the
+            // notes of DROP TABLE IF EXISTS on a missing table)
+            run(port -> cli("mariadb", port), backend.direct().getAsInt());
+        }
     }
 
     @TestFactory
@@ -71,9 +69,11 @@ class ClientMatrixIT {
                 "127.0.0.1", Integer.toString(port), "app", "-", "app", corpus(), "compress"));
         clients.put("mariadb command-line client", port -> cli("mariadb", port));
         clients.put("mariadb command-line client --compress", port -> cli("mariadb", port, "--compress"));
+        clients.put("mysql command-line client 9.7", port -> cli(mysqlClient().toString(), port));
+        clients.put("mysql command-line client 9.7 --compress", port -> cli(mysqlClient().toString(), port,
+                "--compress"));
         clients.put("Go go-sql-driver/mysql", port -> List.of(goProgram().toString(), "127.0.0.1",
                 Integer.toString(port), "app", "-", "app", corpus()));
-        int direct = SharedInfra.replicationTopology().primary().port();
         List<DynamicTest> tests = new ArrayList<>();
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ""));
         long cases;
@@ -82,29 +82,46 @@ class ClientMatrixIT {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        for (var client : clients.entrySet()) {
-            if (!only.matcher(client.getKey()).find()) {
-                continue;
-            }
-            tests.add(DynamicTest.dynamicTest(client.getKey(), () -> {
-                String expected = run(client.getValue(), direct);
-                assertTrue(expected.lines().filter(l -> l.startsWith("== ")).count() == cases,
-                        "every case of the corpus ran: " + expected);
-                List<String> differences = new ArrayList<>();
-                differences.addAll(compare("through the pass-through listener", expected,
-                        run(client.getValue(), GatewayTestInfra.rwPort)));
-                differences.addAll(compare("through the splitting listener", expected,
-                        run(client.getValue(), GatewayTestInfra.splitPort)));
-                differences.addAll(compare("through the splitting listener with global causal reads", expected,
-                        run(client.getValue(), GatewayTestInfra.globalSplitPort)));
-                if (!differences.isEmpty()) {
-                    fail(client.getKey() + ": " + differences.size() + " case(s) differ from the direct run\n"
-                            + String.join("\n", differences));
+        for (Backend backend : GatewayTestInfra.BACKENDS) {
+            for (var client : clients.entrySet()) {
+                String name = backend.name() + ", " + client.getKey();
+                if (only.matcher(name).find()) {
+                    tests.add(DynamicTest.dynamicTest(name, () -> compare(name, backend, client.getValue(), cases)));
                 }
-            }));
+            }
         }
         return tests.stream();
     }
+
+    private static void compare(String name, Backend backend, Runner client, long cases) throws Exception {
+        String expected = run(client, backend.direct().getAsInt());
+        assertTrue(expected.lines().filter(l -> l.startsWith("== ")).count() == cases,
+                "every case of the corpus ran: " + expected);
+        // a client that cannot log in fails alike directly and through the gateway: that compares nothing
+        assertTrue(expected.lines().noneMatch(l -> l.contains("Access denied for user")
+                || l.contains("Authentication plugin")), name + " logged in directly: " + expected);
+        List<String> differences = new ArrayList<>();
+        differences.addAll(compare("through the pass-through listener", expected,
+                run(client, backend.passThrough().getAsInt())));
+        differences.addAll(compare("through the splitting listener", expected, run(client, backend.split().getAsInt())));
+        differences.addAll(compare("through the splitting listener with global causal reads", expected,
+                run(client, backend.globalSplit().getAsInt())));
+        if (!differences.isEmpty()) {
+            fail(name + ": " + differences.size() + " case(s) differ from the direct run\n"
+                    + String.join("\n", differences));
+        }
+    }
+
+    /** MySQL 9.7's own client, through a wrapper that runs it with its root's loader (MySqlBinaries). */
+    private static synchronized Path mysqlClient() throws IOException {
+        if (mysqlClient == null) {
+            mysqlClient = MySqlBinaries.wrapper("mysql", SharedInfra.dir("mysql-client"),
+                    MySqlBinaries.clientPluginDir());
+        }
+        return mysqlClient;
+    }
+
+    private static Path mysqlClient;
 
     private static String corpus() {
         return dir.resolve("corpus.txt").toString();

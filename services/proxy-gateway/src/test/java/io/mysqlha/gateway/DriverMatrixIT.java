@@ -2,7 +2,7 @@ package io.mysqlha.gateway;
 
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
-import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.gateway.GatewayTestInfra.Backend;
 import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
@@ -18,8 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,19 +60,6 @@ class DriverMatrixIT {
         }
     }
 
-    /** The nodes a run goes to: their primary directly, and the gateway's three listeners in front of them. */
-    record Backend(String name, Supplier<List<? extends ServerNode>> nodes, DbUsers users, IntSupplier direct,
-                   IntSupplier passThrough, IntSupplier split, IntSupplier globalSplit) {
-    }
-
-    private static final List<Backend> BACKENDS = List.of(
-            new Backend("MariaDB 10.11", () -> SharedInfra.replicationTopology().nodes(), DbUsers.LOCAL,
-                    () -> SharedInfra.replicationTopology().primary().port(), () -> GatewayTestInfra.rwPort,
-                    () -> GatewayTestInfra.splitPort, () -> GatewayTestInfra.globalSplitPort),
-            new Backend("MySQL 9.7", () -> SharedInfra.mysqlTopology().nodes(), DbUsers.LOCAL,
-                    () -> SharedInfra.mysqlTopology().primary().port(), () -> GatewayTestInfra.mysqlRwPort,
-                    () -> GatewayTestInfra.mysqlSplitPort, () -> GatewayTestInfra.mysqlGlobalSplitPort));
-
     private static final java.sql.Driver MYSQL = mysqlDriver();
 
     private static java.sql.Driver mysqlDriver() {
@@ -107,12 +92,8 @@ class DriverMatrixIT {
     @BeforeAll
     static void serversAcceptBigPackets() throws SQLException {
         GatewayTestInfra.awaitListening();
-        for (Backend backend : BACKENDS) {
-            for (ServerNode node : backend.nodes().get()) { // reads of the driver's settings may come from any node
-                try (Connection c = node.connect(backend.users().admin())) {
-                    Sql.execute(c, "SET GLOBAL max_allowed_packet = 67108864", "SET GLOBAL local_infile = ON");
-                }
-            }
+        for (Backend backend : GatewayTestInfra.BACKENDS) { // reads of the driver's settings may come from any node
+            backend.onEveryNode("SET GLOBAL max_allowed_packet = 67108864", "SET GLOBAL local_infile = ON");
         }
         GatewayTestInfra.mysqlSequenceTables();
     }
@@ -122,7 +103,7 @@ class DriverMatrixIT {
         List<DynamicTest> tests = new ArrayList<>();
         // -Dmatrix.only=<regex> runs the "nodes, client: case" names it finds, when working on one
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ""));
-        for (Backend backend : BACKENDS) {
+        for (Backend backend : GatewayTestInfra.BACKENDS) {
             for (Client client : CLIENTS) {
                 for (JdbcCases.Case c : JdbcCases.ALL) {
                     String name = backend.name() + ", " + client.name() + ": " + c.name();

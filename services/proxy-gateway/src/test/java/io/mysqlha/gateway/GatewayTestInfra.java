@@ -13,6 +13,7 @@ import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.servers.MariaDbNode;
 import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ServerNode;
@@ -39,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Real Kafka and the real semi-sync topology. A cluster spec declares the gateway's two listeners on free ports,
@@ -61,6 +64,27 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final String MYSQL_SPLIT = "mysql-split-" + UUID.randomUUID().toString().substring(0, 8);
     static final String MYSQL_GLOBAL_SPLIT = "mysql-global-" + UUID.randomUUID().toString().substring(0, 8);
     static int mysqlRwPort;
+    /** The nodes a run goes to: their primary directly, and the gateway's three listeners in front of them. */
+    record Backend(String name, Supplier<List<? extends ServerNode>> nodes, DbUsers users, IntSupplier direct,
+                   IntSupplier passThrough, IntSupplier split, IntSupplier globalSplit) {
+        /** Runs {@code statements} as the admin user on every node (settings the matrices need). */
+        void onEveryNode(String... statements) throws java.sql.SQLException {
+            for (ServerNode node : nodes.get()) {
+                try (java.sql.Connection c = node.connect(users.admin())) {
+                    io.mysqlha.testsupport.servers.Sql.execute(c, statements);
+                }
+            }
+        }
+    }
+
+    static final List<Backend> BACKENDS = List.of(
+            new Backend("MariaDB 10.11", () -> SharedInfra.replicationTopology().nodes(), DbUsers.LOCAL,
+                    () -> SharedInfra.replicationTopology().primary().port(), () -> GatewayTestInfra.rwPort,
+                    () -> GatewayTestInfra.splitPort, () -> GatewayTestInfra.globalSplitPort),
+            new Backend("MySQL 9.7", () -> SharedInfra.mysqlTopology().nodes(), DbUsers.LOCAL,
+                    () -> SharedInfra.mysqlTopology().primary().port(), () -> GatewayTestInfra.mysqlRwPort,
+                    () -> GatewayTestInfra.mysqlSplitPort, () -> GatewayTestInfra.mysqlGlobalSplitPort));
+
     /** A user the gateway knows by its mysql_native_password hash only; its password is its name. */
     static final String HASH_ONLY = "hash_only";
     static final String HASH_ONLY_HASH = "*" + java.util.HexFormat.of().withUpperCase().formatHex(

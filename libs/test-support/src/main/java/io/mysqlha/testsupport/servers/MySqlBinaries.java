@@ -61,4 +61,28 @@ public final class MySqlBinaries {
                 "--plugin-dir=" + root.resolve("usr/lib/mysql/plugin"),
                 "--character-sets-dir=" + root.resolve("usr/share/mysql/charsets"));
     }
+
+    /**
+     * Where the clients find their loadable plugins: Debian's MySQL 9.7 client has mysql_native_password (what
+     * MariaDB servers ask for) only as a plugin file, which it looks for under /usr/lib/mysql/plugin by default.
+     */
+    public static String clientPluginDir() {
+        return "--plugin-dir=" + root().resolve("usr/lib/mysql/plugin");
+    }
+
+    /**
+     * A shell script in {@code dir} that runs {@code program} with the root's loader, {@code args} and then its own
+     * arguments:
+     * for tools that take a program's path (a driver matrix, a benchmark).
+     */
+    public static Path wrapper(String program, Path dir, String... args) throws java.io.IOException {
+        Path script = dir.resolve(program);
+        StringBuilder line = new StringBuilder("#!/bin/sh\nexec");
+        for (String part : command(program, args)) {
+            line.append(" '").append(part.replace("'", "'\\''")).append('\'');
+        }
+        java.nio.file.Files.writeString(script, line.append(" \"$@\"\n").toString());
+        script.toFile().setExecutable(true);
+        return script;
+    }
 }

@@ -2,6 +2,7 @@ package io.mysqlha.gateway.session;
 
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.AuthSwitchResponsePacket;
+import io.mysqlha.protocol.CachingSha2Password;
 import io.mysqlha.protocol.Capabilities;
 import io.mysqlha.protocol.ComChangeUserPacket;
 import io.mysqlha.protocol.ErrPacket;
@@ -11,12 +12,14 @@ import io.mysqlha.protocol.NativePassword;
 import io.mysqlha.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
  * The client's side of the login, frame by frame, after the gateway's greeting: its HandshakeResponse41 (TLS
- * refused, since the gateway does not offer it), an auth switch to mysql_native_password when the client offers
- * another plugin, and the check of its proof against the user's stored hash. Each frame gives the next
+ * refused, since the gateway does not offer it), the check of its answer in mysql_native_password (against the
+ * user's stored hash) or caching_sha2_password (when the gateway has the user's password), and an auth switch when
+ * the client answered in a plugin the gateway cannot check for that user. Each frame gives the next
  * {@link Step}; the session carries it out. No channel here: the steps are plain values, tested as such.
  */
 final class ClientLogin {
@@ -32,24 +35,35 @@ final class ClientLogin {
     record Refuse(int seq, int code, String sqlState, String message, boolean denied) implements Step {
     }
 
-    /** The client proved its password: connect the backend as this user. */
+    /**
+     * The client proved its password: connect the backend as this user. {@code fastAuthSeq}: with
+     * caching_sha2_password, the sequence id of the AuthMoreData "fast authentication" a server sends before its OK
+     * (send it now), else -1.
+     */
     record Authenticated(HandshakeResponse41Packet handshake, int capabilities, AppUsers.User user, byte[] stage1,
-                         int nextSeq) implements Step {
+                         int nextSeq, int fastAuthSeq) implements Step {
     }
 
     private final byte[] scramble;
     private final AppUsers users;
     private final String host;
+    private final String greetingPlugin;
     private boolean switched;
+    /** The plugin the client's current answer is in. */
+    private String plugin;
     private int nextSeq;
     private HandshakeResponse41Packet handshake;
     private AppUsers.User user;
 
-    /** @param host the client's address, for the access-denied message as MySQL words it */
-    ClientLogin(byte[] scramble, AppUsers users, String host) {
+    /**
+     * @param host           the client's address, for the access-denied message as MySQL words it
+     * @param greetingPlugin the plugin the greeting named (the cluster's servers' default)
+     */
+    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin) {
         this.scramble = scramble;
         this.users = users;
         this.host = host;
+        this.greetingPlugin = greetingPlugin;
     }
 
     /** The sequence id an error sent now would take. */
@@ -68,7 +82,7 @@ final class ClientLogin {
                 return outOfOrder(seq);
             }
             nextSeq = seq + 1;
-            return checkProof(AuthSwitchResponsePacket.decode(payload).data());
+            return check(AuthSwitchResponsePacket.decode(payload).data());
         }
         if (seq != 1) {
             return outOfOrder(seq);
@@ -104,29 +118,55 @@ final class ClientLogin {
         return authenticate();
     }
 
+    /**
+     * As a server does: the answer is checked when the client chose the account's plugin, else the client is asked
+     * to switch to it. The account's plugin, as the gateway serves it: the greeting's (the cluster's servers'
+     * default) when the gateway can check it for this user (caching_sha2_password needs the user's password; the
+     * gateway always "has the user in its cache", so its fast path always serves), else mysql_native_password.
+     */
     private Step authenticate() {
         var known = users.user(handshake.username());
         if (known.isEmpty()) {
             return denied();
         }
         user = known.get();
-        if (handshake.authPluginName() != null && !NativePassword.PLUGIN.equals(handshake.authPluginName())) {
-            if (!Capabilities.has(handshake.capabilities(), Capabilities.PLUGIN_AUTH)) {
-                return denied();
-            }
-            switched = true;
-            int at = nextSeq++;
-            return new Reply(at, new AuthSwitchRequestPacket(NativePassword.PLUGIN, scramble)::encode);
+        plugin = checkable(greetingPlugin) ? greetingPlugin : NativePassword.PLUGIN;
+        String chosen = handshake.authPluginName() == null ? NativePassword.PLUGIN : handshake.authPluginName();
+        if (plugin.equals(chosen)) {
+            return check(handshake.authResponse());
         }
-        return checkProof(handshake.authResponse());
+        if (!Capabilities.has(handshake.capabilities(), Capabilities.PLUGIN_AUTH)) {
+            return denied();
+        }
+        switched = true;
+        int at = nextSeq++;
+        return new Reply(at, new AuthSwitchRequestPacket(plugin, scramble)::encode);
     }
 
-    private Step checkProof(byte[] proof) {
+    private boolean checkable(String candidate) {
+        return NativePassword.PLUGIN.equals(candidate)
+                || CachingSha2Password.PLUGIN.equals(candidate) && user.password() != null;
+    }
+
+    private Step check(byte[] proof) {
+        int caps = handshake.capabilities() & Capabilities.GATEWAY;
+        if (CachingSha2Password.PLUGIN.equals(plugin)) {
+            byte[] password = user.password().reveal().getBytes(StandardCharsets.UTF_8);
+            if (!CachingSha2Password.verify(proof, scramble, password.length == 0 ? new byte[0]
+                    : CachingSha2Password.storedHash(password))) {
+                return denied();
+            }
+            int fast = -1;
+            if (password.length > 0) { // an empty password is answered with OK alone, as the server does
+                fast = nextSeq++;
+            }
+            return new Authenticated(handshake, caps, user, NativePassword.stage1(password), nextSeq, fast);
+        }
         byte[] stage1 = NativePassword.verify(proof, scramble, user.nativeHash());
         if (stage1 == null) {
             return denied();
         }
-        return new Authenticated(handshake, handshake.capabilities() & Capabilities.GATEWAY, user, stage1, nextSeq);
+        return new Authenticated(handshake, caps, user, stage1, nextSeq, -1);
     }
 
     private Refuse denied() {

@@ -10,6 +10,8 @@ import io.mysqlha.gateway.sql.Classifier;
 import io.mysqlha.gateway.sql.QueryDigests;
 import io.mysqlha.gateway.sql.Statement;
 import io.mysqlha.gateway.sql.StatementKind;
+import io.mysqlha.protocol.AuthMoreDataPacket;
+import io.mysqlha.protocol.CachingSha2Password;
 import io.mysqlha.protocol.Capabilities;
 import io.mysqlha.protocol.CompressedProtocol;
 import io.mysqlha.protocol.ComChangeUserPacket;
@@ -73,6 +75,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private int capabilities;
     private AppUsers.User user;
     private byte[] stage1;
+    /** The plugin the greeting named (the cluster's servers' default). */
+    private String greetingPlugin = NativePassword.PLUGIN;
     private int nextSeq;
     private ClientLogin login;
     /** With splitting: the connection to a reader, opened at the session's first read. */
@@ -160,7 +164,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         SessionContext.Flavour flavour = route.flavour().get();
         HandshakeV10Packet greeting = new HandshakeV10Packet(flavour.serverVersion(), connectionId, scramble,
                 flavour.capabilities(), 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(),
-                NativePassword.PLUGIN);
+                flavour.authPlugin());
+        greetingPlugin = flavour.authPlugin();
         writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
         handshakeTimer = client.eventLoop().schedule(() -> {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
@@ -199,7 +204,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A frame of the client's login: the next step is carried out here. */
     private void loginFrame(ByteBuf frame) {
         if (login == null) {
-            login = new ClientLogin(scramble, context.users().get(), host());
+            login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin);
         }
         loginStep(login.onFrame(frame));
     }
@@ -219,6 +224,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 refuse(r.seq(), r.code(), r.sqlState(), r.message());
             }
             case ClientLogin.Authenticated a -> {
+                if (a.fastAuthSeq() >= 0) { // caching_sha2_password's "fast authentication", before the OK
+                    writeAndFlush(Packets.frame(client.alloc(), a.fastAuthSeq(), new AuthMoreDataPacket(
+                            new byte[] {CachingSha2Password.FAST_AUTH_SUCCESS})::encode));
+                }
                 handshake = a.handshake();
                 capabilities = a.capabilities();
                 user = a.user();
@@ -264,7 +273,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         wroteUntracked = false;
         announcedBy = null;
         statusFlags = ServerStatus.AUTOCOMMIT;
-        login = new ClientLogin(scramble, context.users().get(), host());
+        login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin);
         loginStep(login.changeUser(request, handshake));
     }
 

@@ -16,14 +16,22 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
 
     /**
      * What the gateway greets clients as: a backend's version string and, for MariaDB, the extended capabilities
-     * (of those the gateway carries) it offered.
+     * (of those the gateway carries) it offered, and its default authentication plugin when the gateway speaks it.
      */
-    public record Flavour(String serverVersion, boolean mariadb, int mariadbCapabilities) {
+    public record Flavour(String serverVersion, boolean mariadb, int mariadbCapabilities, String authPlugin) {
+        /** Before any node of the cluster greeted the gateway: the configured version, mysql_native_password. */
+        public static Flavour configured(String serverVersion) {
+            return new Flavour(serverVersion, false, 0, io.mysqlha.protocol.NativePassword.PLUGIN);
+        }
+
         public static Flavour of(io.mysqlha.protocol.HandshakeV10Packet greeting) {
             boolean mariadb = !io.mysqlha.protocol.Capabilities.has(greeting.capabilities(),
                     io.mysqlha.protocol.Capabilities.LONG_PASSWORD);
+            // the node's default plugin (caching_sha2_password on MySQL 8+), which clients then answer in first
+            String plugin = io.mysqlha.protocol.CachingSha2Password.PLUGIN.equals(greeting.authPluginName())
+                    ? greeting.authPluginName() : io.mysqlha.protocol.NativePassword.PLUGIN;
             return new Flavour(greeting.serverVersion(), mariadb, mariadb ? greeting.mariadbCapabilities()
-                    & io.mysqlha.protocol.Capabilities.MARIADB_GATEWAY : 0);
+                    & io.mysqlha.protocol.Capabilities.MARIADB_GATEWAY : 0, plugin);
         }
 
         /**
