@@ -65,10 +65,11 @@ public final class Capabilities {
     public static final int FRAMING = COMPRESS | ZSTD_COMPRESSION;
 
     /**
-     * What the gateway speaks with its client alone, never asked of a backend: the compressed protocol with zlib
-     * ({@link CompressedProtocol}), which wraps the frames of the client's hop only. Not zstd.
+     * What the gateway speaks with its client alone, never asked of a backend: the compressed protocol with zlib or
+     * zstd ({@link CompressedProtocol}), which wraps the frames of the client's hop only. (zstd is offered to MySQL
+     * clients only: MariaDB servers do not have it.)
      */
-    public static final int CLIENT_HOP = COMPRESS;
+    public static final int CLIENT_HOP = FRAMING;
 
     /** Flags that change the bytes of results: a backend without one the client negotiated cannot serve it. */
     public static final int RESULT_FORMAT = PROTOCOL_41 | SESSION_TRACK | DEPRECATE_EOF | MULTI_RESULTS

@@ -17,7 +17,8 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The compressed protocol (MySQL docs "Compression", CLIENT_COMPRESS with zlib) as a layer of its own, below the
+ * The compressed protocol (MySQL docs "Compression": CLIENT_COMPRESS with zlib, or MySQL 8.0.18+'s
+ * CLIENT_ZSTD_COMPRESSION_ALGORITHM with zstd, each packet its own zstd frame) as a layer of its own, below the
  * frames: once the connection phase ended with its OK, every byte each side sends is carried in compressed packets
  * (int&lt;3&gt; compressed length, int&lt;1&gt; compressed sequence id, int&lt;3&gt; length before compression or 0
  * when the payload went as it is). A payload may hold part of a frame or several; this layer neither knows nor
@@ -26,8 +27,8 @@ import java.util.zip.Inflater;
  * Inbound, each packet is inflated and its bytes go on; one that is not zlib data or does not inflate to the length
  * it announced is a {@link ProtocolException} (as the cause of netty's DecoderException), and nothing after it is
  * read. Outbound, what was written until a flush goes as one compressed packet per 16 MiB, as a
- * server compresses per flush; payloads under {@link #MIN_COMPRESS_LENGTH} bytes, and those deflate does not make
- * smaller, go uncompressed, as the server sends them. The compressed sequence id answers the peer's: one past the
+ * server compresses per flush; payloads under {@link #MIN_COMPRESS_LENGTH} bytes, and those compression does not
+ * make smaller, go uncompressed, as the server sends them. The compressed sequence id answers the peer's: one past the
  * last it sent, counting up with each packet sent.
  */
 public final class CompressedProtocol extends CombinedChannelDuplexHandler<CompressedProtocol.Inflating,
@@ -36,9 +37,28 @@ public final class CompressedProtocol extends CombinedChannelDuplexHandler<Compr
     /** The server's MIN_COMPRESS_LENGTH: shorter payloads are not worth deflating. */
     public static final int MIN_COMPRESS_LENGTH = 50;
 
+    /** The algorithm of a connection's compressed packets, from the capabilities the client negotiated. */
+    public enum Algorithm {
+        ZLIB, ZSTD;
+
+        /** zlib when the client set CLIENT_COMPRESS (with or without zstd beside it, as servers do), else zstd. */
+        public static Algorithm of(int capabilities) {
+            return Capabilities.has(capabilities, Capabilities.COMPRESS) ? ZLIB : ZSTD;
+        }
+    }
+
+    /** The level the gateway compresses with in zstd: the server's default (the client's own level is its side's). */
+    public static final int ZSTD_LEVEL = 3;
+
+    private final Algorithm algorithm;
     private int sequenceId;
 
     public CompressedProtocol() {
+        this(Algorithm.ZLIB);
+    }
+
+    public CompressedProtocol(Algorithm algorithm) {
+        this.algorithm = algorithm;
         init(new Inflating(), new Deflating());
     }
 
@@ -72,6 +92,9 @@ public final class CompressedProtocol extends CombinedChannelDuplexHandler<Compr
         }
 
         private ByteBuf inflate(ChannelHandlerContext ctx, ByteBuf source, int length) {
+            if (algorithm == Algorithm.ZSTD) {
+                return unzstd(source, length);
+            }
             ByteBuf target = ctx.alloc().buffer(length, length);
             try {
                 inflater.reset();
@@ -93,6 +116,23 @@ public final class CompressedProtocol extends CombinedChannelDuplexHandler<Compr
             } catch (RuntimeException e) {
                 target.release();
                 throw e;
+            }
+        }
+
+        private ByteBuf unzstd(ByteBuf source, int length) {
+            byte[] in = new byte[source.readableBytes()];
+            source.readBytes(in);
+            try {
+                byte[] out = com.github.luben.zstd.Zstd.decompress(in, length);
+                if (out.length != length) {
+                    throw new ProtocolException("a compressed packet that does not decompress to the " + length
+                            + " bytes it announced (got " + out.length + "): the compressed protocol is out of step");
+                }
+                return Unpooled.wrappedBuffer(out);
+            } catch (com.github.luben.zstd.ZstdException e) {
+                throw new ProtocolException("a compressed packet that does not decompress to the " + length
+                        + " bytes it announced, or is not zstd data (" + e.getMessage() + "): the compressed protocol"
+                        + " is out of step");
             }
         }
 
@@ -149,12 +189,20 @@ public final class CompressedProtocol extends CombinedChannelDuplexHandler<Compr
             ctx.flush();
         }
 
-        /** One compressed packet for {@code payload} (at most 16 MiB - 1), deflated when that makes it smaller. */
+        /** One compressed packet for {@code payload} (at most 16 MiB - 1), compressed when that makes it smaller. */
         private ByteBuf packet(ChannelHandlerContext ctx, ByteBuf payload) {
             int length = payload.readableBytes();
             int seq = sequenceId;
             sequenceId = (sequenceId + 1) & 0xff;
-            if (length >= MIN_COMPRESS_LENGTH) {
+            if (length >= MIN_COMPRESS_LENGTH && algorithm == Algorithm.ZSTD) {
+                byte[] in = new byte[length];
+                payload.getBytes(payload.readerIndex(), in);
+                byte[] packed = com.github.luben.zstd.Zstd.compress(in, ZSTD_LEVEL);
+                if (packed.length < length) {
+                    return ctx.alloc().buffer(HEADER + packed.length).writeMediumLE(packed.length).writeByte(seq)
+                            .writeMediumLE(length).writeBytes(packed);
+                }
+            } else if (length >= MIN_COMPRESS_LENGTH) {
                 ByteBuf out = ctx.alloc().buffer(HEADER + length);
                 deflater.reset();
                 deflater.setInput(payload.nioBuffer());

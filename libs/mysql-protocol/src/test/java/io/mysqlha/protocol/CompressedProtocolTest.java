@@ -161,4 +161,40 @@ class CompressedProtocolTest {
         assertTrue(e instanceof ProtocolException && e.getMessage().contains("does not inflate to the 120 bytes it announced (got 100)"),
                 e.getMessage());
     }
+
+    @Test
+    void zstdPacketsAreEachTheirOwnFrameAndComeBackWhole() {
+        byte[] payload = text(5000);
+        EmbeddedChannel ch = new EmbeddedChannel(new CompressedProtocol(CompressedProtocol.Algorithm.ZSTD));
+        ch.writeAndFlush(Unpooled.wrappedBuffer(payload));
+        ByteBuf packet = Unpooled.wrappedBuffer(sent(ch));
+        int compressed = packet.getUnsignedMediumLE(0);
+        assertEquals(5000, packet.getUnsignedMediumLE(4));
+        assertTrue(compressed < 1000, "zstd made it " + compressed);
+        assertArrayEquals(payload, com.github.luben.zstd.Zstd.decompress(
+                ByteBufUtil.getBytes(packet, CompressedProtocol.HEADER, compressed), 5000), "a plain zstd frame");
+        EmbeddedChannel peer = new EmbeddedChannel(new CompressedProtocol(CompressedProtocol.Algorithm.ZSTD));
+        peer.writeInbound(packet);
+        assertArrayEquals(payload, received(peer));
+    }
+
+    @Test
+    void zstdDataThatIsNotZstdOrOfAnotherLengthIsRefusedByName() {
+        EmbeddedChannel garbage = new EmbeddedChannel(new CompressedProtocol(CompressedProtocol.Algorithm.ZSTD));
+        ByteBuf bad = Unpooled.buffer().writeMediumLE(4).writeByte(0).writeMediumLE(100).writeInt(0xdeadbeef);
+        Throwable e = assertThrows(DecoderException.class, () -> garbage.writeInbound(bad)).getCause();
+        assertTrue(e instanceof ProtocolException, e.toString());
+        byte[] frame = com.github.luben.zstd.Zstd.compress(text(100), 3);
+        EmbeddedChannel lying = new EmbeddedChannel(new CompressedProtocol(CompressedProtocol.Algorithm.ZSTD));
+        ByteBuf wrong = Unpooled.buffer().writeMediumLE(frame.length).writeByte(0).writeMediumLE(120).writeBytes(frame);
+        e = assertThrows(DecoderException.class, () -> lying.writeInbound(wrong)).getCause();
+        assertTrue(e instanceof ProtocolException && e.getMessage().contains("120 bytes it announced"), e.getMessage());
+    }
+
+    @Test
+    void theAlgorithmIsZlibWhenTheClientSetCompressAndZstdWhenItSetOnlyZstd() {
+        assertEquals(CompressedProtocol.Algorithm.ZLIB, CompressedProtocol.Algorithm.of(Capabilities.COMPRESS));
+        assertEquals(CompressedProtocol.Algorithm.ZLIB, CompressedProtocol.Algorithm.of(Capabilities.FRAMING));
+        assertEquals(CompressedProtocol.Algorithm.ZSTD, CompressedProtocol.Algorithm.of(Capabilities.ZSTD_COMPRESSION));
+    }
 }

@@ -72,6 +72,9 @@ class ClientMatrixIT {
         clients.put("mysql command-line client 9.7", port -> cli(mysqlClient().toString(), port));
         clients.put("mysql command-line client 9.7 --compress", port -> cli(mysqlClient().toString(), port,
                 "--compress"));
+        // zstd where the server offers it (MySQL; a MariaDB server does not, and the client goes uncompressed)
+        clients.put("mysql command-line client 9.7 zstd", port -> cli(mysqlClient().toString(), port,
+                "--compression-algorithms=zstd,uncompressed"));
         clients.put("Go go-sql-driver/mysql", port -> List.of(goProgram().toString(), "127.0.0.1",
                 Integer.toString(port), "app", "-", "app", corpus()));
         List<DynamicTest> tests = new ArrayList<>();

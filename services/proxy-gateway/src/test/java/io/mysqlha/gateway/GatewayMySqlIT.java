@@ -75,4 +75,25 @@ class GatewayMySqlIT {
         assertTrue(e.getMessage().contains("user hash_only authenticates with caching_sha2_password")
                 && e.getMessage().contains("user:password"), e.getMessage());
     }
+
+    @Test
+    void speaksZstdCompressionToAClientThatAsksForIt() throws Exception {
+        try (RawClient c = new RawClient(GatewayTestInfra.mysqlRwPort)) {
+            c.zstd = true;
+            byte[] ok = c.login("app", "app", io.mysqlha.protocol.Capabilities.ZSTD_COMPRESSION);
+            assertEquals(0, ok[1], "an uncompressed OK ends the login: " + java.util.Arrays.toString(ok));
+            byte[] query = "SELECT REPEAT('x', 5000)".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] frame = new byte[4 + 1 + query.length];
+            frame[0] = (byte) (query.length + 1);
+            frame[4] = 3; // COM_QUERY
+            System.arraycopy(query, 0, frame, 5, query.length);
+            c.sendCompressed(0, frame, 0);
+            StringBuilder seen = new StringBuilder();
+            for (int i = 0; i < 10 && !seen.toString().contains("x".repeat(5000)); i++) {
+                byte[] packet = c.compressedPacket(); // zstd-decompressed by the client: it fails on anything else
+                seen.append(new String(packet, 1, packet.length - 1, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+            assertTrue(seen.toString().contains("x".repeat(5000)), "the row, decompressed: " + seen);
+        }
+    }
 }

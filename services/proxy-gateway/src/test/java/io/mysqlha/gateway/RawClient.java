@@ -98,6 +98,8 @@ final class RawClient implements AutoCloseable {
         out[0] = header[3];
         if (inflated == 0) {
             System.arraycopy(payload, 0, out, 1, length);
+        } else if (zstd) {
+            System.arraycopy(com.github.luben.zstd.Zstd.decompress(payload, inflated), 0, out, 1, inflated);
         } else {
             java.util.zip.Inflater zlib = new java.util.zip.Inflater();
             zlib.setInput(payload);
@@ -109,6 +111,9 @@ final class RawClient implements AutoCloseable {
         }
         return out;
     }
+
+    /** Compressed packets are zstd (the client asked for CLIENT_ZSTD_COMPRESSION_ALGORITHM alone), not zlib. */
+    boolean zstd;
 
     /** Sends one compressed packet holding these bytes as they are (length before compression 0). */
     void sendCompressed(int seq, byte[] bytes, int announced) throws IOException {
@@ -124,7 +129,10 @@ final class RawClient implements AutoCloseable {
         send(p);
     }
 
-    /** Reads the greeting and logs in as this user with mysql_native_password; returns the answer frame. */
+    /**
+     * Reads the greeting and logs in as this user in the greeting's plugin (mysql_native_password or
+     * caching_sha2_password, whose "fast authentication" packet is read past); returns the answer frame.
+     */
     byte[] login(String user, String password) throws IOException {
         return login(user, password, 0);
     }
@@ -133,17 +141,21 @@ final class RawClient implements AutoCloseable {
     byte[] login(String user, String password, int more) throws IOException {
         byte[] greeting = frame();
         HandshakeV10Packet h = HandshakeV10Packet.decode(Unpooled.wrappedBuffer(greeting, 1, greeting.length - 1));
+        boolean sha2 = io.mysqlha.protocol.CachingSha2Password.PLUGIN.equals(h.authPluginName());
         HandshakeResponse41Packet r = new HandshakeResponse41Packet(Capabilities.PROTOCOL_41
                 | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH | Capabilities.TRANSACTIONS | more, 1 << 24,
                 45, 0,
-                user, NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), h.authPluginData()), null,
-                NativePassword.PLUGIN, Map.of());
+                user, sha2 ? io.mysqlha.protocol.CachingSha2Password.scramble(password.getBytes(StandardCharsets.UTF_8),
+                java.util.Arrays.copyOf(h.authPluginData(), 20))
+                : NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), h.authPluginData()), null,
+                h.authPluginName(), Map.of());
         ByteBuf b = Unpooled.buffer();
         r.encode(b);
         byte[] payload = new byte[b.readableBytes()];
         b.readBytes(payload);
         sendFrame(1, payload);
-        return frame();
+        byte[] answer = frame();
+        return sha2 && answer != null && answer.length == 3 && answer[1] == 1 && answer[2] == 3 ? frame() : answer;
     }
 
     @Override

@@ -48,6 +48,7 @@ final class ClientLogin {
     private final AppUsers users;
     private final String host;
     private final String greetingPlugin;
+    private final int offered;
     private boolean switched;
     /** The plugin the client's current answer is in. */
     private String plugin;
@@ -58,8 +59,10 @@ final class ClientLogin {
     /**
      * @param host           the client's address, for the access-denied message as MySQL words it
      * @param greetingPlugin the plugin the greeting named (the cluster's servers' default)
+     * @param offered        the greeting's capabilities
      */
-    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin) {
+    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin, int offered) {
+        this.offered = offered;
         this.scramble = scramble;
         this.users = users;
         this.host = host;
@@ -94,9 +97,10 @@ final class ClientLogin {
                     + " without it (terminate TLS in front of the gateway)", false);
         }
         handshake = HandshakeResponse41Packet.decode(payload);
-        if ((handshake.capabilities() & Capabilities.FRAMING) == Capabilities.ZSTD_COMPRESSION) {
-            // its next packets would be framed in a way the gateway cannot read: refused before they come (with
-            // CLIENT_COMPRESS beside it, zlib is used, which the gateway speaks)
+        if ((handshake.capabilities() & Capabilities.FRAMING) == Capabilities.ZSTD_COMPRESSION
+                && !Capabilities.has(offered, Capabilities.ZSTD_COMPRESSION)) {
+            // zstd was not offered (MariaDB clusters): its next packets would be framed in a way nobody agreed on,
+            // refused before they come (with CLIENT_COMPRESS beside it, zlib is used)
             return new Refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "Bad handshake: the client asked for "
                     + Capabilities.names(Capabilities.ZSTD_COMPRESSION) + ", which the mysqlha gateway did not offer;"
                     + " connect with zlib compression (--compression-algorithms=zlib) or without", false);

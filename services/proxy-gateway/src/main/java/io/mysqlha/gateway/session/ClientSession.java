@@ -77,6 +77,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private byte[] stage1;
     /** The plugin the greeting named (the cluster's servers' default). */
     private String greetingPlugin = NativePassword.PLUGIN;
+    /** The capabilities the greeting offered. */
+    private int greetingCapabilities;
     private int nextSeq;
     private ClientLogin login;
     /** With splitting: the connection to a reader, opened at the session's first read. */
@@ -166,6 +168,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 flavour.capabilities(), 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(),
                 flavour.authPlugin());
         greetingPlugin = flavour.authPlugin();
+        greetingCapabilities = flavour.capabilities();
         writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
         handshakeTimer = client.eventLoop().schedule(() -> {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
@@ -204,7 +207,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A frame of the client's login: the next step is carried out here. */
     private void loginFrame(ByteBuf frame) {
         if (login == null) {
-            login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin);
+            login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
+                    greetingCapabilities);
         }
         loginStep(login.onFrame(frame));
     }
@@ -273,7 +277,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         wroteUntracked = false;
         announcedBy = null;
         statusFlags = ServerStatus.AUTOCOMMIT;
-        login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin);
+        login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
+                    greetingCapabilities);
         loginStep(login.changeUser(request, handshake));
     }
 
@@ -399,11 +404,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             route.sessionMetrics().authenticated();
             writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
                     capabilities)));
-            if (Capabilities.has(handshake.capabilities(), Capabilities.COMPRESS)
+            if ((handshake.capabilities() & Capabilities.FRAMING) != 0
                     && client.pipeline().get(CompressedProtocol.class) == null) {
                 // after the OK that ends the connection phase, every byte of this hop goes compressed (from the
                 // login on: a COM_CHANGE_USER is answered compressed, as it was asked)
-                client.pipeline().addFirst(new CompressedProtocol());
+                client.pipeline().addFirst(new CompressedProtocol(CompressedProtocol.Algorithm.of(
+                        handshake.capabilities())));
             }
             client.read();
             return;

@@ -36,10 +36,13 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
 
         /**
          * The greeting's capabilities: what the gateway carries and speaks itself; MariaDB's clear CLIENT_MYSQL, which
-         * its clients read as "a MariaDB server".
+         * its clients read as "a MariaDB server", and have no zstd compression, as MariaDB servers.
          */
         public int capabilities() {
             int caps = io.mysqlha.protocol.Capabilities.GATEWAY | io.mysqlha.protocol.Capabilities.CLIENT_HOP;
+            if (mariadb) {
+                caps &= ~io.mysqlha.protocol.Capabilities.ZSTD_COMPRESSION;
+            }
             return mariadb ? caps & ~io.mysqlha.protocol.Capabilities.LONG_PASSWORD : caps;
         }
     }
