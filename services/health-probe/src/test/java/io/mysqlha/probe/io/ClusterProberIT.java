@@ -17,6 +17,8 @@ import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.servers.GaleraCluster;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.MySqlNode;
+import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.Sql;
 import io.vertx.core.Vertx;
@@ -41,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The prober against real MariaDB servers: every field, and every way a node can fail to answer. */
+/** The prober against real MariaDB and MySQL servers: every field, and every way a node can fail to answer. */
 class ClusterProberIT {
     private static final Vertx VERTX = Vertx.vertx();
     private static final DbCredentials MONITOR = new DbCredentials(DbUsers.LOCAL.monitor().name(),
@@ -119,6 +121,37 @@ class ClusterProberIT {
             assertTrue(o.semiSync().slaveStatus());
             assertTrue(o.lagMillis() >= 0 && o.lagMillis() < 5_000, "lag " + o.lagMillis());
             assertFalse(MariaDbGtidPosition.parse(o.gtid().currentPos()).isEmpty());
+        }
+    }
+
+    @Test
+    void shouldReportEveryFieldOfAMySqlSemiSyncTopology() throws Exception {
+        MySqlTopology t = SharedInfra.mysqlTopology();
+        Seen seen = probe(t.spec("c1"), MONITOR, SETTINGS);
+        String primaryName = t.primary().name();
+        NodeHealthObserved primary = seen.await(primaryName, "reachable", NodeHealthObserved::reachable);
+        assertEquals(Flavour.MYSQL, primary.flavour());
+        assertEquals(false, primary.readOnly());
+        assertNull(primary.replication());
+        assertTrue(primary.semiSync().masterEnabled());
+        assertTrue(primary.semiSync().masterStatus());
+        assertEquals(2, primary.semiSync().masterClients());
+        NodeHealthObserved written = seen.await(primaryName, "heartbeat writes in its executed GTID set",
+                x -> x.reachable() && x.gtid().executed() != null && !x.gtid().executed().isEmpty());
+        assertTrue(written.gtid().serverUuid() != null && written.gtid().executed().contains(written.gtid().serverUuid()),
+                written.gtid().toString());
+        for (MySqlNode r : t.replicas()) {
+            NodeHealthObserved o = seen.await(r.name(), "replicating with heartbeat lag",
+                    x -> x.reachable() && x.lagSource() == LagSource.HEARTBEAT);
+            assertEquals(Flavour.MYSQL, o.flavour());
+            assertEquals(true, o.readOnly());
+            assertEquals(t.primary().port(), o.replication().sourcePort());
+            assertEquals("127.0.0.1", o.replication().sourceHost());
+            assertEquals(ThreadState.RUNNING, o.replication().ioThread());
+            assertEquals(ThreadState.RUNNING, o.replication().sqlThread());
+            assertEquals("Auto_Position", o.replication().usingGtid());
+            assertTrue(o.semiSync().slaveStatus());
+            assertTrue(o.lagMillis() >= 0 && o.lagMillis() < 5_000, "lag " + o.lagMillis());
         }
     }
 
