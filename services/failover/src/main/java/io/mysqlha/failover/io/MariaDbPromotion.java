@@ -46,6 +46,11 @@ final class MariaDbPromotion implements PromotionDialect {
     }
 
     @Override
+    public void allowAdminWrites(NodeSql sql) {
+        // read_only never held back an account with READ ONLY ADMIN (SUPER): nothing to lower
+    }
+
+    @Override
     public void unfence(NodeSql sql) {
         sql.execute("SET GLOBAL read_only=OFF");
     }

@@ -13,8 +13,7 @@ import java.util.Map;
 
 /**
  * MySQL 8.0.23+: SHOW REPLICA STATUS, gtid_executed, WAIT_FOR_EXECUTED_GTID_SET, SOURCE_AUTO_POSITION,
- * super_read_only, semi-sync's source-side variable names of 8.0.26+. Not run here (no MySQL on this machine):
- * docker-compose runs it against MySQL 8.
+ * super_read_only, semi-sync's source-side variable names of 8.0.26+. Tested on MySQL 9.7 (FailoverOwnerIT).
  */
 final class MysqlPromotion implements PromotionDialect {
 
@@ -48,6 +47,11 @@ final class MysqlPromotion implements PromotionDialect {
     @Override
     public void unfence(NodeSql sql) {
         sql.execute("SET GLOBAL super_read_only=OFF", "SET GLOBAL read_only=OFF");
+    }
+
+    @Override
+    public void allowAdminWrites(NodeSql sql) {
+        sql.execute("SET GLOBAL read_only=ON", "SET GLOBAL super_read_only=OFF");
     }
 
     @Override

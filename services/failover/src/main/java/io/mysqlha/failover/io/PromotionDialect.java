@@ -34,6 +34,12 @@ public interface PromotionDialect {
 
     void unfence(NodeSql sql);
 
+    /**
+     * Lets the admin account write while read_only stays ON for everyone else (the epoch is written before the
+     * node takes writes): nothing on MariaDB, whose read_only never held an admin back; super_read_only OFF on MySQL.
+     */
+    void allowAdminWrites(NodeSql sql);
+
     /** Waits until the node applied {@code position}; false when it did not within {@code timeout}. */
     boolean waitApplied(NodeSql sql, GtidPosition position, Duration timeout);
 

@@ -260,6 +260,7 @@ public final class RecoveryRunner {
      * epoch it follows. A node that already has a newer epoch was promoted by someone else: stop.
      */
     private String writeEpoch(NodeSql sql, NodeSpec node, PromotionRequest r) {
+        dialect(sql).allowAdminWrites(sql);
         sql.execute("CREATE DATABASE IF NOT EXISTS mysqlha",
                 "CREATE TABLE IF NOT EXISTS mysqlha.epoch (id TINYINT PRIMARY KEY, epoch BIGINT NOT NULL,"
                         + " primary_node VARCHAR(128) NOT NULL, failover_id VARCHAR(64) NOT NULL,"

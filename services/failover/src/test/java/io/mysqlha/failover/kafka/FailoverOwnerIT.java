@@ -20,7 +20,11 @@ import io.mysqlha.service.SecretResolver;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
+import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.MySqlNode;
+import io.mysqlha.testsupport.servers.MySqlTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.services.Secrets;
@@ -47,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The failover owner on the real thing: a fresh semi-sync MariaDB topology per test, the real health probe and
+ * The failover owner on the real thing: a fresh semi-sync MariaDB (or MySQL 9.7) topology per test, the real health probe and
  * topology as processes, real Kafka. The owner runs in this JVM, as the service runs it.
  */
 class FailoverOwnerIT {
@@ -128,12 +132,16 @@ class FailoverOwnerIT {
         final Thread thread;
         volatile String error;
 
-        Writer(MariaDbNode node, ReplicationTopology t, String table) throws SQLException {
-            try (Connection c = node.connect(t.users().admin())) {
+        Writer(ServerNode node, ReplicationTopology t, String table) throws SQLException {
+            this(node, t.users(), table);
+        }
+
+        Writer(ServerNode node, DbUsers users, String table) throws SQLException {
+            try (Connection c = node.connect(users.admin())) {
                 Sql.execute(c, "CREATE TABLE IF NOT EXISTS app." + table + " (id INT PRIMARY KEY)");
             }
             thread = Thread.ofPlatform().daemon().name("writer-" + table).start(() -> {
-                try (Connection c = node.connect(t.users().app())) {
+                try (Connection c = node.connect(users.app())) {
                     for (int i = 1; !stop.get(); i++) {
                         Sql.execute(c, "INSERT INTO app." + table + " VALUES (" + i + ")");
                         acknowledged.add(i);
@@ -167,15 +175,24 @@ class FailoverOwnerIT {
         }
     }
 
-    private static String value(MariaDbNode n, ReplicationTopology t, String sql) throws SQLException {
-        try (Connection c = n.connect(t.users().admin())) {
+    private static String value(ServerNode n, ReplicationTopology t, String sql) throws SQLException {
+        return value(n, t.users(), sql);
+    }
+
+    private static String value(ServerNode n, DbUsers users, String sql) throws SQLException {
+        try (Connection c = n.connect(users.admin())) {
             return Sql.value(c, sql).orElse(null);
         }
     }
 
-    private static void assertAllPresent(Set<Integer> acknowledged, MariaDbNode on, ReplicationTopology t,
+    private static void assertAllPresent(Set<Integer> acknowledged, ServerNode on, ReplicationTopology t,
                                          String table) throws SQLException {
-        try (Connection c = on.connect(t.users().admin())) {
+        assertAllPresent(acknowledged, on, t.users(), table);
+    }
+
+    private static void assertAllPresent(Set<Integer> acknowledged, ServerNode on, DbUsers users, String table)
+            throws SQLException {
+        try (Connection c = on.connect(users.admin())) {
             var present = Sql.rows(c, "SELECT id FROM app." + table).stream().map(r -> Integer.parseInt(r.get("id")))
                     .collect(java.util.stream.Collectors.toSet());
             var missing = acknowledged.stream().filter(id -> !present.contains(id)).sorted().toList();
@@ -238,6 +255,55 @@ class FailoverOwnerIT {
                         a -> a.name().equals("ErrantGtidDetected") && "node1".equals(a.nodeId()), PATIENCE);
             }
             System.out.println("old primary after kill -9: " + verdict.step() + ": " + verdict.detail());
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1));
+        }
+    }
+
+    @Test
+    void shouldPromoteTheMostAdvancedMySqlReplicaWhenTheMySqlPrimaryIsKilledUnderWrites() throws Exception {
+        String id = "mykill";
+        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
+            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
+                            && c.readers().size() == 3, PATIENCE);
+            Set<Integer> acknowledged;
+            try (Writer writer = new Writer(t.primary(), t.users(), id)) {
+                writer.awaitAtLeast(200);
+                t.primary().kill();
+                acknowledged = writer.acknowledged;
+            }
+            FailoverCompleted done = tap.await("FailoverCompleted", FailoverCompleted.class, 0, f -> true, PATIENCE);
+            assertEquals("mysql1", done.oldPrimary());
+            MySqlNode promoted = t.nodes().stream().filter(n -> n.name().equals(done.newPrimary())).findFirst()
+                    .orElseThrow();
+            MySqlNode other = t.replicas().stream().filter(n -> n != promoted).findFirst().orElseThrow();
+            assertEquals("0", value(promoted, t.users(), "SELECT @@super_read_only"));
+            assertEquals("0", value(promoted, t.users(), "SELECT @@read_only"));
+            assertEquals("1", value(other, t.users(), "SELECT @@super_read_only"), "the other replica stays fenced");
+            Waits.until(other + " replicating from " + promoted, PATIENCE, () -> {
+                try (Connection c = other.connect(t.users().admin())) {
+                    var s = Sql.rows(c, "SHOW REPLICA STATUS");
+                    return !s.isEmpty() && String.valueOf(promoted.port()).equals(s.getFirst().get("Source_Port"))
+                            && "Yes".equals(s.getFirst().get("Replica_IO_Running"))
+                            && "Yes".equals(s.getFirst().get("Replica_SQL_Running"));
+                }
+            });
+            assertAllPresent(acknowledged, promoted, t.users(), id);
+            assertEquals("1", value(promoted, t.users(), "SELECT epoch FROM mysqlha.epoch"));
+            List<String> steps = tap.all(FailoverStepCompleted.class).stream()
+                    .filter(s -> s.failoverId().equals(done.failoverId())).map(FailoverStepCompleted::step).toList();
+            assertEquals(List.of("fence-old-primary", "wait-applied", "stop-replication", "re-point",
+                    "enable-semi-sync", "write-epoch", "read-write"), steps);
+            tap.await("topology names " + promoted.name() + " the writer of epoch 1", TopologyChanged.class, 0,
+                    c -> c.epoch() == 1 && c.writers().size() == 1
+                            && c.writers().getFirst().nodeId().equals(promoted.name()), PATIENCE);
+            // the old primary returns super-read-only from its config, is fenced, and rejoined or refused
+            t.primary().start();
+            FailoverStepCompleted verdict = tap.await("mysql1 rejoined or refused", FailoverStepCompleted.class, 0,
+                    s -> s.step().startsWith("rejoin") && s.detail().startsWith("mysql1"), PATIENCE);
+            assertEquals("1", value(t.primary(), t.users(), "SELECT @@super_read_only"));
+            System.out.println("MySQL old primary after kill -9: " + verdict.step() + ": " + verdict.detail());
             assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1));
         }
     }
