@@ -373,6 +373,49 @@ class FailoverOwnerIT {
     }
 
     @Test
+    void shouldSwitchOverAMySqlClusterToTheTargetWithAConcurrentWriterLosingNothing() throws Exception {
+        String id = "myplanned";
+        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
+            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
+                            && c.readers().size() == 3, PATIENCE);
+            MySqlNode target = t.replicas().getLast();
+            try (Writer writer = new Writer(t.primary(), t.users(), id)) {
+                writer.awaitAtLeast(100);
+                publisher.publish(new SwitchoverRequested(EventHeader.of(SwitchoverRequested.class, id,
+                        Clock.systemUTC(), new EventSource("test", "it")), "mysw-1", target.name(), "it"));
+                FailoverCompleted done = tap.await("switchover completed", FailoverCompleted.class, 0,
+                        f -> f.failoverId().equals("mysw-1"), PATIENCE);
+                Waits.until("the writer stopped at the fence", PATIENCE, () -> writer.error != null);
+                writer.close();
+                assertTrue(writer.error.contains("read-only") || writer.error.contains("1290"), writer.error);
+                assertEquals(target.name(), done.newPrimary());
+                assertEquals(0, done.lostTransactions());
+                assertEquals("0", value(target, t.users(), "SELECT @@super_read_only"));
+                assertEquals("1", value(t.primary(), t.users(), "SELECT @@super_read_only"));
+                assertAllPresent(writer.acknowledged, target, t.users(), id);
+            }
+            for (MySqlNode n : List.of(t.primary(), t.replicas().getFirst())) {
+                Waits.until(n + " replicating from " + target, PATIENCE, () -> {
+                    try (Connection c = n.connect(t.users().admin())) {
+                        var s = Sql.rows(c, "SHOW REPLICA STATUS");
+                        return !s.isEmpty() && String.valueOf(target.port()).equals(s.getFirst().get("Source_Port"))
+                                && "Yes".equals(s.getFirst().get("Replica_IO_Running"))
+                                && "Yes".equals(s.getFirst().get("Replica_SQL_Running"));
+                    }
+                });
+            }
+            assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
+                    "enable-semi-sync", "write-epoch", "read-write"), tap.all(FailoverStepCompleted.class).stream()
+                    .filter(s -> s.failoverId().equals("mysw-1")).map(FailoverStepCompleted::step).toList());
+            tap.await("topology names " + target.name() + " the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(target.name()), PATIENCE);
+            assertFalse(tap.all(FailureAnalyzed.class).stream().anyMatch(a -> a.problem().startsWith("DeadPrimary")));
+        }
+    }
+
+    @Test
     void shouldFinishOnAnotherCandidateWhenTheFirstDiesMidPromotion() throws Exception {
         try (EventTap tap = tap("twice"); ReplicationTopology t = cluster("twice", tap);
              Writer writer = new Writer(t.primary(), t, "twice")) {
