@@ -373,6 +373,36 @@ class FailoverOwnerIT {
     }
 
     @Test
+    void shouldNotFailOverAFrozenMySqlPrimaryWhileReplicasStillReplicateFromIt() throws Exception {
+        String id = "myfrozen";
+        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
+            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
+                            && c.readers().size() == 3, PATIENCE);
+            t.primary().freeze();
+            try {
+                FailureAnalyzed unreachable = tap.await("UnreachablePrimary", FailureAnalyzed.class, 0,
+                        a -> a.problem().equals("UnreachablePrimary"), PATIENCE);
+                assertTrue(tap.all(FailoverStarted.class).isEmpty(), "no failover while a replica still replicates");
+                // replica_net_timeout=4: the replicas give the frozen primary up within seconds, then failover acts
+                FailoverCompleted done = tap.await("FailoverCompleted", FailoverCompleted.class, 0, f -> true,
+                        PATIENCE);
+                assertTrue(done.header().time().isAfter(unreachable.header().time()));
+            } finally {
+                t.primary().thaw();
+            }
+            // thawed, mysql1 still takes writes by its settings: it is fenced, and no topology had two writers
+            Waits.until("mysql1 fenced after thaw", PATIENCE, () -> "1".equals(value(t.primary(), t.users(),
+                    "SELECT @@super_read_only")));
+            tap.await("mysql1 rejoined or refused", FailoverStepCompleted.class, 0,
+                    s -> s.step().startsWith("rejoin") && s.detail().startsWith("mysql1"), PATIENCE);
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
+                    tap.all(TopologyChanged.class).toString());
+        }
+    }
+
+    @Test
     void shouldSwitchOverAMySqlClusterToTheTargetWithAConcurrentWriterLosingNothing() throws Exception {
         String id = "myplanned";
         try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
