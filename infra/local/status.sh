@@ -8,7 +8,7 @@ VAR=${MYSQLHA_VAR:-$ROOT/var}
 row() { # name marker endpoint [health-url]
   local pid state="stopped" health=""
   pid=$(cat "$VAR/run/$1.pid" 2>/dev/null || echo "-")
-  if [ "$pid" != "-" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- "$2"; then
+  if [ "$pid" != "-" ] && [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qE -- "$2"; then
     state="running"
     [ "$(awk '{print $3}' "/proc/$pid/stat")" = "T" ] && state="frozen"
   fi
@@ -20,9 +20,9 @@ row() { # name marker endpoint [health-url]
 
 printf "%-14s %-8s %-8s %-22s %s\n" COMPONENT PID STATE ENDPOINT HEALTH
 row kafka kafka.Kafka 127.0.0.1:9092
-row node1 mariadbd 127.0.0.1:3307
-row node2 mariadbd 127.0.0.1:3308
-row node3 mariadbd 127.0.0.1:3309
+row node1 'mariadbd|sbin/mysqld' 127.0.0.1:3307
+row node2 'mariadbd|sbin/mysqld' 127.0.0.1:3308
+row node3 'mariadbd|sbin/mysqld' 127.0.0.1:3309
 port=8081
 for s in health-probe topology failover proxy-gateway backup alert-forwarder; do
   row "$s" "services/$s/target/quarkus-app/quarkus-run.jar" "http://127.0.0.1:$port" "http://127.0.0.1:$port/q/health"

@@ -2,6 +2,7 @@
 # Starts the embedded default: Kafka on 127.0.0.1:9092, the MariaDB cluster 'local' (node1..node3 on
 # 3307..3309, semi-sync GTID replication), its cluster spec, and all five services; then waits until every
 # /q/health is UP and prints what to connect to. Safe to run again. Stop everything with infra/local/down.sh.
+# FLAVOR=mysql runs the same cluster on MySQL 9.7 (installed from Debian sid on first use; its data in var/mysql).
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 ROOT=$(project_root)
@@ -11,6 +12,12 @@ cd "$ROOT"
 find_jdk
 JAVA="$JAVA_HOME/bin/java"
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
+FLAVOR=${FLAVOR:-mariadb}
+case "$FLAVOR" in
+  mariadb) CLIENT=mariadb; NODES="MariaDB 10.11" ;;
+  mysql) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7" ;;
+  *) die "FLAVOR=$FLAVOR: expected mariadb (the default) or mysql" ;;
+esac
 mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups" "$VAR/binlog-spool" "$VAR/scratch"
 
 # Build when nothing is built yet or a source changed since the last build (unit tests only: the README's
@@ -26,7 +33,7 @@ fi
 
 echo "infrastructure:"
 setsid "$JAVA" -cp "libs/test-support/target/classes:$(cat libs/test-support/target/classpath.txt)" \
-  io.mysqlha.testsupport.local.LocalStack up "$ROOT" "$VAR" < /dev/null
+  io.mysqlha.testsupport.local.LocalStack up "$ROOT" "$VAR" "$FLAVOR" < /dev/null
 
 # name http-port extra-options...
 SERVICES=(
@@ -80,9 +87,9 @@ done
 cat <<MSG
 
 mysqlha is up: every /q/health is UP.
-  gateway read/write   mariadb -h127.0.0.1 -P6033 -uapp -papp
-  gateway read-only    mariadb -h127.0.0.1 -P6034 -uapp -papp
-  MariaDB nodes        node1 127.0.0.1:3307 (primary), node2 :3308, node3 :3309 (users app/app, admin/admin)
+  gateway read/write   $CLIENT -h127.0.0.1 -P6033 -uapp -papp
+  gateway read-only    $CLIENT -h127.0.0.1 -P6034 -uapp -papp
+  $NODES nodes  node1 127.0.0.1:3307 (primary), node2 :3308, node3 :3309 (users app/app, admin/admin)
   Kafka                127.0.0.1:9092 (topics mysqlha.*)
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
                        (/q/health, /q/metrics on each)

@@ -6,8 +6,10 @@ import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.events.spec.ClusterSpecYaml;
 import io.mysqlha.testsupport.kafka.KafkaBroker;
-import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,7 +30,7 @@ import java.util.UUID;
 
 /**
  * The infrastructure half of infra/local/up.sh: a Kafka broker on 127.0.0.1:9092 and the {@code local} cluster
- * (MariaDB node1..node3 on 3307..3309, semi-sync GTID replication), started detached so they outlive this JVM,
+ * (MariaDB node1..node3 on 3307..3309, semi-sync GTID replication; or MySQL 9.7), started detached so they outlive this JVM,
  * their pids in var/run for down.sh; then topics, secrets and the cluster spec. Safe to run again: what runs is
  * kept, what is stopped is restarted with its data.
  */
@@ -49,9 +51,11 @@ public final class LocalStack {
         try {
             switch (args.length > 0 ? args[0] : "") {
                 case "up" -> {
-                    require(args.length == 3);
+                    require(args.length == 3 || args.length == 4);
                     System.setProperty("build.project.root", args[1]);
-                    new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up();
+                    String flavor = args.length == 4 ? args[3] : "mariadb";
+                    require(flavor.equals("mariadb") || flavor.equals("mysql"));
+                    new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up(flavor.equals("mysql"));
                 }
                 case "apply" -> {
                     require(args.length >= 3);
@@ -75,7 +79,7 @@ public final class LocalStack {
                 default -> require(false);
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("usage: LocalStack up <project root> <var dir>\n"
+            System.err.println("usage: LocalStack up <project root> <var dir> [mariadb|mysql]\n"
                     + "       LocalStack apply <bootstrap> <spec.yaml>...\n"
                     + "       LocalStack remove <bootstrap> <cluster id>...");
             System.exit(2);
@@ -91,7 +95,7 @@ public final class LocalStack {
         }
     }
 
-    private void up() throws Exception {
+    private void up(boolean mysql) throws Exception {
         Files.createDirectories(var.resolve("run"));
         KafkaBroker kafka = KafkaBroker.detached(var.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
         if (alive("kafka", "kafka.Kafka")) {
@@ -105,18 +109,36 @@ public final class LocalStack {
         Topics topics = Topics.defaults();
         kafka.provisionTopics(topics);
 
-        Path mariadb = var.resolve("mariadb");
+        Path data = var.resolve(mysql ? "mysql" : "mariadb");
+        Path other = var.resolve(mysql ? "mariadb" : "mysql");
         boolean anyRunning = java.util.stream.IntStream.range(0, NODE_PORTS.size())
-                .anyMatch(i -> alive("node" + (i + 1), "mariadbd"));
-        if (!anyRunning && !Files.isDirectory(mariadb.resolve("node1/data/mysql"))) {
-            requireFree("MariaDB", NODE_PORTS.stream().mapToInt(Integer::intValue).toArray());
+                .anyMatch(i -> alive("node" + (i + 1), "mariadbd") || alive("node" + (i + 1), "sbin/mysqld"));
+        boolean ours = java.util.stream.IntStream.range(0, NODE_PORTS.size())
+                .anyMatch(i -> alive("node" + (i + 1), mysql ? "sbin/mysqld" : "mariadbd"));
+        if (anyRunning && !ours) {
+            throw new IllegalStateException("the local cluster runs on " + (mysql ? "MariaDB" : "MySQL") + " (data in "
+                    + other + "); stop it with infra/local/down.sh before starting it on " + (mysql ? "MySQL"
+                    : "MariaDB"));
         }
-        ReplicationTopology topology = ReplicationTopology.startDetached(mariadb, NODE_PORTS);
-        for (MariaDbNode n : topology.nodes()) {
+        if (!anyRunning && !Files.isDirectory(data.resolve("node1/data/mysql"))) {
+            requireFree(mysql ? "MySQL" : "MariaDB", NODE_PORTS.stream().mapToInt(Integer::intValue).toArray());
+        }
+        List<? extends ServerNode> nodes;
+        DbUsers users;
+        if (mysql) {
+            MySqlTopology topology = MySqlTopology.startDetached(data, NODE_PORTS);
+            nodes = topology.nodes();
+            users = topology.users();
+        } else {
+            ReplicationTopology topology = ReplicationTopology.startDetached(data, NODE_PORTS);
+            nodes = topology.nodes();
+            users = topology.users();
+        }
+        for (ServerNode n : nodes) {
             Files.writeString(pidFile(n.name()), n.process().pid() + "\n");
             say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
         }
-        io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), topology.users());
+        io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), users);
 
         ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
         try (var clients = new KafkaClients(kafka.bootstrapServers())) {

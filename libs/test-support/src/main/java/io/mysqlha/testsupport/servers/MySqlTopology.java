@@ -33,17 +33,81 @@ public final class MySqlTopology implements AutoCloseable {
         this.users = users;
     }
 
-    /** A primary and {@code replicas} replicas on free ports under {@code dir}, killed when the JVM exits. */
+    /** A primary and {@code replicas} replicas (mysql1...) on free ports under {@code dir}, killed when the JVM exits. */
     public static MySqlTopology startForTests(Path dir, int replicas) {
-        List<MySqlNode> nodes = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= replicas; i++) {
-            String name = "mysql" + (i + 1);
-            nodes.add(new MySqlNode(name, FreePorts.next(), 101 + i, dir.resolve(name), replicationConfig(),
-                    ManagedProcess.Ownership.TEST));
+            ports.add(FreePorts.next());
         }
-        MySqlTopology t = new MySqlTopology(nodes, DbUsers.LOCAL);
+        MySqlTopology t = create(dir, "mysql", ports, ManagedProcess.Ownership.TEST);
         t.bootstrap();
         return t;
+    }
+
+    /**
+     * The launcher's nodes (node1...) on fixed ports (FLAVOR=mysql infra/local/up.sh); starts what is not running,
+     * bootstraps only a fresh set.
+     */
+    public static MySqlTopology startDetached(Path dir, List<Integer> ports) {
+        MySqlTopology t = create(dir, "node", ports, ManagedProcess.Ownership.DETACHED);
+        if (t.nodes.stream().noneMatch(MySqlNode::isInitialised)) {
+            t.bootstrap();
+        } else {
+            t.resume();
+        }
+        return t;
+    }
+
+    private static MySqlTopology create(Path dir, String prefix, List<Integer> ports,
+                                        ManagedProcess.Ownership ownership) {
+        List<MySqlNode> nodes = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String name = prefix + (i + 1);
+            nodes.add(new MySqlNode(name, ports.get(i), 101 + i, dir.resolve(name), replicationConfig(), ownership));
+        }
+        return new MySqlTopology(nodes, DbUsers.LOCAL);
+    }
+
+    /**
+     * Restarts the nodes of an existing set (each super-read-only from its config, replication not started) and
+     * resumes replication. The primary is the node that replicates from nobody and carries the newest epoch failover
+     * wrote (as in {@link ReplicationTopology}): it is made writable, semi-sync on; an older one stays fenced.
+     */
+    private void resume() {
+        Parallel.forEach(nodes, n -> {
+            if (!n.adoptIfRunning()) {
+                n.start();
+            }
+        });
+        Map<MySqlNode, Long> alone = new LinkedHashMap<>();
+        long newest = 0;
+        for (MySqlNode n : nodes) {
+            try (Connection c = n.connect(users.admin())) {
+                long epoch = Sql.value(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
+                        + " 'mysqlha' AND table_name = 'epoch'").orElse("0").equals("0") ? 0
+                        : Long.parseLong(Sql.value(c, "SELECT COALESCE(MAX(epoch), 0) FROM mysqlha.epoch").orElse("0"));
+                newest = Math.max(newest, epoch);
+                if (Sql.rows(c, "SHOW REPLICA STATUS").isEmpty()) {
+                    alone.put(n, epoch);
+                } else {
+                    Sql.execute(c, "START REPLICA");
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot check " + n + " after restart: " + e.getMessage(), e);
+            }
+        }
+        long current = newest;
+        List<MySqlNode> primaries = alone.entrySet().stream().filter(e -> e.getValue() == current)
+                .map(Map.Entry::getKey).toList();
+        if (primaries.size() == 1) {
+            try (Connection c = primaries.getFirst().connect(users.admin())) {
+                Sql.execute(c, "SET GLOBAL super_read_only=OFF", "SET GLOBAL read_only=OFF",
+                        "SET GLOBAL rpl_semi_sync_source_enabled=ON");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot make " + primaries.getFirst() + " writable: "
+                        + e.getMessage(), e);
+            }
+        }
     }
 
     private static Map<String, String> replicationConfig() {
