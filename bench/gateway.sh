@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sysbench point_select, read_only and read_write through the gateway (pass-through and splitting listeners, the
-# latter with session, global and no causal reads: split, split-global, split-none), directly, and through HAProxy
-# (TCP mode), interleaved in one run on the same MariaDB nodes (medians of ROUNDS),
+# latter with session, global and no causal reads: split, split-global, split-none), directly, through HAProxy
+# (TCP mode) and through MySQL Router 9.7 (a static route), interleaved in one run on the same MariaDB nodes (medians of ROUNDS),
 # with the gateway's CPU per query; then its RSS with IDLE authenticated idle clients (default 10,000; idle sessions
 # give their backend connections back after 2 s). Self-contained: starts its own broker, semi-sync topology, gateway
 # and HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.
@@ -17,6 +17,7 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
+ensure_mysql # MySQL Router 9.7, a peer
 ensure_built gateway-bench services/proxy-gateway/target/quarkus-app/quarkus-run.jar libs/test-support/target/classpath.txt
 # thousands of clients and their backend connections need more descriptors than the usual soft limit of 1,024
 ulimit -n "$(ulimit -Hn)"

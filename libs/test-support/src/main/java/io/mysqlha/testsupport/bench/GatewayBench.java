@@ -15,6 +15,7 @@ import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.MySqlBinaries;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.process.ManagedProcess;
@@ -48,7 +49,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * sysbench through the gateway, directly, and through HAProxy (TCP mode), in one interleaved run on the same
+ * sysbench through the gateway, directly, through HAProxy (TCP mode) and MySQL Router 9.7, in one interleaved run on the same
  * semi-sync primary; then the gateway's memory with many idle authenticated clients. Prints figures; asserts nothing.
  */
 public final class GatewayBench {
@@ -73,8 +74,8 @@ public final class GatewayBench {
      * the comparison; without it every process runs where the kernel puts it.
      */
     private static final boolean PIN = Boolean.getBoolean("pin");
-    private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "gateway", "split", "split-global",
-            "split-none", "other");
+    private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "router", "gateway", "split",
+            "split-global", "split-none", "other");
     /** The splitting listeners, by their causal reads: session (the default), global, none. */
     private static final List<String> SPLITS = List.of("split", "split-global", "split-none");
 
@@ -85,6 +86,33 @@ public final class GatewayBench {
     record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare,
                double machineMicrosPerQuery, double idleShare, double stealShare, double serverMicrosPerQuery,
                double clientMicrosPerQuery) {
+    }
+
+    /** MySQL Router listening on {@code port}, routing every connection to {@code primary}; waits until it listens. */
+    private static ManagedProcess mysqlRouter(Path dir, int port, int primary) throws IOException {
+        Path home = dir.resolve("router");
+        Files.createDirectories(home);
+        Path cfg = home.resolve("mysqlrouter.conf");
+        Files.writeString(cfg, String.join("\n", "[DEFAULT]", "logging_folder=" + home, "runtime_folder=" + home,
+                "data_folder=" + home, "[logger]", "level=WARNING", "[routing:rw]", "bind_address=127.0.0.1",
+                "bind_port=" + port, "destinations=127.0.0.1:" + primary, "routing_strategy=first-available",
+                "protocol=classic", "max_connections=4000", ""));
+        List<String> args = new ArrayList<>(List.of("-c", cfg.toString()));
+        if ("root".equals(System.getProperty("user.name"))) {
+            args.add("--user=root"); // Router refuses to run as root unless told so
+        }
+        ManagedProcess router = ManagedProcess.start("mysqlrouter", MySqlBinaries.command("mysqlrouter",
+                args.toArray(String[]::new)), home, home.resolve("stdout.log"), ManagedProcess.Ownership.TEST);
+        Waits.until("MySQL Router listening on " + port, Duration.ofSeconds(30), () -> {
+            if (!router.isAlive()) {
+                throw new IllegalStateException("mysqlrouter exited:\n" + router.tail(20)
+                        + ManagedProcess.tailOf(home.resolve("mysqlrouter.log"), 20));
+            }
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+        return router;
     }
 
     public static void main(String[] args) throws Exception {
@@ -176,6 +204,9 @@ public final class GatewayBench {
         if (!haproxy.isAlive()) {
             throw new IllegalStateException("haproxy exited:\n" + haproxy.tail(20));
         }
+        // MySQL Router 9.7 (Debian sid's, MySqlBinaries) with a static route to the primary: a peer beside HAProxy
+        int routerPort = FreePorts.next();
+        ManagedProcess router = chosenTargets.contains("router") ? mysqlRouter(dir, routerPort, primary.port()) : null;
         if (PIN) {
             if (Runtime.getRuntime().availableProcessors() < 2) {
                 throw new IllegalStateException("-Dpin=true needs two cores: the proxy on one, the rest on the other");
@@ -185,6 +216,9 @@ public final class GatewayBench {
             t.replicas().forEach(r -> servers.add(r.process().pid()));
             pin("0", servers);
             List<Long> proxies = new ArrayList<>(List.of(haproxy.pid(), gateway.process().pid()));
+            if (router != null) {
+                proxies.add(router.pid());
+            }
             if (otherGateway != null) {
                 proxies.add(otherGateway.process().pid());
             }
@@ -193,6 +227,9 @@ public final class GatewayBench {
         Map<String, Integer> targets = new LinkedHashMap<>();
         targets.put("direct", primary.port());
         targets.put("haproxy", haproxyPort);
+        if (router != null) {
+            targets.put("router", routerPort);
+        }
         targets.put("gateway", rw);
         targets.putAll(splitPorts);
         if (otherGateway != null) {
@@ -227,13 +264,14 @@ public final class GatewayBench {
                         boolean viaGateway = target.getKey().equals("gateway") || SPLITS.contains(target.getKey())
                                 || viaOther;
                         boolean viaHaproxy = target.getKey().equals("haproxy");
-                        // the proxy in the path pays for it: the gateway's CPU, or HAProxy's beside it
-                        long proxyPid = viaHaproxy ? haproxy.pid()
+                        boolean viaRouter = target.getKey().equals("router");
+                        // the proxy in the path pays for it: the gateway's CPU, or HAProxy's or Router's beside it
+                        long proxyPid = viaHaproxy ? haproxy.pid() : viaRouter ? router.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
                         Cost c = measure(proxyPid, viaGateway, primary.process().pid(), () -> sysbench(
                                 target.getValue(), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
                                 "--time=" + seconds, "--report-interval=0", "run"));
-                        boolean proxied = viaGateway || viaHaproxy;
+                        boolean proxied = viaGateway || viaHaproxy || viaRouter;
                         double queries = number(c.output(), "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
                                 number(c.output(), "queries:\\s+\\d+\\s+\\(([\\d.]+) per sec"),
@@ -269,6 +307,17 @@ public final class GatewayBench {
                             + " %11s  <- the other gateway (%s)%n", "", "", "", o.qps(), "", "", "", o.p95(), "",
                             paired(runs, w, "other", "haproxy"), "", "", o.cpuMicrosPerQuery(), "", "",
                             o.userMicrosPerQuery(), "", otherJar);
+                }
+            }
+            if (router != null) {
+                System.out.printf("%nMySQL Router 9.7 beside them (classic protocol, a static route to the primary,"
+                        + " routing_strategy=first-available)%n%-30s %10s %10s %12s %10s %14s%n", "workload",
+                        "Router QPS", "p95 Router", "Rtr CPU us/q", "gw/Router", "Router/HAProxy");
+                for (String w : workloads) {
+                    Run r = median(runs.get(w + "/router"));
+                    System.out.printf("%-30s %10.0f %10.2f %12.1f %10.2f %14.2f%n", w, r.qps(), r.p95(),
+                            r.cpuMicrosPerQuery(), paired(runs, w, "gateway", "router"),
+                            paired(runs, w, "router", "haproxy"));
                 }
             }
             for (String w : workloads) {
@@ -330,6 +379,9 @@ public final class GatewayBench {
             }
         } finally {
             haproxy.terminate(Duration.ofSeconds(5));
+            if (router != null) {
+                router.terminate(Duration.ofSeconds(5));
+            }
             gateway.close();
             if (otherGateway != null) {
                 otherGateway.close();

@@ -17,6 +17,7 @@ import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.servers.GaleraCluster;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.GroupReplicationGroup;
 import io.mysqlha.testsupport.servers.MySqlNode;
 import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
@@ -152,6 +153,39 @@ class ClusterProberIT {
             assertEquals("Auto_Position", o.replication().usingGtid());
             assertTrue(o.semiSync().slaveStatus());
             assertTrue(o.lagMillis() >= 0 && o.lagMillis() < 5_000, "lag " + o.lagMillis());
+        }
+    }
+
+    @Test
+    void shouldReportGroupReplicationMembershipAndFollowTheGroupsElection() throws Exception {
+        try (GroupReplicationGroup g = GroupReplicationGroup.startForTests(SharedInfra.dir("gr"), 3, true)) {
+            Seen seen = probe(g.spec("c1"), MONITOR, SETTINGS);
+            MySqlNode first = g.members().getFirst();
+            NodeHealthObserved p = seen.await(first.name(), "the primary", x -> x.reachable()
+                    && x.groupReplication() != null && "PRIMARY".equals(x.groupReplication().memberRole()));
+            assertEquals(Flavour.MYSQL, p.flavour());
+            assertEquals("ONLINE", p.groupReplication().memberState());
+            assertTrue(p.groupReplication().singlePrimaryMode());
+            assertTrue(p.groupReplication().viable());
+            assertEquals(false, p.readOnly());
+            for (MySqlNode m : g.members().subList(1, 3)) {
+                NodeHealthObserved o = seen.await(m.name(), "a secondary", x -> x.reachable()
+                        && x.groupReplication() != null && "SECONDARY".equals(x.groupReplication().memberRole()));
+                assertEquals("ONLINE", o.groupReplication().memberState());
+                assertTrue(o.groupReplication().viable());
+                assertEquals(true, o.readOnly(), "a secondary is super_read_only");
+            }
+            // the primary killed: the group elects another, and the probe reports it
+            first.kill();
+            seen.await(first.name(), "unreachable", x -> !x.reachable());
+            NodeHealthObserved elected = Waits.forValue("a new primary", WAIT, () -> seen.all.stream()
+                    .filter(x -> !x.nodeId().equals(first.name()) && x.reachable() && x.groupReplication() != null
+                            && "PRIMARY".equals(x.groupReplication().memberRole())).findFirst().orElse(null));
+            assertEquals(g.primary(g.members().get(1)).name(), elected.nodeId());
+            g.rejoin(first);
+            seen.await(first.name(), "back as a secondary", x -> x.reachable() && x.groupReplication() != null
+                    && "SECONDARY".equals(x.groupReplication().memberRole())
+                    && "ONLINE".equals(x.groupReplication().memberState()));
         }
     }
 
