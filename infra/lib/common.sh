@@ -113,6 +113,7 @@ mysql_run() {
   local root; root=$(mysql_root); local program=$1; shift
   local path="$root/usr/bin/$program"; [ -x "$path" ] || path="$root/usr/sbin/$program"
   [ -x "$path" ] || die "$program is not in $root; infra/ci/install-prereqs.sh installs it"
-  "$root/lib64/ld-linux-x86-64.so.2" --library-path "$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu" \
+  "$root/lib64/ld-linux-x86-64.so.2" \
+    --library-path "$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu:$root/usr/lib/mysql-router" \
     "$path" "$@"
 }

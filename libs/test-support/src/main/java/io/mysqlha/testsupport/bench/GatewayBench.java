@@ -94,7 +94,8 @@ public final class GatewayBench {
         Files.createDirectories(home);
         Path cfg = home.resolve("mysqlrouter.conf");
         Files.writeString(cfg, String.join("\n", "[DEFAULT]", "logging_folder=" + home, "runtime_folder=" + home,
-                "data_folder=" + home, "[logger]", "level=WARNING", "[routing:rw]", "bind_address=127.0.0.1",
+                "data_folder=" + home, "plugin_folder=" + MySqlBinaries.root().resolve("usr/lib/mysqlrouter/plugin"),
+                "[logger]", "level=WARNING", "[routing:rw]", "bind_address=127.0.0.1",
                 "bind_port=" + port, "destinations=127.0.0.1:" + primary, "routing_strategy=first-available",
                 "protocol=classic", "max_connections=4000", ""));
         List<String> args = new ArrayList<>(List.of("-c", cfg.toString()));

@@ -48,7 +48,8 @@ public final class MySqlBinaries {
             throw new IllegalStateException(program + " is not in " + root + ": " + INSTALL_HINT);
         }
         List<String> cmd = new ArrayList<>(List.of(root.resolve("lib64/ld-linux-x86-64.so.2").toString(),
-                "--library-path", root.resolve("usr/lib/x86_64-linux-gnu") + ":" + root.resolve("lib/x86_64-linux-gnu"),
+                "--library-path", root.resolve("usr/lib/x86_64-linux-gnu") + ":" + root.resolve("lib/x86_64-linux-gnu")
+                        + ":" + root.resolve("usr/lib/mysql-router"), // MySQL Router's own libraries
                 path.toString()));
         cmd.addAll(List.of(args));
         return cmd;
