@@ -22,6 +22,7 @@ import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
 import io.mysqlha.testsupport.servers.DbUsers;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.GroupReplicationGroup;
 import io.mysqlha.testsupport.servers.MySqlNode;
 import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ServerNode;
@@ -399,6 +400,37 @@ class FailoverOwnerIT {
                     s -> s.step().startsWith("rejoin") && s.detail().startsWith("mysql1"), PATIENCE);
             assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
                     tap.all(TopologyChanged.class).toString());
+        }
+    }
+
+    @Test
+    void shouldFollowAGroupReplicationElectionWithoutAFailoverOfItsOwn() throws Exception {
+        String id = "grkill";
+        try (EventTap tap = tap(id);
+             GroupReplicationGroup g = GroupReplicationGroup.startForTests(SharedInfra.dir(id), 3, true)) {
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, g.spec(id));
+            MySqlNode first = g.members().getFirst();
+            tap.await("topology names the group's primary the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(first.name()), PATIENCE);
+            first.kill();
+            MySqlNode elected = Waits.forValue("the group's election", PATIENCE, () -> {
+                try {
+                    MySqlNode p = g.primary(g.members().get(1));
+                    return p == first ? null : p;
+                } catch (IllegalStateException e) {
+                    return null; // no ONLINE primary yet
+                }
+            });
+            tap.await("topology names the elected " + elected.name() + " the writer", TopologyChanged.class, 0,
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(elected.name()), PATIENCE);
+            assertTrue(tap.all(FailoverStarted.class).isEmpty(), "mysqlha never fights the group's own election: "
+                    + tap.all(FailoverStarted.class));
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
+                    tap.all(TopologyChanged.class).toString());
+            g.rejoin(first);
+            tap.await(first.name() + " back as a reader", TopologyChanged.class, 0, c -> c.writers().size() == 1
+                    && c.writers().getFirst().nodeId().equals(elected.name())
+                    && c.readers().stream().anyMatch(r -> r.nodeId().equals(first.name())), PATIENCE);
         }
     }
 
