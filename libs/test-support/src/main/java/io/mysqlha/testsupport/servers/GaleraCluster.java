@@ -2,7 +2,6 @@ package io.mysqlha.testsupport.servers;
 
 import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.process.ManagedProcess;
@@ -148,7 +147,7 @@ public final class GaleraCluster implements AutoCloseable {
 
     public ClusterSpec spec(String clusterId) {
         return new ClusterSpec(clusterId, ClusterKind.GALERA, nodes.stream()
-                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList(),
+                .map(ServerNode::nodeSpec).toList(),
                 null, null, null, null, null, null);
     }
 

@@ -157,7 +157,7 @@ public final class GroupReplicationGroup implements AutoCloseable {
     /** The cluster spec describing this group. */
     public ClusterSpec spec(String clusterId) {
         List<NodeSpec> nodes = members.stream()
-                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList();
+                .map(ServerNode::nodeSpec).toList();
         return new ClusterSpec(clusterId, ClusterKind.GROUP_REPLICATION, nodes, null, null, null, null, null, null);
     }
 

@@ -70,8 +70,7 @@ public final class MySqlTopology implements AutoCloseable {
 
     /**
      * Restarts the nodes of an existing set (each super-read-only from its config, replication not started) and
-     * resumes replication. The primary is the node that replicates from nobody and carries the newest epoch failover
-     * wrote (as in {@link ReplicationTopology}): it is made writable, semi-sync on; an older one stays fenced.
+     * resumes replication; the primary ({@link RestartedPrimary}) is made writable, semi-sync on.
      */
     private void resume() {
         Parallel.forEach(nodes, n -> {
@@ -79,16 +78,13 @@ public final class MySqlTopology implements AutoCloseable {
                 n.start();
             }
         });
-        Map<MySqlNode, Long> alone = new LinkedHashMap<>();
-        long newest = 0;
+        Map<MySqlNode, Long> epochs = new LinkedHashMap<>();
+        java.util.Set<MySqlNode> alone = new java.util.HashSet<>();
         for (MySqlNode n : nodes) {
             try (Connection c = n.connect(users.admin())) {
-                long epoch = Sql.value(c, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema ="
-                        + " 'mysqlha' AND table_name = 'epoch'").orElse("0").equals("0") ? 0
-                        : Long.parseLong(Sql.value(c, "SELECT COALESCE(MAX(epoch), 0) FROM mysqlha.epoch").orElse("0"));
-                newest = Math.max(newest, epoch);
+                epochs.put(n, RestartedPrimary.epoch(c));
                 if (Sql.rows(c, "SHOW REPLICA STATUS").isEmpty()) {
-                    alone.put(n, epoch);
+                    alone.add(n);
                 } else {
                     Sql.execute(c, "START REPLICA");
                 }
@@ -96,18 +92,14 @@ public final class MySqlTopology implements AutoCloseable {
                 throw new IllegalStateException("cannot check " + n + " after restart: " + e.getMessage(), e);
             }
         }
-        long current = newest;
-        List<MySqlNode> primaries = alone.entrySet().stream().filter(e -> e.getValue() == current)
-                .map(Map.Entry::getKey).toList();
-        if (primaries.size() == 1) {
-            try (Connection c = primaries.getFirst().connect(users.admin())) {
+        RestartedPrimary.choose(epochs, alone).ifPresent(primary -> {
+            try (Connection c = primary.connect(users.admin())) {
                 Sql.execute(c, "SET GLOBAL super_read_only=OFF", "SET GLOBAL read_only=OFF",
                         "SET GLOBAL rpl_semi_sync_source_enabled=ON");
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot make " + primaries.getFirst() + " writable: "
-                        + e.getMessage(), e);
+                throw new IllegalStateException("cannot make " + primary + " writable: " + e.getMessage(), e);
             }
-        }
+        });
     }
 
     private static Map<String, String> replicationConfig() {
@@ -219,7 +211,7 @@ public final class MySqlTopology implements AutoCloseable {
     /** The cluster spec describing these nodes. */
     public ClusterSpec spec(String clusterId) {
         List<NodeSpec> specNodes = nodes.stream()
-                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList();
+                .map(ServerNode::nodeSpec).toList();
         return new ClusterSpec(clusterId, ClusterKind.SEMI_SYNC, specNodes, null, null, null, null, null, null);
     }
 

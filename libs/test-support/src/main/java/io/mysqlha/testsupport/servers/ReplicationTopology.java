@@ -107,42 +107,32 @@ public final class ReplicationTopology implements AutoCloseable {
         enableSemiSyncOnPrimary();
     }
 
-    /** Restarts the nodes of an existing set; a node with no replication configured was the primary. */
+    /** Restarts the nodes of an existing set and makes the primary ({@link RestartedPrimary}) writable again. */
     private void resume() {
         parallel(n -> {
             if (!n.adoptIfRunning()) {
                 restart(n);
             }
         });
-        // Every node restarts read-only (config). The primary is the node that replicates from nobody and carries
-        // the newest epoch failover wrote (mysqlha.epoch, replicated to its replicas): an old primary that failover
-        // replaced also replicates from nobody, but from an older epoch, and must stay read-only (failover fences
-        // and rejoins it). Before any failover every epoch is 0 and the one node without replication is the primary.
-        Map<MariaDbNode, Long> alone = new LinkedHashMap<>();
-        long newest = 0;
+        Map<MariaDbNode, Long> epochs = new LinkedHashMap<>();
+        java.util.Set<MariaDbNode> alone = new java.util.HashSet<>();
         for (MariaDbNode n : nodes) {
             try (Connection c = n.connect(users.admin())) {
-                long epoch = Sql.rows(c, "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema ="
-                        + " 'mysqlha' AND table_name = 'epoch'").getFirst().get("n").equals("0") ? 0
-                        : Long.parseLong(Sql.value(c, "SELECT COALESCE(MAX(epoch), 0) FROM mysqlha.epoch").orElse("0"));
-                newest = Math.max(newest, epoch);
+                epochs.put(n, RestartedPrimary.epoch(c));
                 if (Sql.rows(c, "SHOW SLAVE STATUS").isEmpty()) {
-                    alone.put(n, epoch);
+                    alone.add(n);
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot check " + n + " after restart: " + e.getMessage(), e);
             }
         }
-        long current = newest;
-        List<MariaDbNode> primaries = alone.entrySet().stream().filter(e -> e.getValue() == current)
-                .map(Map.Entry::getKey).toList();
-        if (primaries.size() == 1) {
-            try (Connection c = primaries.getFirst().connect(users.admin())) {
+        RestartedPrimary.choose(epochs, alone).ifPresent(primary -> {
+            try (Connection c = primary.connect(users.admin())) {
                 Sql.execute(c, "SET GLOBAL read_only=OFF", "SET GLOBAL rpl_semi_sync_master_enabled=ON");
             } catch (SQLException e) {
-                throw new IllegalStateException("cannot make " + primaries.getFirst() + " writable: " + e.getMessage(), e);
+                throw new IllegalStateException("cannot make " + primary + " writable: " + e.getMessage(), e);
             }
-        }
+        });
     }
 
     /**
@@ -256,7 +246,7 @@ public final class ReplicationTopology implements AutoCloseable {
     /** The cluster spec describing these nodes. */
     public ClusterSpec spec(String clusterId) {
         List<NodeSpec> specNodes = nodes.stream()
-                .map(n -> new NodeSpec(n.name(), n.host(), n.port(), null, null, null, null)).toList();
+                .map(ServerNode::nodeSpec).toList();
         return new ClusterSpec(clusterId, ClusterKind.SEMI_SYNC, specNodes, null, null, null, null, null, null);
     }
 

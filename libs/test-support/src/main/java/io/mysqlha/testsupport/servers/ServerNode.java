@@ -212,6 +212,11 @@ public abstract class ServerNode {
         process.thaw();
     }
 
+    /** This node as a cluster spec declares it (no zone, weight 1). */
+    public io.mysqlha.domain.NodeSpec nodeSpec() {
+        return new io.mysqlha.domain.NodeSpec(name, host(), port, null, null, null, null);
+    }
+
     public Connection connect(DbUser user) throws SQLException {
         return Sql.connect(host(), port, user, 5_000);
     }

@@ -122,6 +122,16 @@ class FailoverOwnerIT {
         return t;
     }
 
+    /** A fresh MySQL 9.7 topology with its spec applied, once topology named mysql1 the writer. */
+    private static MySqlTopology mysqlCluster(String clusterId, EventTap tap) {
+        MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(clusterId), 2);
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(clusterId));
+        tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
+                c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
+                        && c.readers().size() == 3, PATIENCE);
+        return t;
+    }
+
     private static EventTap tap(String clusterId) {
         return new EventTap(bootstrap(), TOPICS, clusterId, Topic.TOPOLOGY, Topic.FAILOVER, Topic.ALERTS);
     }
@@ -263,11 +273,7 @@ class FailoverOwnerIT {
     @Test
     void shouldPromoteTheMostAdvancedMySqlReplicaWhenTheMySqlPrimaryIsKilledUnderWrites() throws Exception {
         String id = "mykill";
-        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
-            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
-            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
-                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
-                            && c.readers().size() == 3, PATIENCE);
+        try (EventTap tap = tap(id); MySqlTopology t = mysqlCluster(id, tap)) {
             Set<Integer> acknowledged;
             try (Writer writer = new Writer(t.primary(), t.users(), id)) {
                 writer.awaitAtLeast(200);
@@ -282,14 +288,7 @@ class FailoverOwnerIT {
             assertEquals("0", value(promoted, t.users(), "SELECT @@super_read_only"));
             assertEquals("0", value(promoted, t.users(), "SELECT @@read_only"));
             assertEquals("1", value(other, t.users(), "SELECT @@super_read_only"), "the other replica stays fenced");
-            Waits.until(other + " replicating from " + promoted, PATIENCE, () -> {
-                try (Connection c = other.connect(t.users().admin())) {
-                    var s = Sql.rows(c, "SHOW REPLICA STATUS");
-                    return !s.isEmpty() && String.valueOf(promoted.port()).equals(s.getFirst().get("Source_Port"))
-                            && "Yes".equals(s.getFirst().get("Replica_IO_Running"))
-                            && "Yes".equals(s.getFirst().get("Replica_SQL_Running"));
-                }
-            });
+            assertMySqlReplicatesFrom(other, promoted, t.users());
             assertAllPresent(acknowledged, promoted, t.users(), id);
             assertEquals("1", value(promoted, t.users(), "SELECT epoch FROM mysqlha.epoch"));
             List<String> steps = tap.all(FailoverStepCompleted.class).stream()
@@ -307,6 +306,17 @@ class FailoverOwnerIT {
             System.out.println("MySQL old primary after kill -9: " + verdict.step() + ": " + verdict.detail());
             assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1));
         }
+    }
+
+    private static void assertMySqlReplicatesFrom(MySqlNode replica, MySqlNode source, DbUsers users) {
+        Waits.until(replica + " replicating from " + source, PATIENCE, () -> {
+            try (Connection c = replica.connect(users.admin())) {
+                var s = Sql.rows(c, "SHOW REPLICA STATUS");
+                return !s.isEmpty() && String.valueOf(source.port()).equals(s.getFirst().get("Source_Port"))
+                        && "Yes".equals(s.getFirst().get("Replica_IO_Running"))
+                        && "Yes".equals(s.getFirst().get("Replica_SQL_Running"));
+            }
+        });
     }
 
     /** The rejoined node holds exactly the new primary's rows (nothing lost, nothing of its own). */
@@ -376,11 +386,7 @@ class FailoverOwnerIT {
     @Test
     void shouldNotFailOverAFrozenMySqlPrimaryWhileReplicasStillReplicateFromIt() throws Exception {
         String id = "myfrozen";
-        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
-            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
-            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
-                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
-                            && c.readers().size() == 3, PATIENCE);
+        try (EventTap tap = tap(id); MySqlTopology t = mysqlCluster(id, tap)) {
             t.primary().freeze();
             try {
                 FailureAnalyzed unreachable = tap.await("UnreachablePrimary", FailureAnalyzed.class, 0,
@@ -437,11 +443,7 @@ class FailoverOwnerIT {
     @Test
     void shouldSwitchOverAMySqlClusterToTheTargetWithAConcurrentWriterLosingNothing() throws Exception {
         String id = "myplanned";
-        try (EventTap tap = tap(id); MySqlTopology t = MySqlTopology.startForTests(SharedInfra.dir(id), 2)) {
-            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, t.spec(id));
-            tap.await("topology names mysql1 the writer", TopologyChanged.class, 0,
-                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals("mysql1")
-                            && c.readers().size() == 3, PATIENCE);
+        try (EventTap tap = tap(id); MySqlTopology t = mysqlCluster(id, tap)) {
             MySqlNode target = t.replicas().getLast();
             try (Writer writer = new Writer(t.primary(), t.users(), id)) {
                 writer.awaitAtLeast(100);
@@ -459,14 +461,7 @@ class FailoverOwnerIT {
                 assertAllPresent(writer.acknowledged, target, t.users(), id);
             }
             for (MySqlNode n : List.of(t.primary(), t.replicas().getFirst())) {
-                Waits.until(n + " replicating from " + target, PATIENCE, () -> {
-                    try (Connection c = n.connect(t.users().admin())) {
-                        var s = Sql.rows(c, "SHOW REPLICA STATUS");
-                        return !s.isEmpty() && String.valueOf(target.port()).equals(s.getFirst().get("Source_Port"))
-                                && "Yes".equals(s.getFirst().get("Replica_IO_Running"))
-                                && "Yes".equals(s.getFirst().get("Replica_SQL_Running"));
-                    }
-                });
+                assertMySqlReplicatesFrom(n, target, t.users());
             }
             assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
                     "enable-semi-sync", "write-epoch", "read-write"), tap.all(FailoverStepCompleted.class).stream()
