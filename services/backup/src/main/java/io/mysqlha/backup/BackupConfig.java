@@ -39,22 +39,56 @@ public interface BackupConfig {
     @WithDefault("true")
     boolean archiveBinlogs();
 
-    @WithDefault("mariadb-dump")
-    String dumpTool();
+    /** MariaDB's tools, for clusters of MariaDB servers (names on the PATH, or paths). */
+    MariaDb mariadb();
 
-    @WithDefault("mariadb-binlog")
-    String binlogTool();
+    /** MySQL's tools, for clusters of MySQL servers (names on the PATH, or paths). */
+    Mysql mysql();
 
-    /** The command-line client restores are loaded with. */
-    @WithDefault("mariadb")
-    String clientTool();
+    interface MariaDb {
+        @WithDefault("mariadb-dump")
+        String dumpTool();
 
-    /** The server a verification starts, and the tool that creates its datadir. */
-    @WithDefault("mariadbd")
-    String serverBinary();
+        @WithDefault("mariadb-binlog")
+        String binlogTool();
 
-    @WithDefault("mariadb-install-db")
-    String installDbTool();
+        /** The command-line client restores are loaded with. */
+        @WithDefault("mariadb")
+        String clientTool();
+
+        /** The server a verification starts, and the tool that creates its datadir. */
+        @WithDefault("mariadbd")
+        String serverBinary();
+
+        @WithDefault("mariadb-install-db")
+        String installDbTool();
+    }
+
+    interface Mysql {
+        @WithDefault("mysqldump")
+        String dumpTool();
+
+        @WithDefault("mysqlbinlog")
+        String binlogTool();
+
+        /** The command-line client restores are loaded with. */
+        @WithDefault("mysql")
+        String clientTool();
+
+        /** The server a verification starts (it creates its datadir too: mysqld --initialize-insecure). */
+        @WithDefault("mysqld")
+        String serverBinary();
+    }
+
+    /** Both flavours' backups with the tools configured here. */
+    default io.mysqlha.backup.io.BackupFlavour.Choice flavours() {
+        return new io.mysqlha.backup.io.BackupFlavour.Choice(
+                new io.mysqlha.backup.io.MariaDbBackup(new io.mysqlha.backup.io.BackupFlavour.Tools(
+                        mariadb().dumpTool(), mariadb().binlogTool(), mariadb().clientTool(), mariadb().serverBinary(),
+                        mariadb().installDbTool())),
+                new io.mysqlha.backup.io.MysqlBackup(new io.mysqlha.backup.io.BackupFlavour.Tools(mysql().dumpTool(),
+                        mysql().binlogTool(), mysql().clientTool(), mysql().serverBinary(), mysql().serverBinary())));
+    }
 
     @WithDefault("PT6H")
     Duration dumpTimeout();

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mysqlha.backup.core.RestorePlanner;
 import io.mysqlha.backup.core.Retention;
 import io.mysqlha.backup.core.SourceChooser;
+import io.mysqlha.backup.io.BackupFlavour;
 import io.mysqlha.backup.io.Compression;
 import io.mysqlha.backup.io.DumpRunner;
 import io.mysqlha.backup.io.Restorer;
@@ -49,6 +50,7 @@ final class BackupJobs {
     private final Verifier verifier;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Holds holds;
+    private final BackupFlavour.Choice flavours;
 
     BackupJobs(BackupRepository repository, BackupConfig config, BackupEvents events, Vertx vertx, Clock clock,
                MeterRegistry registry) {
@@ -58,11 +60,10 @@ final class BackupJobs {
         this.vertx = vertx;
         this.clock = clock;
         this.registry = registry;
-        this.restorer = new Restorer(repository, config.clientTool(), config.binlogTool(), config.scratch(),
-                config.dumpTimeout(), clock);
+        this.flavours = config.flavours();
+        this.restorer = new Restorer(repository, flavours, config.scratch(), config.dumpTimeout(), clock);
         this.holds = new Holds(config.spool());
-        this.verifier = new Verifier(restorer, config.scratch(), config.serverBinary(), config.installDbTool(),
-                config.clientTool(), clock);
+        this.verifier = new Verifier(restorer, config.scratch(), flavours, clock);
     }
 
     Restorer restorer() {
@@ -81,13 +82,13 @@ final class BackupJobs {
                 continue;
             }
             try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
-                sql.execute("START SLAVE SQL_THREAD");
+                sql.execute(flavours.of(sql.flavour()).startApplier());
                 holds.release(spec.clusterId(), nodeId);
                 LOG.warnf("%s of %s was held still by a dump that never finished (the service stopped mid-dump):"
                         + " its SQL thread is started again", nodeId, spec.clusterId());
             } catch (NodeSqlException e) {
                 LOG.errorf("%s of %s was held still by a dump that never finished and cannot be let go (%s): run"
-                        + " START SLAVE SQL_THREAD on it", nodeId, spec.clusterId(), e.getMessage());
+                        + " START REPLICA SQL_THREAD on it", nodeId, spec.clusterId(), e.getMessage());
             }
         }
     }
@@ -103,17 +104,17 @@ final class BackupJobs {
         SourceChooser.Source source = (SourceChooser.Source) choice;
         NodeSpec node = spec.node(source.node().nodeId()).orElse(new NodeSpec(source.node().nodeId(),
                 source.node().host(), source.node().port(), null, null, null, null));
-        DumpRunner runner = new DumpRunner(repository, config.dumpTool(), clock, config.dumpTimeout());
-        String tool = runner.toolVersion();
-        events.started(cluster, job.backupId(), node.id(), tool);
-        job.progress("dumping " + node.id() + (source.writer() ? " (the writer, as the policy allows)" : ""));
         Manifest m;
         boolean holdStill = !source.writer();
         try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
+            BackupFlavour flavour = flavours.of(sql.flavour());
+            DumpRunner runner = new DumpRunner(repository, flavour, clock, config.dumpTimeout());
+            events.started(cluster, job.backupId(), node.id(), runner.toolVersion());
+            job.progress("dumping " + node.id() + (source.writer() ? " (the writer, as the policy allows)" : ""));
             String version = sql.value("SELECT VERSION()").orElse("unknown");
             if (holdStill) {
                 holds.hold(cluster, node.id());
-                sql.execute("STOP SLAVE SQL_THREAD");
+                sql.execute(flavour.stopApplier());
             }
             try {
                 Instant start = clock.instant();
@@ -129,7 +130,7 @@ final class BackupJobs {
                 }
             } finally {
                 if (holdStill) {
-                    sql.execute("START SLAVE SQL_THREAD");
+                    sql.execute(flavours.of(sql.flavour()).startApplier());
                     holds.release(cluster, node.id());
                 }
             }
@@ -175,8 +176,8 @@ final class BackupJobs {
         registry.counter("mysqlha.backup.dumps", "cluster", cluster, "outcome", "failed").increment();
         try {
             repository.write(new Manifest(job.backupId(), cluster, node, null, null, null, null,
-                    job.view().startedAt(), clock.instant(), null, 0, null, null, config.dumpTool(),
-                    Manifest.Status.FAILED, reason, null));
+                    job.view().startedAt(), clock.instant(), null, 0, null, null, null, Manifest.Status.FAILED, reason,
+                    null, null));
         } catch (IOException | RuntimeException e) {
             LOG.errorf("the failure of dump %s could not be recorded in the repository: %s", job.backupId(),
                     e.getMessage());

@@ -6,8 +6,6 @@ import io.mysqlha.backup.io.Restorer;
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.backup.repository.SegmentIndex;
 import io.mysqlha.domain.ClusterSpec;
-import io.mysqlha.domain.gtid.GtidParseException;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.SecretResolver;
 import jakarta.ws.rs.Consumes;
@@ -132,12 +130,10 @@ public class BackupResource {
                 return problem(400, "give time or gtid, not both");
             }
             point = request.time() != null ? new RestorePlanner.Point.AtTime(Instant.parse(request.time()))
-                    : request.gtid() != null ? new RestorePlanner.Point.AtGtid(MariaDbGtidPosition.parse(request.gtid()))
+                    : request.gtid() != null ? new RestorePlanner.Point.AtGtid(request.gtid())
                     : new RestorePlanner.Point.LatestDump();
         } catch (DateTimeParseException e) {
             return problem(400, "time: an ISO-8601 instant such as 2026-12-03T10:15:00Z; got " + request.time());
-        } catch (GtidParseException e) {
-            return problem(400, "gtid: " + e.getMessage());
         }
         DbCredentials credentials;
         try {

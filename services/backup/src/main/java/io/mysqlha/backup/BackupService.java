@@ -189,7 +189,7 @@ public class BackupService implements OwnershipListener {
         BinlogArchiver archiver = null;
         if (backup.archiveBinlogs() && admin != null && problem == null) {
             String cluster = spec.clusterId();
-            archiver = new BinlogArchiver(cluster, repository, new BinlogArchiver.Settings(backup.binlogTool(),
+            archiver = new BinlogArchiver(cluster, repository, new BinlogArchiver.Settings(backup.flavours(),
                     backup.streamerServerId() + Math.floorMod(cluster.hashCode(), 100_000), backup.spool(),
                     java.time.Duration.ofSeconds(10)), admin, vertx, events.archiverListener(cluster, registry), clock);
             archiver.follow(writerOf(spec, topology.topology(cluster).orElse(null)));

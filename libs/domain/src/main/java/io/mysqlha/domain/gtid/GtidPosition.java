@@ -18,6 +18,15 @@ public sealed interface GtidPosition permits MysqlGtidSet, MariaDbGtidPosition {
 
     boolean isEmpty();
 
+    /**
+     * The independent sequences the position holds transactions of, each numbered from 1: MariaDB's replication
+     * domains ({@code "0"}), MySQL's sources ({@code "uuid"} or {@code "uuid:tag"}).
+     */
+    java.util.Set<String> streams();
+
+    /** The highest transaction number of {@code stream} in this position; 0 when it has none. */
+    long highest(String stream);
+
     /** Every transaction of this position and of {@code other}. */
     GtidPosition union(GtidPosition other);
 

@@ -73,6 +73,17 @@ public final class MariaDbGtidPosition implements GtidPosition {
         return Collections.unmodifiableMap(byDomain);
     }
 
+    @Override
+    public java.util.Set<String> streams() {
+        return byDomain.keySet().stream().map(Long::toUnsignedString)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public long highest(String stream) {
+        return seq(Long.parseUnsignedLong(stream));
+    }
+
     /** The sequence number reached in a domain, 0 when the domain is absent. */
     public long seq(long domain) {
         Gtid g = byDomain.get(domain);

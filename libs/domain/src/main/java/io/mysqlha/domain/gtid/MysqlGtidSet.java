@@ -122,6 +122,17 @@ public final class MysqlGtidSet implements GtidPosition {
     }
 
     @Override
+    public java.util.Set<String> streams() {
+        return Collections.unmodifiableSet(sources.keySet());
+    }
+
+    @Override
+    public long highest(String stream) {
+        List<Interval> intervals = sources.get(stream);
+        return intervals == null || intervals.isEmpty() ? 0 : intervals.getLast().last();
+    }
+
+    @Override
     public boolean contains(GtidPosition other) {
         return same(other).subtract(this).isEmpty();
     }

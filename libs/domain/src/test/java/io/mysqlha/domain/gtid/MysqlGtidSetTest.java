@@ -98,4 +98,18 @@ class MysqlGtidSetTest {
                 MysqlGtidSet.parse("").contains(MariaDbGtidPosition.parse("0-1-1")));
         assertFalse(MysqlGtidSet.parse("3e11fa47-71ca-11e1-9e33-c80aa9429562:1").isEmpty());
     }
+
+    @Test
+    void streamsAreSourcesAndTheirHighestNumbers() {
+        MysqlGtidSet set = MysqlGtidSet.parse(REPLICA_EXECUTED);
+        assertEquals(java.util.Set.of("3e11fa47-71ca-11e1-9e33-c80aa9429562", "fbc9a2b5-35e5-11ee-b66d-0242ac120002"),
+                set.streams());
+        assertEquals(18, set.highest("3e11fa47-71ca-11e1-9e33-c80aa9429562"), "past the hole 6-10");
+        assertEquals(0, set.highest("00000000-0000-0000-0000-000000000000"));
+        assertEquals(java.util.Set.of(), MysqlGtidSet.parse("").streams());
+        MariaDbGtidPosition m = MariaDbGtidPosition.parse("0-1-100,2-3-7");
+        assertEquals(java.util.Set.of("0", "2"), m.streams());
+        assertEquals(7, m.highest("2"));
+        assertEquals(0, m.highest("1"));
+    }
 }

@@ -77,13 +77,34 @@ public final class MySqlBinaries {
      * for tools that take a program's path (a driver matrix, a benchmark).
      */
     public static Path wrapper(String program, Path dir, String... args) throws java.io.IOException {
-        Path script = dir.resolve(program);
+        return write(dir.resolve(program), command(program, args), List.of("\"$@\""));
+    }
+
+    /**
+     * A shell script in {@code dir} that runs {@code mysqld} with its own arguments first (a {@code --defaults-file}
+     * must be the first), then {@link #serverPaths()}: for programs that start servers by their path.
+     */
+    public static Path serverWrapper(Path dir) throws java.io.IOException {
+        List<String> quoted = serverPaths().stream().map(MySqlBinaries::quote).toList();
+        List<String> tail = new ArrayList<>(List.of("\"$@\""));
+        tail.addAll(quoted);
+        return write(dir.resolve("mysqld"), command("mysqld"), tail);
+    }
+
+    private static Path write(Path script, List<String> command, List<String> tail) throws java.io.IOException {
         StringBuilder line = new StringBuilder("#!/bin/sh\nexec");
-        for (String part : command(program, args)) {
-            line.append(" '").append(part.replace("'", "'\\''")).append('\'');
+        for (String part : command) {
+            line.append(' ').append(quote(part));
         }
-        java.nio.file.Files.writeString(script, line.append(" \"$@\"\n").toString());
+        for (String part : tail) {
+            line.append(' ').append(part);
+        }
+        java.nio.file.Files.writeString(script, line.append('\n').toString());
         script.toFile().setExecutable(true);
         return script;
+    }
+
+    private static String quote(String part) {
+        return "'" + part.replace("'", "'\\''") + "'";
     }
 }

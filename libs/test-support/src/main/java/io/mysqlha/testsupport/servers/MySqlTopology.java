@@ -22,7 +22,7 @@ import java.util.Map;
  * its config file; the primary is made writable at run time. The replica side of semi-sync is on in config, the
  * source side switched on at run time once the replicas are connected (else the first commit waits the timeout).
  */
-public final class MySqlTopology implements AutoCloseable {
+public final class MySqlTopology implements GtidTopology {
     public static final long SEMI_SYNC_TIMEOUT_MS = ReplicationTopology.SEMI_SYNC_TIMEOUT_MS;
 
     private final List<MySqlNode> nodes;
@@ -192,6 +192,45 @@ public final class MySqlTopology implements AutoCloseable {
         }
     }
 
+    @Override
+    public String flavourName() {
+        return "MySQL 9.7";
+    }
+
+    @Override
+    public String executedGtids(Connection c) throws SQLException {
+        return Sql.value(c, "SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')").orElse("");
+    }
+
+    @Override
+    public String replicaStatus() {
+        return "SHOW REPLICA STATUS";
+    }
+
+    @Override
+    public String applierRunningColumn() {
+        return "Replica_SQL_Running";
+    }
+
+    @Override
+    public MySqlNode standalone(String name, int port, int serverId, Path dir) {
+        // a restore target takes the GTIDs of what it loads: a dump sets gtid_purged, replayed binlogs their own
+        return new MySqlNode(name, port, serverId, dir, Map.of("gtid-mode", "ON", "enforce-gtid-consistency", "ON"),
+                ManagedProcess.Ownership.TEST);
+    }
+
+    @Override
+    public List<String> accountStatements() {
+        return users.mysqlCreateStatements();
+    }
+
+    @Override
+    public MySqlNode node(String name) {
+        return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no node " + name));
+    }
+
+    @Override
     public MySqlNode primary() {
         return nodes.getFirst();
     }

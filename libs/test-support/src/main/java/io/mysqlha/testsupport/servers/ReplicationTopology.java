@@ -23,7 +23,7 @@ import java.util.Map;
  * Semi-sync: the replica side is ON in config, the primary side is switched ON at run time once the replicas are
  * connected (ON in a config file stalls every commit of a replica with log_slave_updates).
  */
-public final class ReplicationTopology implements AutoCloseable {
+public final class ReplicationTopology implements GtidTopology {
     public static final long SEMI_SYNC_TIMEOUT_MS = 2_000;
 
     private final List<MariaDbNode> nodes;
@@ -222,6 +222,37 @@ public final class ReplicationTopology implements AutoCloseable {
                 .orElse("no replication configured");
     }
 
+    @Override
+    public String flavourName() {
+        return "MariaDB 10.11";
+    }
+
+    @Override
+    public String executedGtids(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.value(c, "SELECT @@gtid_binlog_pos").orElse("");
+    }
+
+    @Override
+    public String replicaStatus() {
+        return "SHOW SLAVE STATUS";
+    }
+
+    @Override
+    public String applierRunningColumn() {
+        return "Slave_SQL_Running";
+    }
+
+    @Override
+    public MariaDbNode standalone(String name, int port, int serverId, java.nio.file.Path dir) {
+        return new MariaDbNode(name, port, serverId, dir, Map.of(), ManagedProcess.Ownership.TEST);
+    }
+
+    @Override
+    public List<String> accountStatements() {
+        return users.createStatements();
+    }
+
+    @Override
     public MariaDbNode primary() {
         return nodes.getFirst();
     }
@@ -234,6 +265,7 @@ public final class ReplicationTopology implements AutoCloseable {
         return nodes;
     }
 
+    @Override
     public MariaDbNode node(String name) {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node " + name));

@@ -1,6 +1,7 @@
 package io.mysqlha.testsupport.services;
 
 import io.mysqlha.events.Topics;
+import io.mysqlha.testsupport.servers.MySqlBinaries;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -47,9 +48,25 @@ public final class Suite {
             settings.put("mysqlha.backup.repository", dir.resolve("backups").toString());
             settings.put("mysqlha.backup.spool", dir.resolve("binlog-spool").toString());
             settings.put("mysqlha.backup.scratch", dir.toString());
+            if (MySqlBinaries.installed()) {
+                settings.putAll(mysqlBackupTools(dir.resolve("mysql-tools")));
+            }
         }
         settings.putAll(extra);
         return ServiceProcess.start(service, settings, dir);
+    }
+
+    /** MySQL 9.7's tools from the project's sid root, as scripts the backup service runs by their paths. */
+    public static Map<String, String> mysqlBackupTools(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            return Map.of("mysqlha.backup.mysql.dump-tool", MySqlBinaries.wrapper("mysqldump", dir).toString(),
+                    "mysqlha.backup.mysql.binlog-tool", MySqlBinaries.wrapper("mysqlbinlog", dir).toString(),
+                    "mysqlha.backup.mysql.client-tool", MySqlBinaries.wrapper("mysql", dir).toString(),
+                    "mysqlha.backup.mysql.server-binary", MySqlBinaries.serverWrapper(dir).toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public ServiceProcess start(String service) {

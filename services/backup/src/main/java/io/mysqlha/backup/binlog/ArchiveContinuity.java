@@ -1,6 +1,7 @@
 package io.mysqlha.backup.binlog;
 
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.domain.Flavour;
+import io.mysqlha.domain.gtid.GtidPosition;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,10 +11,11 @@ import java.util.List;
  * Keeps the binlog archive free of gaps and duplicates across writer changes. The archive has reached a GTID
  * position; a newly closed segment (from whichever writer) is read transaction by transaction: those the archive
  * holds already (a new writer's file starts before the first transaction not yet archived) are skipped, the rest
- * must follow on without a hole in any replication domain's sequence numbers, else the hole is reported. Pure.
+ * must follow on without a hole in the numbers of any GTID stream (MariaDB's replication domain, MySQL's source
+ * uuid), else the hole is reported. Pure.
  */
 public final class ArchiveContinuity {
-    private MariaDbGtidPosition reached;
+    private GtidPosition reached;
     private final boolean empty;
     private long start = -1;
     private long end = -1;
@@ -23,10 +25,10 @@ public final class ArchiveContinuity {
     private long duplicates;
     private final List<String> problems = new ArrayList<>();
 
-    /** @param archived the position the archive has reached so far (empty for an empty archive) */
-    public ArchiveContinuity(MariaDbGtidPosition archived) {
+    /** @param archived the position the archive has reached so far (null or empty for an empty archive) */
+    public ArchiveContinuity(GtidPosition archived) {
         this.reached = archived;
-        this.empty = archived.isEmpty();
+        this.empty = archived == null || archived.isEmpty();
     }
 
     /**
@@ -36,19 +38,20 @@ public final class ArchiveContinuity {
      * @param endOffset   the last new transaction's end: a restore replays [startOffset, endOffset)
      * @param problems    gaps in the sequence, or duplicates the byte range cannot leave out
      * @param reached     the archive's position after this segment
+     * @param flavour     the notation of its GTIDs (null for an empty archive that still has nothing)
      */
     public record Added(long startOffset, long endOffset, String firstGtid, String lastGtid, Instant firstTime,
                         Instant lastTime, long transactions, long skipped, List<String> problems,
-                        String reached) {
+                        String reached, Flavour flavour) {
         public boolean nothingNew() {
             return transactions == 0;
         }
     }
 
     public void accept(BinlogScanner.Transaction t) {
-        long had = reached.seq(t.domain());
-        boolean known = reached.byDomain().containsKey(t.domain());
-        if (known && t.seq() <= had) {
+        long had = reached == null ? 0 : reached.highest(t.stream());
+        boolean known = reached != null && reached.streams().contains(t.stream());
+        if (known && reached.contains(t.position())) {
             duplicates++;
             if (first != null) {
                 problems.add("transaction " + t.gtid() + " was archived already but comes after new ones in this"
@@ -57,13 +60,13 @@ public final class ArchiveContinuity {
             return;
         }
         if (known && t.seq() != had + 1) {
-            problems.add("gap: " + t.domain() + "-*-" + (had + 1) + (t.seq() - 1 > had + 1 ? ".." + (t.seq() - 1) : "")
-                    + " missing before " + t.gtid() + " (the new writer's binlogs do not have "
+            problems.add("gap: " + t.stream() + " number " + (had + 1) + (t.seq() - 1 > had + 1 ? ".." + (t.seq() - 1)
+                    : "") + " missing before " + t.gtid() + " (the new writer's binlogs do not have "
                     + (t.seq() - 1 > had + 1 ? "them" : "it") + ")");
         }
         if (!known && !empty && first == null && fresh == 0 && t.seq() != 1) {
-            problems.add("domain " + t.domain() + " first appears at " + t.gtid() + "; transactions before it in"
-                    + " that domain were never archived");
+            problems.add(t.stream() + " first appears at " + t.gtid() + "; its transactions before it were never"
+                    + " archived");
         }
         if (first == null) {
             first = t;
@@ -72,7 +75,7 @@ public final class ArchiveContinuity {
         last = t;
         end = t.end();
         fresh++;
-        reached = reached.union(MariaDbGtidPosition.parse(t.gtid()));
+        reached = reached == null ? t.position() : reached.union(t.position());
     }
 
     /** The segment's contribution; {@code completeEnd} is where the scan found the file's last complete group. */
@@ -80,6 +83,7 @@ public final class ArchiveContinuity {
         return new Added(first == null ? completeEnd : start, first == null ? completeEnd : end,
                 first == null ? null : first.gtid(), last == null ? null : last.gtid(),
                 first == null ? null : first.time(), last == null ? null : last.time(), fresh, duplicates,
-                List.copyOf(problems), reached.toString());
+                List.copyOf(problems), reached == null ? "" : reached.toString(),
+                reached == null ? null : reached.flavour());
     }
 }

@@ -4,7 +4,8 @@ import io.mysqlha.backup.repository.BackupRepository;
 import io.mysqlha.backup.io.StderrTail;
 import io.mysqlha.backup.repository.SegmentIndex;
 import io.mysqlha.domain.NodeSpec;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.backup.io.BackupFlavour;
+import io.mysqlha.domain.gtid.GtidPosition;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.service.sql.NodeSqlException;
@@ -23,8 +24,8 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Archives one cluster's binlogs continuously from its current writer: {@code mariadb-binlog
- * --read-from-remote-server --raw --stop-never} copies the writer's binlog files into a spool folder as they grow
+ * Archives one cluster's binlogs continuously from its current writer: {@code mariadb-binlog} (or
+ * {@code mysqlbinlog}) {@code --read-from-remote-server --raw --stop-never} copies the writer's binlog files into a spool folder as they grow
  * (the bytes of a commit are on local disk within milliseconds); each file the writer closed (the streamer has
  * begun the next one) becomes an archived segment: scanned, checksummed, indexed, announced. When the writer
  * changes or dies, everything spooled is archived up to its last complete transaction, and streaming resumes on
@@ -47,8 +48,8 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         void continuous(String nodeId);
     }
 
-    /** Settings shared by every cluster's archiver. */
-    public record Settings(String tool, long streamerServerId, Path spool, Duration sqlTimeout) {
+    /** Settings shared by every cluster's archiver; the writer's flavour picks its tools. */
+    public record Settings(BackupFlavour.Choice flavours, long streamerServerId, Path spool, Duration sqlTimeout) {
     }
 
     /** What it is doing, for the REST API. */
@@ -68,6 +69,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private volatile String lastProblem;
     private final SpoolArchive store;
     private volatile StderrTail streamerErrors;
+    private volatile String tool = "the binlog tool";
     private Instant retryAt = Instant.MIN;
     private Duration backoff = RETRY;
     private Instant streamingSince = Instant.MIN;
@@ -166,7 +168,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         Process p = streamer;
         if (p == null || !p.isAlive()) {
             if (p != null) {
-                String problem = settings.tool() + " streaming from " + streaming.id() + " exited with "
+                String problem = tool + " streaming from " + streaming.id() + " exited with "
                         + p.exitValue() + ": " + streamerErrors.lastLine();
                 if (!problem.equals(lastProblem)) {
                     LOG.warnf("binlog archive of %s: %s; archiving what it copied, resuming in %d s", clusterId,
@@ -196,44 +198,55 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         Path spool = spoolOf(writer);
         Files.createDirectories(spool);
         archiveSpool(writer, true); // what a crash of this service left spooled
-        MariaDbGtidPosition reached = store.reached();
-        String startFile = startFile(writer, reached);
-        List<String> command = List.of(settings.tool(), "--read-from-remote-server", "--raw", "--stop-never",
-                "--stop-never-slave-server-id=" + settings.streamerServerId(), "--protocol=TCP",
+        GtidPosition reached = store.reached();
+        Start start = startFile(writer, reached);
+        tool = start.flavour().tools().binlog();
+        List<String> command = List.of(tool, "--read-from-remote-server", "--raw", "--stop-never",
+                start.flavour().streamerServerId(settings.streamerServerId()), "--protocol=TCP",
                 "--host=" + writer.host(), "--port=" + writer.port(), "--user=" + credentials.user(),
-                "--result-file=" + spool + "/", startFile);
+                "--result-file=" + spool + "/", start.file());
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("MYSQL_PWD", credentials.password().reveal());
         Process p;
         try {
             p = pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot start " + settings.tool() + " (" + e.getMessage() + "); install the"
-                    + " server's client tools (mariadb-client) or set mysqlha.backup.binlog-tool", e);
+            throw new IOException("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
+                    + " tools (" + start.flavour().toolPackage() + ") or set mysqlha.backup."
+                    + start.flavour().flavour().name().toLowerCase(java.util.Locale.ROOT) + ".binlog-tool", e);
         }
         streamerErrors = StderrTail.of(p);
         streamer = p;
         streaming = writer;
         streamingSince = clock.instant();
         LOG.infof("binlog archive of %s: streaming from %s (%s) at %s, archive reached %s", clusterId, writer.id(),
-                writer.address(), startFile, reached.isEmpty() ? "nothing yet" : reached);
+                writer.address(), start.file(), reached == null ? "nothing yet" : reached);
+    }
+
+    /** Where streaming starts on a writer, and the writer's flavour. */
+    private record Start(String file, BackupFlavour flavour) {
     }
 
     /** Where to stream from on this writer ({@link ResumePoint}); a gap is raised as it is found. */
-    private String startFile(NodeSpec writer, MariaDbGtidPosition reached) {
+    private Start startFile(NodeSpec writer, GtidPosition reached) {
         try (NodeSql sql = NodeSql.connect(vertx, writer, credentials, settings.sqlTimeout(), settings.sqlTimeout())) {
+            BackupFlavour flavour = settings.flavours().of(sql.flavour());
+            if (reached != null && reached.flavour() != flavour.flavour()) {
+                throw new NodeSqlException("the binlog archive of " + clusterId + " holds " + reached.flavour()
+                        + " transactions but its writer " + writer.id() + " is " + flavour.flavour() + ": a cluster's"
+                        + " archive cannot change flavour; give the new servers a cluster id of their own");
+            }
             List<String> files = sql.rows("SHOW BINARY LOGS").stream().map(r -> r.get("Log_name")).toList();
             if (files.isEmpty()) {
                 throw new NodeSqlException(writer.id() + " has no binary logs: enable log_bin to archive them");
             }
-            ResumePoint.Choice choice = ResumePoint.choose(files, reached, file -> MariaDbGtidPosition.parse(
-                    sql.value("SELECT BINLOG_GTID_POS('" + file.replace("'", "") + "', 4)").orElse("")));
+            ResumePoint.Choice choice = ResumePoint.choose(files, reached, file -> flavour.binlogStart(sql, file));
             if (choice.gap() != null) {
                 gapOpen = true;
                 lastProblem = "binlog archive of " + clusterId + " from " + writer.id() + ": " + choice.gap();
                 listener.gap(writer.id(), lastProblem);
             }
-            return choice.file();
+            return new Start(choice.file(), flavour);
         }
     }
 

@@ -1,5 +1,9 @@
 package io.mysqlha.backup.binlog;
 
+import io.mysqlha.domain.gtid.GtidPosition;
+import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.domain.gtid.MysqlGtidSet;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,11 +15,14 @@ import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * Reads a raw MariaDB binlog file (as the server writes it and {@code mariadb-binlog --raw} copies it) event by
- * event, from the v4 event headers alone, and reports its transactions: each GTID event starts one; an XID event,
- * a {@code COMMIT} query or, for a standalone GTID (DDL), the one event after it ends it. A file cut short (the
- * writer died mid-stream) ends at its last complete transaction: what follows is reported as not complete. Rows
- * are never decoded.
+ * Reads a raw binlog file of MariaDB or MySQL (as the server writes it and {@code mariadb-binlog --raw} or
+ * {@code mysqlbinlog --raw} copies it) event by event, from the v4 event headers alone, and reports its
+ * transactions: each GTID event starts one (MariaDB's type 162, MySQL's 33: their event types never overlap); an
+ * XID event or a {@code COMMIT} query ends it, and so does the statement of a DDL (MariaDB marks its GTID
+ * standalone; MySQL's statement after the GTID is then not {@code BEGIN}), a MySQL compressed transaction payload
+ * or an XA PREPARE. A file cut short (the writer died mid-stream) ends at its last complete transaction: what
+ * follows is reported as not complete. Rows are never decoded. MySQL transactions without a GTID (gtid_mode OFF)
+ * and with a GTID tag are refused, saying so: the archive tells transactions apart by their GTIDs.
  */
 public final class BinlogScanner {
     private static final byte[] MAGIC = {(byte) 0xfe, 'b', 'i', 'n'};
@@ -23,18 +30,28 @@ public final class BinlogScanner {
     private static final int QUERY_EVENT = 2;
     private static final int XID_EVENT = 16;
     private static final int GTID_EVENT = 162;
+    private static final int MYSQL_GTID_EVENT = 33;
+    private static final int MYSQL_ANONYMOUS_GTID_EVENT = 34;
+    private static final int MYSQL_XA_PREPARE_EVENT = 38;
+    private static final int MYSQL_TRANSACTION_PAYLOAD_EVENT = 40;
+    private static final int MYSQL_TAGGED_GTID_EVENT = 42;
     private static final int FL_STANDALONE = 1;
     private static final byte[] COMMIT = "COMMIT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BEGIN = "BEGIN".getBytes(StandardCharsets.US_ASCII);
     /** A query event larger than this is not a COMMIT: only its end is looked at. */
     private static final int MAX_EVENT = 1 << 30;
 
     private BinlogScanner() {
     }
 
-    /** One transaction: its GTID, its commit time (the GTID event's timestamp), and its bytes [start, end). */
-    public record Transaction(long domain, long serverId, long seq, Instant time, long start, long end) {
+    /**
+     * One transaction: its GTID (as a position holding it alone), the sequence it is numbered in (MariaDB's domain,
+     * MySQL's source uuid) and its number there, its commit time (the GTID event's timestamp), and its bytes
+     * [start, end).
+     */
+    public record Transaction(GtidPosition position, String stream, long seq, Instant time, long start, long end) {
         public String gtid() {
-            return domain + "-" + serverId + "-" + seq;
+            return position.toString();
         }
     }
 
@@ -46,6 +63,13 @@ public final class BinlogScanner {
     public record Scan(long completeEnd, long length, long transactions) {
         public boolean truncated() {
             return completeEnd < length;
+        }
+    }
+
+    /** Thrown for a binlog whose transactions the archive cannot tell apart (no GTIDs, or GTID tags). */
+    public static final class Unsupported extends IOException {
+        Unsupported(String message) {
+            super(message);
         }
     }
 
@@ -76,11 +100,13 @@ public final class BinlogScanner {
         byte[] header = new byte[HEADER];
         // the open transaction, if any
         long txStart = -1;
-        long domain = 0;
-        long server = 0;
+        GtidPosition gtid = null;
+        String stream = null;
         long seq = 0;
         long time = 0;
         boolean standalone = false;
+        boolean mysql = false;
+        boolean begun = false;
         int eventsInTx = 0;
         while (true) {
             int n = in.readNBytes(header, 0, HEADER);
@@ -96,7 +122,16 @@ public final class BinlogScanner {
             }
             int bodyLength = (int) size - HEADER;
             byte[] body = null;
-            if (type == GTID_EVENT || type == QUERY_EVENT) {
+            if (type == MYSQL_ANONYMOUS_GTID_EVENT) {
+                throw new Unsupported("a transaction without a GTID at offset " + offset + ": the writer runs with"
+                        + " gtid_mode OFF; archiving and point-in-time recovery need gtid_mode=ON and"
+                        + " enforce_gtid_consistency=ON");
+            }
+            if (type == MYSQL_TAGGED_GTID_EVENT) {
+                throw new Unsupported("a transaction with a GTID tag at offset " + offset + ": the archive cannot"
+                        + " read tagged GTIDs yet; commit without SET gtid_next='AUTOMATIC:<tag>' to archive");
+            }
+            if (type == GTID_EVENT || type == MYSQL_GTID_EVENT || type == QUERY_EVENT) {
                 body = in.readNBytes(bodyLength);
                 if (body.length < bodyLength) {
                     return new Scan(completeEnd, offset + HEADER + body.length, count);
@@ -111,17 +146,37 @@ public final class BinlogScanner {
                 }
                 txStart = offset;
                 seq = u64(body, 0);
-                domain = u32(body, 8);
+                long domain = u32(body, 8);
+                stream = Long.toUnsignedString(domain);
+                gtid = MariaDbGtidPosition.parse(stream + "-" + Long.toUnsignedString(serverId) + "-"
+                        + Long.toUnsignedString(seq));
                 standalone = (body[12] & FL_STANDALONE) != 0;
-                server = serverId;
+                mysql = false;
+                time = timestamp;
+                eventsInTx = 0;
+            } else if (type == MYSQL_GTID_EVENT) {
+                if (body.length < 25) {
+                    throw new NotABinlog("GTID event at offset " + offset + " is " + size + " bytes");
+                }
+                txStart = offset;
+                stream = uuid(body, 1);
+                seq = u64(body, 17);
+                gtid = MysqlGtidSet.parse(stream + ":" + Long.toUnsignedString(seq));
+                mysql = true;
+                begun = false;
                 time = timestamp;
                 eventsInTx = 0;
             } else if (txStart >= 0) {
                 eventsInTx++;
                 boolean ends = type == XID_EVENT || (type == QUERY_EVENT && isCommit(body))
-                        || (standalone && eventsInTx == 1);
+                        || (standalone && eventsInTx == 1) || type == MYSQL_TRANSACTION_PAYLOAD_EVENT
+                        || type == MYSQL_XA_PREPARE_EVENT;
+                if (mysql && type == QUERY_EVENT && !begun) {
+                    begun = true;
+                    ends |= !endsWith(body, body.length, BEGIN) && !endsWith(body, body.length - 4, BEGIN); // DDL
+                }
                 if (ends) {
-                    each.accept(new Transaction(domain, server, seq, Instant.ofEpochSecond(time), txStart, end));
+                    each.accept(new Transaction(gtid, stream, seq, Instant.ofEpochSecond(time), txStart, end));
                     count++;
                     txStart = -1;
                     completeEnd = end;
@@ -135,14 +190,26 @@ public final class BinlogScanner {
 
     /** A query event whose statement is COMMIT (with or without a 4-byte checksum after it). */
     private static boolean isCommit(byte[] body) {
-        return endsWith(body, body.length) || endsWith(body, body.length - 4);
+        return endsWith(body, body.length, COMMIT) || endsWith(body, body.length - 4, COMMIT);
     }
 
-    private static boolean endsWith(byte[] body, int end) {
-        if (end < COMMIT.length) {
+    private static boolean endsWith(byte[] body, int end, byte[] word) {
+        if (end < word.length) {
             return false;
         }
-        return Arrays.equals(body, end - COMMIT.length, end, COMMIT, 0, COMMIT.length);
+        return Arrays.equals(body, end - word.length, end, word, 0, word.length);
+    }
+
+    /** A server uuid of 16 bytes, as MySQL prints it. */
+    private static String uuid(byte[] b, int at) {
+        StringBuilder s = new StringBuilder(36);
+        for (int i = 0; i < 16; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) {
+                s.append('-');
+            }
+            s.append(Character.forDigit((b[at + i] >> 4) & 0xf, 16)).append(Character.forDigit(b[at + i] & 0xf, 16));
+        }
+        return s.toString();
     }
 
     private static long skip(InputStream in, long n) throws IOException {

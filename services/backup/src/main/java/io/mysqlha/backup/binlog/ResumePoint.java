@@ -1,6 +1,6 @@
 package io.mysqlha.backup.binlog;
 
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.domain.gtid.GtidPosition;
 
 import java.util.List;
 import java.util.function.Function;
@@ -22,14 +22,14 @@ public final class ResumePoint {
 
     /**
      * @param files   the writer's binlog files, oldest first (SHOW BINARY LOGS)
-     * @param startOf the GTID position at the start of a file (BINLOG_GTID_POS(file, 4))
+     * @param reached where the archive stands (null or empty: nothing archived yet)
+     * @param startOf the GTID position at the start of a file (BINLOG_GTID_POS(file, 4), or its Previous_gtids)
      */
-    public static Choice choose(List<String> files, MariaDbGtidPosition reached,
-                                Function<String, MariaDbGtidPosition> startOf) {
+    public static Choice choose(List<String> files, GtidPosition reached, Function<String, GtidPosition> startOf) {
         if (files.isEmpty()) {
             throw new IllegalArgumentException("the writer has no binary logs: enable log_bin to archive them");
         }
-        if (reached.isEmpty()) {
+        if (reached == null || reached.isEmpty()) {
             return new Choice(files.getFirst(), null);
         }
         for (String file : files.reversed()) {

@@ -2,7 +2,7 @@ package io.mysqlha.backup.binlog;
 
 import io.mysqlha.backup.repository.BackupRepository;
 import io.mysqlha.backup.repository.SegmentIndex;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.domain.gtid.GtidPosition;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,16 +40,17 @@ final class SpoolArchive {
         return last;
     }
 
-    MariaDbGtidPosition reached() {
+    /** Where the archive stands; null while it is empty. */
+    GtidPosition reached() {
         SegmentIndex s = last;
-        return MariaDbGtidPosition.parse(s == null ? "" : s.reached());
+        return s == null ? null : s.reachedPosition();
     }
 
     /** A scanned spool file: what it adds to the archive, and whether it was cut short. */
     record Scanned(ArchiveContinuity.Added added, BinlogScanner.Scan scan) {
     }
 
-    private static Scanned scan(Path file, MariaDbGtidPosition from) throws IOException {
+    private static Scanned scan(Path file, GtidPosition from) throws IOException {
         ArchiveContinuity continuity = new ArchiveContinuity(from);
         BinlogScanner.Scan scan = BinlogScanner.scan(file, continuity::accept);
         return new Scanned(continuity.added(scan.completeEnd()), scan);
@@ -75,7 +76,7 @@ final class SpoolArchive {
         SegmentIndex index = new SegmentIndex(sequence, clusterId, nodeId, file.getFileName().toString(), name,
                 bytes, sha, added.startOffset(), added.endOffset(), added.firstGtid(), added.lastGtid(),
                 added.firstTime(), added.lastTime(), added.transactions(), added.reached(), added.problems(),
-                clock.instant());
+                clock.instant(), added.flavour());
         repository.write(index);
         last = index;
         return Optional.of(new Archived(index, s.scan()));
@@ -91,7 +92,7 @@ final class SpoolArchive {
      */
     List<SegmentIndex> live(String nodeId, List<Path> files) throws IOException {
         List<SegmentIndex> live = new ArrayList<>();
-        MariaDbGtidPosition reached = reached();
+        GtidPosition reached = reached();
         long sequence = last == null ? 1 : last.sequence() + 1;
         for (Path f : files) {
             Scanned s = scan(f, reached);
@@ -102,8 +103,8 @@ final class SpoolArchive {
             live.add(new SegmentIndex(sequence++, clusterId, nodeId, f.getFileName().toString(),
                     f.toAbsolutePath().toString(), s.scan().completeEnd(), null, added.startOffset(),
                     added.endOffset(), added.firstGtid(), added.lastGtid(), added.firstTime(), added.lastTime(),
-                    added.transactions(), added.reached(), added.problems(), null));
-            reached = MariaDbGtidPosition.parse(added.reached());
+                    added.transactions(), added.reached(), added.problems(), null, added.flavour()));
+            reached = live.getLast().reachedPosition();
         }
         return live;
     }

@@ -2,7 +2,9 @@ package io.mysqlha.backup.core;
 
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.backup.repository.SegmentIndex;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.backup.binlog.BinlogScanner;
+import io.mysqlha.domain.gtid.GtidParseException;
+import io.mysqlha.domain.gtid.GtidPosition;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +29,8 @@ public final class RestorePlanner {
         record AtTime(Instant time) implements Point {
         }
 
-        /** Up to and including this GTID position. */
-        record AtGtid(MariaDbGtidPosition position) implements Point {
+        /** Up to and including this GTID position, in the cluster's notation (read with its dumps' flavour). */
+        record AtGtid(String gtid) implements Point {
         }
 
         /** The newest dump alone. */
@@ -43,8 +45,12 @@ public final class RestorePlanner {
      * Load {@code dump}, then replay each segment's transactions after {@code after} up to {@code point}.
      * {@code segments} may end with the live spool file (not yet checksummed: its sha256 is null).
      */
-    public record Plan(Manifest dump, MariaDbGtidPosition after, List<SegmentIndex> segments, Point point)
+    public record Plan(Manifest dump, GtidPosition after, List<SegmentIndex> segments, Point point)
             implements Outcome {
+        /** Whether a transaction belongs in the restore: after the dump, and before the point. */
+        public boolean replays(BinlogScanner.Transaction t) {
+            return RestorePlanner.replays(t.position(), t.time(), after, point);
+        }
     }
 
     public record Refused(String reason) implements Outcome {
@@ -61,33 +67,45 @@ public final class RestorePlanner {
         if (dumps.isEmpty()) {
             return new Refused("the cluster has no completed dump; take one (POST /clusters/{id}/backups) first");
         }
+        GtidPosition target;
+        try {
+            target = target(point, dumps.getLast().position());
+        } catch (GtidParseException e) {
+            return new Refused("the point is not a GTID of this cluster's servers (" + dumps.getLast().flavour()
+                    + "): " + e.getMessage());
+        }
         Optional<Manifest> chosen = switch (point) {
             case Point.LatestDump l -> Optional.of(dumps.getLast());
             case Point.AtTime(Instant t) -> dumps.stream().filter(m -> m.startedAt().isBefore(t))
                     .reduce((a, b) -> b);
-            case Point.AtGtid(MariaDbGtidPosition g) -> dumps.stream()
-                    .filter(m -> g.contains(MariaDbGtidPosition.parse(m.gtidPosition()))).reduce((a, b) -> b);
+            case Point.AtGtid g -> dumps.stream().filter(m -> m.flavour() == target.flavour()
+                    && target.contains(m.position())).reduce((a, b) -> b);
         };
         if (chosen.isEmpty()) {
             return new Refused("no completed dump is older than " + describe(point) + "; the oldest started at "
                     + dumps.getFirst().startedAt() + " at GTID " + dumps.getFirst().gtidPosition());
         }
         Manifest dump = chosen.get();
-        MariaDbGtidPosition after = MariaDbGtidPosition.parse(dump.gtidPosition());
+        GtidPosition after = dump.position();
         if (point instanceof Point.LatestDump) {
             return new Plan(dump, after, List.of(), point);
         }
-        if (point instanceof Point.AtGtid(MariaDbGtidPosition g) && after.contains(g)) {
+        if (point instanceof Point.AtGtid && after.contains(target)) {
             return new Plan(dump, after, List.of(), point); // the dump is exactly there
         }
         List<SegmentIndex> needed = new ArrayList<>();
-        MariaDbGtidPosition before = null; // the archive's position before the segment at hand
+        GtidPosition before = null; // the archive's position before the segment at hand
         for (SegmentIndex s : segments) {
-            MariaDbGtidPosition reached = MariaDbGtidPosition.parse(s.reached());
+            if (s.flavour() != dump.flavour()) {
+                return new Refused("the binlog archive holds " + s.flavour() + " segments (" + s.artifact()
+                        + ") and the dump " + dump.backupId() + " is of " + dump.flavour() + ": they cannot be"
+                        + " restored together");
+            }
+            GtidPosition reached = s.reachedPosition();
             boolean pastDump = !after.contains(reached);
             boolean startsBeforePoint = switch (point) {
                 case Point.AtTime(Instant t) -> s.firstEventTime() == null || s.firstEventTime().isBefore(t);
-                case Point.AtGtid(MariaDbGtidPosition g) -> before == null || !before.contains(g);
+                case Point.AtGtid g -> before == null || !before.contains(target);
                 case Point.LatestDump l -> false;
             };
             if (pastDump && startsBeforePoint) {
@@ -113,10 +131,9 @@ public final class RestorePlanner {
                     : "the binlog archive reaches only " + (last == null ? "nothing" : last.lastEventTime()
                     + " (" + last.lastGtid() + ")") + "; nothing after that is archived yet, so " + t
                     + " cannot be proven reached (wait for the archive, or restore to an earlier point)";
-            case Point.AtGtid(MariaDbGtidPosition g) -> last != null
-                    && MariaDbGtidPosition.parse(last.reached()).contains(g) ? null
+            case Point.AtGtid g -> last != null && last.reachedPosition().contains(target) ? null
                     : "the binlog archive reaches only " + (last == null ? "nothing" : last.reached())
-                    + "; " + g + " is not archived (yet)";
+                    + "; " + target + " is not archived (yet)";
             case Point.LatestDump l -> null;
         };
         if (reach != null) {
@@ -126,23 +143,28 @@ public final class RestorePlanner {
     }
 
     /** True when the segment's new transactions follow on from the dump's position with nothing missing. */
-    private static boolean continues(MariaDbGtidPosition before, SegmentIndex s, MariaDbGtidPosition after) {
+    private static boolean continues(GtidPosition before, SegmentIndex s, GtidPosition after) {
         if (before != null) {
             return after.contains(before);
         }
         // the archive's very first segment: it starts no later than the first transaction after the dump
-        MariaDbGtidPosition first = MariaDbGtidPosition.parse(s.firstGtid());
-        return first.byDomain().values().stream().allMatch(g -> g.seq() <= after.seq(g.domain()) + 1);
+        GtidPosition first = s.firstPosition();
+        return first.streams().stream().allMatch(stream -> first.highest(stream) <= after.highest(stream) + 1);
+    }
+
+    /** The position a GTID point names, read in the notation of {@code like}; null for other points. */
+    private static GtidPosition target(Point point, GtidPosition like) {
+        return point instanceof Point.AtGtid(String gtid) ? GtidPosition.parse(like.flavour(), gtid) : null;
     }
 
     /** Whether a transaction belongs in the restore: after the dump, and before the point. */
-    public static boolean replays(long domain, long seq, Instant time, MariaDbGtidPosition after, Point point) {
-        if (seq <= after.seq(domain) && after.byDomain().containsKey(domain)) {
+    public static boolean replays(GtidPosition transaction, Instant time, GtidPosition after, Point point) {
+        if (after.contains(transaction)) {
             return false;
         }
         return switch (point) {
             case Point.AtTime(Instant t) -> time.isBefore(t);
-            case Point.AtGtid(MariaDbGtidPosition g) -> g.byDomain().containsKey(domain) && seq <= g.seq(domain);
+            case Point.AtGtid g -> target(point, after).contains(transaction);
             case Point.LatestDump l -> false;
         };
     }
@@ -150,7 +172,7 @@ public final class RestorePlanner {
     private static String describe(Point point) {
         return switch (point) {
             case Point.AtTime(Instant t) -> t.toString();
-            case Point.AtGtid(MariaDbGtidPosition g) -> "GTID " + g;
+            case Point.AtGtid(String g) -> "GTID " + g;
             case Point.LatestDump l -> "now";
         };
     }

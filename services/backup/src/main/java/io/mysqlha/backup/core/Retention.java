@@ -2,7 +2,7 @@ package io.mysqlha.backup.core;
 
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.backup.repository.SegmentIndex;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
+import io.mysqlha.domain.gtid.GtidPosition;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,10 +35,10 @@ public final class Retention {
                 && m.startedAt().isBefore(oldestKept.startedAt())).forEach(gone::add);
         List<SegmentIndex> segmentsGone = new ArrayList<>();
         if (oldestKept.gtidPosition() != null) {
-            MariaDbGtidPosition kept = MariaDbGtidPosition.parse(oldestKept.gtidPosition());
+            GtidPosition kept = oldestKept.position();
             for (int i = 0; i < segments.size() - 1; i++) {
                 SegmentIndex s = segments.get(i);
-                if (kept.contains(MariaDbGtidPosition.parse(s.reached()))) {
+                if (s.flavour() == kept.flavour() && kept.contains(s.reachedPosition())) {
                     segmentsGone.add(s);
                 } else {
                     break; // the archive stays contiguous from here on

@@ -16,24 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One logical dump with the server's own tool ({@code mariadb-dump}; {@code mysqldump} for MySQL): a consistent
  * snapshot ({@code --single-transaction}) with the GTID position and binlog coordinates it is consistent with
- * ({@code --master-data=2 --gtid}), streamed through zstd or gzip into the repository. The password reaches the
- * tool in its environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are read from the
- * dump's own header as it streams by. A tool that exits non-zero, or a repository that fails, leaves no artefact
- * and no manifest: the partial file is removed and the failure says why.
+ * ({@link BackupFlavour#dumpOptions()}), streamed through zstd or gzip into the repository. The password reaches the
+ * tool in its environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are
+ * read from the dump's own first and last bytes as they stream by. A tool that exits non-zero, or a repository
+ * that fails, leaves no artefact and no manifest: the partial file is removed and the failure says why.
  */
 public final class DumpRunner {
-    private static final Pattern GTID = Pattern.compile("^-- SET GLOBAL gtid_slave_pos='([^']*)'", Pattern.MULTILINE);
-    private static final Pattern COORDINATES = Pattern.compile(
-            "^-- CHANGE MASTER TO MASTER_LOG_FILE='([^']+)', MASTER_LOG_POS=(\\d+)", Pattern.MULTILINE);
     /**
-     * The coordinates come in the header, the GTID state at the very end (mariadb-dump prints it "later in the
-     * file"): this much of each end is looked into.
+     * The coordinates come in the header, the GTID state in the header (mysqldump) or at the very end (mariadb-dump
+     * prints it "later in the file"): this much of each end is looked into.
      */
     private static final int HEADER_BYTES = 64 * 1024;
     private static final int TAIL_BYTES = 128 * 1024;
@@ -51,13 +46,15 @@ public final class DumpRunner {
     }
 
     private final BackupRepository repository;
+    private final BackupFlavour flavour;
     private final String tool;
     private final Clock clock;
     private final Duration timeout;
 
-    public DumpRunner(BackupRepository repository, String tool, Clock clock, Duration timeout) {
+    public DumpRunner(BackupRepository repository, BackupFlavour flavour, Clock clock, Duration timeout) {
         this.repository = repository;
-        this.tool = tool;
+        this.flavour = flavour;
+        this.tool = flavour.tools().dump();
         this.clock = clock;
         this.timeout = timeout;
     }
@@ -82,9 +79,8 @@ public final class DumpRunner {
         Instant started = clock.instant();
         String artifact = r.backupId() + r.compression().extension();
         List<String> command = new ArrayList<>(List.of(tool, "--host=" + r.host(), "--port=" + r.port(),
-                "--user=" + r.credentials().user(), "--protocol=TCP", "--single-transaction", "--quick",
-                "--master-data=2", "--gtid", "--routines", "--events", "--triggers", "--hex-blob",
-                "--all-databases"));
+                "--user=" + r.credentials().user(), "--protocol=TCP"));
+        command.addAll(flavour.dumpOptions());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("MYSQL_PWD", r.credentials().password().reveal());
         Process process;
@@ -92,7 +88,7 @@ public final class DumpRunner {
             process = pb.start();
         } catch (IOException e) {
             throw new DumpFailed("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
-                    + " tools (mariadb-client) or set mysqlha.backup.dump-tool", e);
+                    + " tools (" + flavour.toolPackage() + ") or set mysqlha.backup." + configName() + ".dump-tool", e);
         }
         StderrTail errors = StderrTail.of(process);
         ByteArrayOutputStream header = new ByteArrayOutputStream();
@@ -140,13 +136,10 @@ public final class DumpRunner {
         String text = header.toString(StandardCharsets.UTF_8);
         ByteArrayOutputStream end = new ByteArrayOutputStream();
         tail.forEach(chunk -> end.write(chunk, 0, chunk.length));
-        Matcher gtid = GTID.matcher(end.toString(StandardCharsets.UTF_8));
-        Matcher coordinates = COORDINATES.matcher(text);
-        boolean hasCoordinates = coordinates.find();
-        Manifest m = new Manifest(r.backupId(), r.clusterId(), r.sourceNode(), r.serverVersion(),
-                gtid.find() ? gtid.group(1) : null, hasCoordinates ? coordinates.group(1) : null,
-                hasCoordinates ? Long.parseLong(coordinates.group(2)) : null, started, clock.instant(), artifact,
-                bytes, sha, r.compression().specName(), toolVersion(), Manifest.Status.COMPLETED, null, null);
+        BackupFlavour.DumpPosition at = flavour.position(text, end.toString(StandardCharsets.UTF_8));
+        Manifest m = new Manifest(r.backupId(), r.clusterId(), r.sourceNode(), r.serverVersion(), at.gtid(),
+                at.binlogFile(), at.binlogPosition(), started, clock.instant(), artifact, bytes, sha,
+                r.compression().specName(), toolVersion(), Manifest.Status.COMPLETED, null, null, flavour.flavour());
         try {
             repository.write(m);
         } catch (IOException e) {
@@ -154,6 +147,10 @@ public final class DumpRunner {
                     + " written (" + e.getMessage() + ")", e);
         }
         return m;
+    }
+
+    private String configName() {
+        return flavour.flavour().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private int waitFor(Process process) throws InterruptedException, DumpFailed {

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Carries out a restore plan on a target server with the server's own tools: the dump decompressed into the
- * command-line client, then each archived segment's transactions after the dump and before the point through
- * {@code mariadb-binlog --start-position --stop-position} (byte ranges found by scanning the segment) into the
- * client. Every artefact's checksum is checked before anything is loaded: a corrupted one is reported, never
+ * Carries out a restore plan on a target server with the server's own tools (the dump's flavour's): the dump
+ * decompressed into the command-line client, then each archived segment's transactions after the dump and before
+ * the point through {@code mariadb-binlog} / {@code mysqlbinlog --start-position --stop-position} (byte ranges
+ * found by scanning the segment) into the client. Every artefact's checksum is checked before anything is loaded: a corrupted one is reported, never
  * restored. The target's password reaches the client in its environment, never on a command line.
  */
 public final class Restorer {
@@ -42,17 +42,15 @@ public final class Restorer {
     }
 
     private final BackupRepository repository;
-    private final String clientTool;
-    private final String binlogTool;
+    private final BackupFlavour.Choice flavours;
     private final Path scratch;
     private final Duration timeout;
     private final Clock clock;
 
-    public Restorer(BackupRepository repository, String clientTool, String binlogTool, Path scratch,
-                    Duration timeout, Clock clock) {
+    public Restorer(BackupRepository repository, BackupFlavour.Choice flavours, Path scratch, Duration timeout,
+                    Clock clock) {
         this.repository = repository;
-        this.clientTool = clientTool;
-        this.binlogTool = binlogTool;
+        this.flavours = flavours;
         this.scratch = scratch;
         this.timeout = timeout;
         this.clock = clock;
@@ -62,6 +60,7 @@ public final class Restorer {
     public Result restore(RestorePlanner.Plan plan, Target target, Consumer<String> progress)
             throws RestoreFailed, InterruptedException {
         Instant started = clock.instant();
+        BackupFlavour flavour = flavours.of(plan.dump().flavour());
         try {
             String problem = repository.verify(plan.dump());
             if (problem != null) {
@@ -78,10 +77,10 @@ public final class Restorer {
             Compression compression = Compression.of(plan.dump().compression());
             try (InputStream in = compression.decompress(Files.newInputStream(
                     repository.localFile(plan.dump(), scratch)))) {
-                load(List.of(client(target)), target, in, "the dump " + plan.dump().backupId());
+                load(List.of(client(flavour, target)), target, in, "the dump " + plan.dump().backupId(), flavour);
             }
             long transactions = 0;
-            String last = plan.after().toString();
+            String last = plan.after() == null ? "" : plan.after().toString();
             int applied = 0;
             for (SegmentIndex s : plan.segments()) {
                 Path file = s.sha256() == null ? Path.of(s.artifact()) : repository.localFile(s, scratch);
@@ -93,8 +92,7 @@ public final class Restorer {
                 List<long[]> ranges = new ArrayList<>();
                 List<String> gtids = new ArrayList<>();
                 BinlogScanner.scan(file, tx -> {
-                    if (tx.start() >= s.startOffset() && tx.end() <= s.endOffset()
-                            && RestorePlanner.replays(tx.domain(), tx.seq(), tx.time(), plan.after(), plan.point())) {
+                    if (tx.start() >= s.startOffset() && tx.end() <= s.endOffset() && plan.replays(tx)) {
                         if (!ranges.isEmpty() && ranges.getLast()[1] == tx.start()) {
                             ranges.getLast()[1] = tx.end();
                         } else {
@@ -109,10 +107,10 @@ public final class Restorer {
                 progress.accept("replaying " + gtids.size() + " transactions " + gtids.getFirst() + ".."
                         + gtids.getLast() + " from " + s.artifact());
                 for (long[] r : ranges) {
-                    ProcessBuilder binlog = new ProcessBuilder(binlogTool, "--start-position=" + r[0],
+                    ProcessBuilder binlog = new ProcessBuilder(flavour.tools().binlog(), "--start-position=" + r[0],
                             "--stop-position=" + r[1], file.toString());
-                    load(List.of(binlog, client(target)), target, InputStream.nullInputStream(),
-                            "the transactions of " + s.artifact());
+                    load(List.of(binlog, client(flavour, target)), target, InputStream.nullInputStream(),
+                            "the transactions of " + s.artifact(), flavour);
                 }
                 transactions += gtids.size();
                 last = gtids.getLast();
@@ -125,8 +123,8 @@ public final class Restorer {
         }
     }
 
-    private ProcessBuilder client(Target target) {
-        List<String> cmd = new ArrayList<>(List.of(clientTool));
+    private static ProcessBuilder client(BackupFlavour flavour, Target target) {
+        List<String> cmd = new ArrayList<>(List.of(flavour.tools().client()));
         cmd.addAll(target.clientArgs());
         cmd.add("--binary-mode");
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -137,8 +135,8 @@ public final class Restorer {
     }
 
     /** Runs a pipeline whose last stage is the client, feeding {@code input} to its first stage. */
-    private void load(List<ProcessBuilder> stages, Target target, InputStream input, String what)
-            throws IOException, RestoreFailed, InterruptedException {
+    private void load(List<ProcessBuilder> stages, Target target, InputStream input, String what,
+                      BackupFlavour flavour) throws IOException, RestoreFailed, InterruptedException {
         List<ProcessBuilder> pipeline = new ArrayList<>(stages);
         pipeline.getLast().redirectOutput(ProcessBuilder.Redirect.DISCARD);
         List<Process> processes;
@@ -146,7 +144,8 @@ public final class Restorer {
             processes = ProcessBuilder.startPipeline(pipeline);
         } catch (IOException e) {
             throw new RestoreFailed("cannot start " + pipeline.stream().map(p -> p.command().getFirst()).toList()
-                    + " (" + e.getMessage() + "); install mariadb-client or set mysqlha.backup.client-tool");
+                    + " (" + e.getMessage() + "); install " + flavour.toolPackage() + " or set mysqlha.backup."
+                    + flavour.flavour().name().toLowerCase(java.util.Locale.ROOT) + ".client-tool / binlog-tool");
         }
         List<StderrTail> errors = processes.stream().map(StderrTail::of).toList();
         try (OutputStream stdin = processes.getFirst().getOutputStream()) {

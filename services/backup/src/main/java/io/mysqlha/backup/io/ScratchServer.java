@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A throw-away {@code mariadbd} for verifying a dump: its own datadir under the scratch folder, no network (a unix
- * socket only, so it can never collide with a port or be reached from outside), no binlog, passwordless root on
- * its socket. Started, used, stopped by its PID and deleted. When the service runs as root, the server runs as the
- * {@code mysql} user, which must be able to reach the scratch folder.
+ * A throw-away server of the dump's flavour ({@code mariadbd}, {@code mysqld}) for verifying a dump: its own
+ * datadir under the scratch folder, no network (a unix socket only, so it can never collide with a port or be
+ * reached from outside), no binlog, passwordless root on its socket. Started, used, stopped by its PID and
+ * deleted. When the service runs as root, a MariaDB server runs as the {@code mysql} user, which must be able to
+ * reach the scratch folder.
  */
 public final class ScratchServer implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -33,29 +34,24 @@ public final class ScratchServer implements AutoCloseable {
         this.client = client;
     }
 
-    public static ScratchServer start(Path parent, String serverBinary, String installDb, String client)
-            throws IOException, InterruptedException {
+    public static ScratchServer start(Path parent, BackupFlavour flavour) throws IOException, InterruptedException {
+        String client = flavour.tools().client();
         Path dir = parent.toAbsolutePath().resolve("verify-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(dir.resolve("data"));
         Files.createDirectories(dir.resolve("tmp"));
         Path cnf = dir.resolve("my.cnf");
-        Files.writeString(cnf, String.join("\n", "[mysqld]", "datadir=" + dir.resolve("data"),
+        List<String> settings = new ArrayList<>(List.of("[mysqld]", "datadir=" + dir.resolve("data"),
                 "socket=" + dir.resolve("s.sock"), "pid-file=" + dir.resolve("mysqld.pid"),
                 "log-error=" + dir.resolve("error.log"), "tmpdir=" + dir.resolve("tmp"), "skip-networking",
-                "skip-log-bin", "performance-schema=OFF", "innodb-buffer-pool-size=128M",
-                "character-set-server=utf8mb4", "collation-server=utf8mb4_general_ci", ""));
+                "skip-log-bin", "innodb-buffer-pool-size=128M"));
+        settings.addAll(flavour.scratchSettings(dir));
+        Files.writeString(cnf, String.join("\n", settings) + "\n");
         boolean root = "root".equals(System.getProperty("user.name"));
-        if (root) {
+        if (root && flavour.runsAsMysqlUser()) {
             chown(dir, "mysql");
         }
-        List<String> install = new ArrayList<>(List.of(installDb, "--defaults-file=" + cnf, "--skip-test-db",
-                "--auth-root-authentication-method=normal", "--tmpdir=" + dir.resolve("tmp")));
-        List<String> server = new ArrayList<>(List.of(locate(serverBinary), "--defaults-file=" + cnf));
-        if (root) {
-            install.add("--user=mysql");
-            server.add("--user=mysql");
-        }
-        run(install, dir.resolve("install-db.log"), dir);
+        run(flavour.initialize(cnf, dir, root), dir.resolve("install-db.log"), dir, flavour);
+        List<String> server = flavour.serve(cnf, root);
         Process p = new ProcessBuilder(server).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         ScratchServer s = new ScratchServer(dir, p, client);
@@ -131,17 +127,20 @@ public final class ScratchServer implements AutoCloseable {
         return binary;
     }
 
-    private static void run(List<String> cmd, Path log, Path dir) throws IOException, InterruptedException {
+    private static void run(List<String> cmd, Path log, Path dir, BackupFlavour flavour)
+            throws IOException, InterruptedException {
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new IOException("cannot start " + cmd.getFirst() + " (" + e.getMessage() + "); install"
-                    + " mariadb-server or set mysqlha.backup.install-db-tool / server-binary", e);
+            throw new IOException("cannot start " + cmd.getFirst() + " (" + e.getMessage() + "); install "
+                    + flavour.toolPackage() + " or set mysqlha.backup." + flavour.flavour().name().toLowerCase()
+                    + ".install-db-tool / server-binary", e);
         }
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();
-            throw new IOException(cmd.getFirst() + " could not create the scratch datadir in " + dir + ": " + tail(log));
+            throw new IOException(cmd.getFirst() + " could not create the scratch datadir in " + dir + ": " + tail(log)
+                    + " " + tail(dir.resolve("error.log")));
         }
     }
 

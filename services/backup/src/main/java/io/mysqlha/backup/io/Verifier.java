@@ -3,7 +3,6 @@ package io.mysqlha.backup.io;
 import io.mysqlha.backup.core.ChecksumComparison;
 import io.mysqlha.backup.core.RestorePlanner;
 import io.mysqlha.backup.repository.Manifest;
-import io.mysqlha.domain.gtid.MariaDbGtidPosition;
 import io.mysqlha.service.sql.NodeSql;
 
 import java.io.IOException;
@@ -32,17 +31,13 @@ public final class Verifier {
 
     private final Restorer restorer;
     private final Path scratch;
-    private final String serverBinary;
-    private final String installDb;
-    private final String client;
+    private final BackupFlavour.Choice flavours;
     private final Clock clock;
 
-    public Verifier(Restorer restorer, Path scratch, String serverBinary, String installDb, String client, Clock clock) {
+    public Verifier(Restorer restorer, Path scratch, BackupFlavour.Choice flavours, Clock clock) {
         this.restorer = restorer;
         this.scratch = scratch;
-        this.serverBinary = serverBinary;
-        this.installDb = installDb;
-        this.client = client;
+        this.flavours = flavours;
         this.clock = clock;
     }
 
@@ -62,8 +57,8 @@ public final class Verifier {
 
     public Verdict verify(Manifest m) throws InterruptedException {
         Instant started = clock.instant();
-        try (ScratchServer server = ScratchServer.start(scratch, serverBinary, installDb, client)) {
-            restorer.restore(new RestorePlanner.Plan(m, MariaDbGtidPosition.parse(m.gtidPosition()), List.of(),
+        try (ScratchServer server = ScratchServer.start(scratch, flavours.of(m.flavour()))) {
+            restorer.restore(new RestorePlanner.Plan(m, m.position(), List.of(),
                     new RestorePlanner.Point.LatestDump()), new Restorer.Target("a scratch server", server.clientArgs(),
                     null), phase -> { });
             List<String> tables = server.query(USER_TABLES).stream().map(r -> r[0]).sorted().toList();

@@ -1,5 +1,8 @@
 package io.mysqlha.backup.repository;
 
+import io.mysqlha.domain.Flavour;
+import io.mysqlha.domain.gtid.GtidPosition;
+
 import java.time.Instant;
 
 /**
@@ -14,16 +17,27 @@ import java.time.Instant;
  * @param tool           the dump tool and its version ("mariadb-dump 10.11.6")
  * @param tableChecksums {@code CHECKSUM TABLE} of every table at the dump's GTID position, taken on the source while
  *                       it applied nothing (null when the source could not be held still: a dump from the writer)
+ * @param flavour        the server family dumped, which says how to read the GTID position and which tools restore
+ *                       it (manifests written before MySQL was backed up have none: MariaDB)
  */
 public record Manifest(String backupId, String clusterId, String sourceNode, String serverVersion,
                        String gtidPosition, String binlogFile, Long binlogPosition, Instant startedAt,
                        Instant endedAt, String artifact, long bytes, String sha256, String compression, String tool,
-                       Status status, String failure, java.util.Map<String, Long> tableChecksums) {
+                       Status status, String failure, java.util.Map<String, Long> tableChecksums,
+                       Flavour flavour) {
+    public Manifest {
+        flavour = flavour == null ? Flavour.MARIADB : flavour;
+    }
+
+    /** The GTID position the dump is consistent with (null when it has none). */
+    public GtidPosition position() {
+        return gtidPosition == null ? null : GtidPosition.parse(flavour, gtidPosition);
+    }
 
     public Manifest withTableChecksums(java.util.Map<String, Long> checksums) {
         return new Manifest(backupId, clusterId, sourceNode, serverVersion, gtidPosition, binlogFile, binlogPosition,
                 startedAt, endedAt, artifact, bytes, sha256, compression, tool, status, failure,
-                checksums == null ? null : java.util.Map.copyOf(checksums));
+                checksums == null ? null : java.util.Map.copyOf(checksums), flavour);
     }
 
     /** Where a backup stands. */

@@ -1,5 +1,8 @@
 package io.mysqlha.backup.repository;
 
+import io.mysqlha.domain.Flavour;
+import io.mysqlha.domain.gtid.GtidPosition;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -15,12 +18,24 @@ import java.util.List;
  * @param firstGtid   the first transaction new to the archive (null when the segment added none)
  * @param reached     the archive's GTID position after this segment
  * @param problems    gaps or duplicates found when it was archived (empty when it follows on cleanly)
+ * @param flavour     the notation of its GTIDs (segments archived before MySQL was archived have none: MariaDB)
  */
 public record SegmentIndex(long sequence, String clusterId, String sourceNode, String file, String artifact,
                            long bytes, String sha256, long startOffset, long endOffset, String firstGtid,
                            String lastGtid, Instant firstEventTime, Instant lastEventTime, long transactions,
-                           String reached, List<String> problems, Instant archivedAt) {
+                           String reached, List<String> problems, Instant archivedAt, Flavour flavour) {
     public SegmentIndex {
         problems = problems == null ? List.of() : List.copyOf(problems);
+        flavour = flavour == null ? Flavour.MARIADB : flavour;
+    }
+
+    /** The archive's GTID position after this segment. */
+    public GtidPosition reachedPosition() {
+        return GtidPosition.parse(flavour, reached);
+    }
+
+    /** The segment's first new transaction, as a position (empty when it added none). */
+    public GtidPosition firstPosition() {
+        return GtidPosition.parse(flavour, firstGtid == null ? "" : firstGtid);
     }
 }

@@ -1,5 +1,6 @@
 package io.mysqlha.backup.bench;
 
+import io.mysqlha.backup.TestFlavours;
 import io.mysqlha.backup.binlog.BinlogArchiver;
 import io.mysqlha.backup.io.Compression;
 import io.mysqlha.backup.io.DumpRunner;
@@ -83,7 +84,7 @@ public final class BackupBench {
             Files.delete(out);
 
             LocalRepository repo = new LocalRepository(work.resolve("repo-" + i));
-            DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(30));
+            DumpRunner runner = new DumpRunner(repo, TestFlavours.mariadb(), Clock.systemUTC(), Duration.ofMinutes(30));
             long t1 = System.nanoTime();
             Manifest m = runner.dump(new DumpRunner.Request("bench", "b-" + i, replica.name(), replica.host(),
                     replica.port(), ADMIN, "10.11", Compression.ZSTD), b -> { });
@@ -119,7 +120,7 @@ public final class BackupBench {
             }
         };
         NodeSpec writer = new NodeSpec(primary.name(), primary.host(), primary.port(), null, null, null, null);
-        try (BinlogArchiver archiver = new BinlogArchiver("bench", repo, new BinlogArchiver.Settings("mariadb-binlog",
+        try (BinlogArchiver archiver = new BinlogArchiver("bench", repo, new BinlogArchiver.Settings(TestFlavours.choice(work),
                 4_000_000_009L, work.resolve("spool"), Duration.ofSeconds(10)), ADMIN, vertx, none, Clock.systemUTC());
              Connection c = primary.connect(io.mysqlha.testsupport.servers.DbUsers.LOCAL.admin())) {
             archiver.follow(writer);

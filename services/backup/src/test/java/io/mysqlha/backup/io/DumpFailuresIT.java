@@ -1,5 +1,6 @@
 package io.mysqlha.backup.io;
 
+import io.mysqlha.backup.TestFlavours;
 import io.mysqlha.backup.repository.LocalRepository;
 import io.mysqlha.domain.Secret;
 import io.mysqlha.service.DbCredentials;
@@ -64,7 +65,7 @@ class DumpFailuresIT {
                 older.commit();
             }
             var replica = t.replicas().getFirst();
-            DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(2));
+            DumpRunner runner = new DumpRunner(repo, TestFlavours.mariadb(), Clock.systemUTC(), Duration.ofMinutes(2));
             DumpRunner.DumpFailed e = assertThrows(DumpRunner.DumpFailed.class, () -> runner.dump(
                     new DumpRunner.Request("full", "b-full", replica.name(), replica.host(), replica.port(), ADMIN,
                             "10.11", Compression.NONE), b -> { }));
@@ -92,7 +93,7 @@ class DumpFailuresIT {
             }
             Path root = SharedInfra.dir("dump-source-repo");
             LocalRepository repo = new LocalRepository(root);
-            DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(2));
+            DumpRunner runner = new DumpRunner(repo, TestFlavours.mariadb(), Clock.systemUTC(), Duration.ofMinutes(2));
             CompletableFuture<Object> dump = CompletableFuture.supplyAsync(() -> {
                 try {
                     return runner.dump(new DumpRunner.Request("gone", "b-gone", source.name(), source.host(),

@@ -1,5 +1,6 @@
 package io.mysqlha.backup.io;
 
+import io.mysqlha.backup.TestFlavours;
 import io.mysqlha.backup.repository.LocalRepository;
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.domain.Secret;
@@ -47,7 +48,7 @@ class DumpRunnerIT {
                     "the replica applied the rows before it is dumped");
         }
         LocalRepository repo = new LocalRepository(repositoryDir);
-        DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(5));
+        DumpRunner runner = new DumpRunner(repo, TestFlavours.mariadb(), Clock.systemUTC(), Duration.ofMinutes(5));
         Manifest m = runner.dump(new DumpRunner.Request("local", "b-it-1", replica.name(), "127.0.0.1",
                 replica.port(), admin(t), "10.11", Compression.ZSTD), b -> { });
         System.out.printf("dump of %s: %d bytes compressed, GTID %s, %s:%d, %s%n", replica.name(), m.bytes(),
@@ -71,7 +72,7 @@ class DumpRunnerIT {
     void aDumpThatFailsLeavesNoArtefactAndNoManifestAndSaysWhy() throws Exception {
         ReplicationTopology t = SharedInfra.replicationTopology();
         LocalRepository repo = new LocalRepository(repositoryDir);
-        DumpRunner runner = new DumpRunner(repo, "mariadb-dump", Clock.systemUTC(), Duration.ofMinutes(1));
+        DumpRunner runner = new DumpRunner(repo, TestFlavours.mariadb(), Clock.systemUTC(), Duration.ofMinutes(1));
         MariaDbNode replica = t.replicas().getFirst();
         DumpRunner.DumpFailed wrong = assertThrows(DumpRunner.DumpFailed.class, () -> runner.dump(
                 new DumpRunner.Request("local", "b-it-2", replica.name(), "127.0.0.1", replica.port(),
@@ -79,8 +80,8 @@ class DumpRunnerIT {
         assertTrue(wrong.getMessage().contains("exited with") && wrong.getMessage().contains("Access denied"),
                 wrong.getMessage());
         assertTrue(!wrong.getMessage().contains("not-the-password"), "no secret in the message");
-        DumpRunner missing = new DumpRunner(repo, "/nonexistent/mariadb-dump", Clock.systemUTC(),
-                Duration.ofMinutes(1));
+        DumpRunner missing = new DumpRunner(repo, new MariaDbBackup(new BackupFlavour.Tools("/nonexistent/mariadb-dump",
+                "", "", "", "")), Clock.systemUTC(), Duration.ofMinutes(1));
         DumpRunner.DumpFailed noTool = assertThrows(DumpRunner.DumpFailed.class, () -> missing.dump(
                 new DumpRunner.Request("local", "b-it-3", replica.name(), "127.0.0.1", replica.port(), admin(t),
                         "10.11", Compression.GZIP), b -> { }));

@@ -1,5 +1,6 @@
 package io.mysqlha.backup.io;
 
+import io.mysqlha.backup.TestFlavours;
 import io.mysqlha.backup.binlog.BinlogArchiver;
 import io.mysqlha.backup.core.RestorePlanner;
 import io.mysqlha.backup.repository.LocalRepository;
@@ -54,8 +55,9 @@ class RestoreIT {
         LocalRepository repo = new LocalRepository(work.resolve("repo"));
         Vertx vertx = Vertx.vertx();
         Clock clock = Clock.systemUTC();
-        Restorer restorer = new Restorer(repo, "mariadb", "mariadb-binlog", work, Duration.ofMinutes(10), clock);
-        Verifier verifier = new Verifier(restorer, work, "/usr/sbin/mariadbd", "mariadb-install-db", "mariadb", clock);
+        BackupFlavour.Choice flavours = TestFlavours.choice(work);
+        Restorer restorer = new Restorer(repo, flavours, work, Duration.ofMinutes(10), clock);
+        Verifier verifier = new Verifier(restorer, work, flavours, clock);
         BinlogArchiver.Listener quiet = new BinlogArchiver.Listener() {
             @Override
             public void archived(SegmentIndex segment) {
@@ -71,7 +73,7 @@ class RestoreIT {
             }
         };
         MariaDbNode replica = t.replicas().getLast();
-        try (BinlogArchiver archiver = new BinlogArchiver("pitr", repo, new BinlogArchiver.Settings("mariadb-binlog",
+        try (BinlogArchiver archiver = new BinlogArchiver("pitr", repo, new BinlogArchiver.Settings(flavours,
                 4_000_000_002L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, quiet, clock);
              Connection primary = t.primary().connect(t.users().admin())) {
             archiver.follow(spec(t.primary()));
@@ -89,7 +91,7 @@ class RestoreIT {
                 assertEquals("0", source.value("SELECT MASTER_GTID_WAIT('" + written + "', 30)").orElseThrow());
                 source.execute("STOP SLAVE SQL_THREAD");
                 try {
-                    m = new DumpRunner(repo, "mariadb-dump", clock, Duration.ofMinutes(5)).dump(new DumpRunner.Request(
+                    m = new DumpRunner(repo, TestFlavours.mariadb(), clock, Duration.ofMinutes(5)).dump(new DumpRunner.Request(
                             "pitr", "b-pitr-1", replica.name(), replica.host(), replica.port(), admin, "10.11",
                             Compression.ZSTD), b -> { });
                     m = m.withTableChecksums(Verifier.checksums(source, Duration.ofSeconds(30)));
@@ -120,7 +122,7 @@ class RestoreIT {
             var outcome = RestorePlanner.plan(repo.manifests("pitr"), repo.segments("pitr"),
                     new RestorePlanner.Point.AtTime(point));
             RestorePlanner.Plan plan = (RestorePlanner.Plan) outcome;
-            try (ScratchServer target = ScratchServer.start(work, "/usr/sbin/mariadbd", "mariadb-install-db", "mariadb")) {
+            try (ScratchServer target = ScratchServer.start(work, TestFlavours.mariadb())) {
                 Restorer.Result r = restorer.restore(plan, new Restorer.Target("the PITR target", target.clientArgs(),
                         null), phase -> System.out.println("restore: " + phase));
                 System.out.printf("PITR to %s: dump %s + %d transactions from %d segments, last %s, %d ms%n", point,

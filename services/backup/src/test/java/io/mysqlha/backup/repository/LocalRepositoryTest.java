@@ -25,7 +25,7 @@ class LocalRepositoryTest {
     private static Manifest manifest(String id, String artifact, long bytes, String sha, Instant started) {
         return new Manifest(id, "local", "node2", "10.11.6-MariaDB", "0-1-42", "mysql-bin.000003", 1234L, started,
                 started.plusSeconds(5), artifact, bytes, sha, "gzip", "mariadb-dump 10.11.6",
-                Manifest.Status.COMPLETED, null, java.util.Map.of("app.t", 42L));
+                Manifest.Status.COMPLETED, null, java.util.Map.of("app.t", 42L), null);
     }
 
     @Test
