@@ -107,6 +107,21 @@ root once (it is cached there afterwards), or set MYSQLHA_MYSQL_ROOT to a root m
   rm -rf "$root"; mv "$tmp" "$root"
 }
 
+# Writes scripts into DIR that run the MySQL root's mysqldump, mysqlbinlog, mysql and mysqld (its own arguments
+# first, a --defaults-file must lead) with the root's loader: for programs that run tools by their path (backup).
+mysql_tool_scripts() {
+  local dir=$1 root; root=$(mysql_root); mkdir -p "$dir"
+  local loader="$root/lib64/ld-linux-x86-64.so.2" libs="$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu"
+  local p
+  for p in mysqldump mysqlbinlog mysql; do
+    printf '#!/bin/sh\nexec "%s" --library-path "%s" "%s" "$@"\n' "$loader" "$libs" "$root/usr/bin/$p" > "$dir/$p"
+  done
+  printf '#!/bin/sh\nexec "%s" --library-path "%s" "%s" "$@" --basedir="%s" --lc-messages-dir="%s" --plugin-dir="%s" --character-sets-dir="%s"\n' \
+    "$loader" "$libs" "$root/usr/sbin/mysqld" "$root/usr" "$root/usr/share/mysql" "$root/usr/lib/mysql/plugin" \
+    "$root/usr/share/mysql/charsets" > "$dir/mysqld"
+  chmod +x "$dir"/mysqldump "$dir"/mysqlbinlog "$dir"/mysql "$dir"/mysqld
+}
+
 # Runs a program of the MySQL root (mysql, mysqld, mysqlrouter...) with the root's own loader and libraries:
 # mysql_run mysql -h127.0.0.1 -P6033 ...
 mysql_run() {

@@ -15,7 +15,11 @@ ensure_packages "${MYSQLHA_PACKAGES[@]}"
 FLAVOR=${FLAVOR:-mariadb}
 case "$FLAVOR" in
   mariadb) CLIENT=mariadb; NODES="MariaDB 10.11" ;;
-  mysql) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7" ;;
+  mysql) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7"
+    mysql_tool_scripts "$VAR/mysql-tools" # the backup service's dump, binlog, client and verification server
+    T="$VAR/mysql-tools"
+    BACKUP_TOOLS="-Dmysqlha.backup.mysql.dump-tool=$T/mysqldump -Dmysqlha.backup.mysql.binlog-tool=$T/mysqlbinlog"
+    BACKUP_TOOLS+=" -Dmysqlha.backup.mysql.client-tool=$T/mysql -Dmysqlha.backup.mysql.server-binary=$T/mysqld" ;;
   *) die "FLAVOR=$FLAVOR: expected mariadb (the default) or mysql" ;;
 esac
 mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups" "$VAR/binlog-spool" "$VAR/scratch"
@@ -41,7 +45,7 @@ SERVICES=(
   "topology 8082"
   "failover 8083"
   "proxy-gateway 8084"
-  "backup 8085 -Dmysqlha.backup.repository=$VAR/backups -Dmysqlha.backup.spool=$VAR/binlog-spool -Dmysqlha.backup.scratch=$VAR/scratch"
+  "backup 8085 -Dmysqlha.backup.repository=$VAR/backups -Dmysqlha.backup.spool=$VAR/binlog-spool -Dmysqlha.backup.scratch=$VAR/scratch ${BACKUP_TOOLS:-}"
 )
 
 # The reference alert consumer runs when there is a webhook to post to: MYSQLHA_ALERT_WEBHOOK_URL (kept as the

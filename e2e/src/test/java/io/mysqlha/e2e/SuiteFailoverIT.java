@@ -11,15 +11,17 @@ import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
-import io.mysqlha.testsupport.servers.MariaDbNode;
-import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.GtidTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,23 +43,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The suite as it runs in production, each service its own packaged process (probe, topology, failover, gateway)
- * on real MariaDB and real Kafka; a client writes through the gateway's read/write listener while the primary
- * is killed or switched over.
+ * on real MariaDB and on real MySQL, and real Kafka; a client writes through the gateway's read/write listener
+ * while the primary is killed or switched over.
  */
+@ParameterizedClass(name = "{0}")
+@MethodSource("flavours")
 class SuiteFailoverIT {
-    private static final Topics TOPICS = new Topics("suite.");
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String CLUSTER = "suite";
     private static final List<ServiceProcess> SERVICES = new ArrayList<>();
-    private static ReplicationTopology t;
+    private static Topics topics;
+    private static GtidTopology t;
     private static int rwPort;
 
-    @BeforeAll
-    static void start() throws Exception {
-        SharedInfra.kafka().provisionTopics(TOPICS);
-        Path dir = SharedInfra.dir("suite-it");
-        t = ReplicationTopology.startForTests(dir.resolve("db"), 2);
-        Suite suite = new Suite(SharedInfra.kafka().bootstrapServers(), TOPICS,
+    static List<Flavours.Of> flavours() {
+        return Flavours.BOTH;
+    }
+
+    /** Each flavour's servers and services are started once for the class's tests (below). */
+    SuiteFailoverIT(Flavours.Of flavour) {
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void start(Flavours.Of flavour) throws Exception {
+        topics = new Topics("suite-" + flavour.tag() + ".");
+        SharedInfra.kafka().provisionTopics(topics);
+        Path dir = SharedInfra.dir("suite-it-" + flavour.tag());
+        t = flavour.start(dir.resolve("db"));
+        Suite suite = new Suite(SharedInfra.kafka().bootstrapServers(), topics,
                 Secrets.write(dir.resolve("secrets"), t.users()), dir);
         for (String s : List.of("health-probe", "topology", "failover", "proxy-gateway")) {
             SERVICES.add(suite.start(s));
@@ -67,8 +80,8 @@ class SuiteFailoverIT {
         ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(), null, null,
                 List.of(new ListenerSpec("rw", "127.0.0.1", rwPort, ListenerRole.READ_WRITE, 64)), null, null, null);
         String bootstrap = SharedInfra.kafka().bootstrapServers();
-        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap, TOPICS, spec);
-        Waits.until("the gateway writing to node1 through :" + rwPort, PATIENCE, () -> {
+        io.mysqlha.testsupport.kafka.Specs.apply(bootstrap, topics, spec);
+        Waits.until("the gateway writing to " + t.primary().name() + " through :" + rwPort, PATIENCE, () -> {
             try (Connection c = client()) {
                 return Sql.value(c, "SELECT @@port").orElse("").equals(Integer.toString(t.primary().port()));
             }
@@ -82,9 +95,10 @@ class SuiteFailoverIT {
         }));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         SERVICES.forEach(ServiceProcess::close);
+        SERVICES.clear();
         if (t != null) {
             t.close();
         }
@@ -161,8 +175,8 @@ class SuiteFailoverIT {
         }
     }
 
-    /** The writer of the latest topology (after a switchover it is not node1). */
-    private static MariaDbNode currentPrimary(EventTap tap) {
+    /** The writer of the latest topology (after a switchover it is not the first node). */
+    private static ServerNode currentPrimary(EventTap tap) {
         TopologyChanged latest = tap.await("a topology with a writer", TopologyChanged.class, 0,
                 c -> !c.writers().isEmpty(), PATIENCE);
         List<TopologyChanged> all = tap.all(TopologyChanged.class);
@@ -175,7 +189,7 @@ class SuiteFailoverIT {
         return t.node(latest.writers().getFirst().nodeId());
     }
 
-    private static void assertAllOn(MariaDbNode node, Set<Integer> acknowledged, String table) throws SQLException {
+    private static void assertAllOn(ServerNode node, Set<Integer> acknowledged, String table) throws SQLException {
         try (Connection c = node.connect(t.users().admin())) {
             Set<Integer> present = Sql.rows(c, "SELECT id FROM app." + table).stream()
                     .map(r -> Integer.parseInt(r.get("id"))).collect(Collectors.toSet());
@@ -186,11 +200,11 @@ class SuiteFailoverIT {
 
     @Test
     void shouldKeepTheClientWritingThroughTheGatewayWhenThePrimaryIsKilled() throws Exception {
-        try (EventTap tap = new EventTap(SharedInfra.kafka().bootstrapServers(), TOPICS, CLUSTER, Topic.TOPOLOGY,
+        try (EventTap tap = new EventTap(SharedInfra.kafka().bootstrapServers(), topics, CLUSTER, Topic.TOPOLOGY,
                 Topic.FAILOVER); Client client = new Client("unplanned")) {
             client.awaitAcks(300);
             int before = client.acknowledged.size();
-            MariaDbNode primary = currentPrimary(tap);
+            ServerNode primary = currentPrimary(tap);
             int skip = (int) tap.all(FailoverCompleted.class).stream().filter(f -> true).count();
             long killed = System.nanoTime();
             primary.kill();
@@ -221,13 +235,9 @@ class SuiteFailoverIT {
             try (Connection c = primary.connect(t.users().admin())) {
                 assertEquals("1", Sql.value(c, "SELECT @@read_only").orElseThrow(), "the old primary is read-only");
                 if (rejoin.step().equals("rejoin")) {
-                    MariaDbNode newPrimary = t.node(done.newPrimary());
-                    Waits.until(primary + " replicating from " + newPrimary, PATIENCE, () -> {
-                        var status = Sql.rows(c, "SHOW SLAVE STATUS").getFirst();
-                        return "Yes".equals(status.get("Slave_IO_Running")) && "Yes".equals(status.get(
-                                "Slave_SQL_Running")) && status.get("Master_Port").equals(
-                                Integer.toString(newPrimary.port()));
-                    });
+                    ServerNode newPrimary = t.node(done.newPrimary());
+                    Waits.until(primary + " replicating from " + newPrimary, PATIENCE, () -> t.replicaState(c)
+                            .map(r -> r.replicatingFrom(newPrimary)).orElse(false));
                 } else {
                     assertEquals("rejoin-refused", rejoin.step());
                     assertTrue(rejoin.detail().contains("has transactions"), rejoin.detail());
@@ -241,7 +251,7 @@ class SuiteFailoverIT {
     @Test
     void shouldSwitchOverUnderAClientWritingThroughTheGatewayWithoutAnError() throws Exception {
         // runs after (or without) the kill test: whoever is the primary now hands over to another node
-        try (EventTap tap = new EventTap(SharedInfra.kafka().bootstrapServers(), TOPICS, CLUSTER, Topic.TOPOLOGY,
+        try (EventTap tap = new EventTap(SharedInfra.kafka().bootstrapServers(), topics, CLUSTER, Topic.TOPOLOGY,
                 Topic.FAILOVER); Client client = new Client("planned")) {
             client.awaitAcks(200);
             ServiceProcess failover = SERVICES.get(2);

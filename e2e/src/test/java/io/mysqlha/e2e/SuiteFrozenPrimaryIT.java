@@ -11,13 +11,14 @@ import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
 import io.mysqlha.testsupport.kafka.Specs;
-import io.mysqlha.testsupport.servers.MariaDbNode;
-import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.GtidTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -30,30 +31,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A frozen primary (SIGSTOP: its port open, nothing answered), with probe, topology and failover as processes:
- * while the replicas still replicate from it the suite only says the primary is unreachable; once they lose it
- * too, it fails over; the primary thawed afterwards is fenced, and no topology ever names two writers.
+ * A frozen primary (SIGSTOP: its port open, nothing answered), on MariaDB and on MySQL, with probe, topology and
+ * failover as processes: while the replicas still replicate from it the suite only says the primary is
+ * unreachable; once they lose it too, it fails over; the primary thawed afterwards is fenced, and no topology ever
+ * names two writers.
  */
 class SuiteFrozenPrimaryIT {
-    private static final Topics TOPICS = new Topics("suite-frozen.");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final String CLUSTER = "frozen";
 
-    @Test
-    void aFrozenPrimaryIsFailedOverOnlyOnceItsReplicasLoseItAndIsFencedWhenItThaws() throws Exception {
-        SharedInfra.kafka().provisionTopics(TOPICS);
-        Path dir = SharedInfra.dir("suite-frozen-it");
+    static List<Flavours.Of> flavours() {
+        return Flavours.BOTH;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("flavours")
+    void aFrozenPrimaryIsFailedOverOnlyOnceItsReplicasLoseItAndIsFencedWhenItThaws(Flavours.Of flavour)
+            throws Exception {
+        Topics topics = new Topics("suite-frozen-" + flavour.tag() + ".");
+        SharedInfra.kafka().provisionTopics(topics);
+        Path dir = SharedInfra.dir("suite-frozen-it-" + flavour.tag());
         List<ServiceProcess> services = new ArrayList<>();
-        ReplicationTopology t = ReplicationTopology.startForTests(dir.resolve("db"), 2);
+        GtidTopology t = flavour.start(dir.resolve("db"));
         String bootstrap = SharedInfra.kafka().bootstrapServers();
-        MariaDbNode primary = t.primary();
-        try (EventTap tap = new EventTap(bootstrap, TOPICS, CLUSTER, Topic.TOPOLOGY, Topic.FAILOVER)) {
-            Suite suite = new Suite(bootstrap, TOPICS, Secrets.write(dir.resolve("secrets"), t.users()), dir);
+        ServerNode primary = t.primary();
+        try (EventTap tap = new EventTap(bootstrap, topics, CLUSTER, Topic.TOPOLOGY, Topic.FAILOVER)) {
+            Suite suite = new Suite(bootstrap, topics, Secrets.write(dir.resolve("secrets"), t.users()), dir);
             for (String s : List.of("health-probe", "topology", "failover")) {
                 services.add(suite.start(s));
             }
-            Specs.apply(bootstrap, TOPICS, t.spec(CLUSTER));
-            tap.await("node1 the writer", TopologyChanged.class, 0, c -> c.writers().size() == 1
+            Specs.apply(bootstrap, topics, t.spec(CLUSTER));
+            tap.await(primary.name() + " the writer", TopologyChanged.class, 0, c -> c.writers().size() == 1
                     && c.writers().getFirst().nodeId().equals(primary.name()), PATIENCE);
             Waits.until("failover ready", PATIENCE, () -> services.get(2).get("/q/health/ready").statusCode() == 200);
 

@@ -38,10 +38,15 @@ public interface GtidTopology extends AutoCloseable {
     /** The GTIDs a node has written to its binlog, in the flavour's notation. */
     String executedGtids(Connection c) throws SQLException;
 
-    /** The statement that shows a replica's replication threads, and its column saying the applier runs. */
-    String replicaStatus();
+    /** A replica's replication threads and the port of its source. */
+    record ReplicaState(boolean ioRunning, boolean sqlRunning, int sourcePort) {
+        public boolean replicatingFrom(ServerNode source) {
+            return ioRunning && sqlRunning && sourcePort == source.port();
+        }
+    }
 
-    String applierRunningColumn();
+    /** How a node replicates (empty when it replicates from nobody). */
+    java.util.Optional<ReplicaState> replicaState(Connection c) throws SQLException;
 
     /** A standalone server of the same flavour (a restore target), not started; the caller stops it. */
     ServerNode standalone(String name, int port, int serverId, Path dir);

@@ -203,13 +203,10 @@ public final class MySqlTopology implements GtidTopology {
     }
 
     @Override
-    public String replicaStatus() {
-        return "SHOW REPLICA STATUS";
-    }
-
-    @Override
-    public String applierRunningColumn() {
-        return "Replica_SQL_Running";
+    public java.util.Optional<ReplicaState> replicaState(Connection c) throws SQLException {
+        return Sql.rows(c, "SHOW REPLICA STATUS").stream().findFirst().map(r -> new ReplicaState(
+                "Yes".equals(r.get("Replica_IO_Running")), "Yes".equals(r.get("Replica_SQL_Running")),
+                Integer.parseInt(r.get("Source_Port"))));
     }
 
     @Override

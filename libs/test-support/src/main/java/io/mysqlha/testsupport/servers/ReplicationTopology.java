@@ -233,13 +233,10 @@ public final class ReplicationTopology implements GtidTopology {
     }
 
     @Override
-    public String replicaStatus() {
-        return "SHOW SLAVE STATUS";
-    }
-
-    @Override
-    public String applierRunningColumn() {
-        return "Slave_SQL_Running";
+    public java.util.Optional<ReplicaState> replicaState(java.sql.Connection c) throws java.sql.SQLException {
+        return Sql.rows(c, "SHOW SLAVE STATUS").stream().findFirst().map(r -> new ReplicaState(
+                "Yes".equals(r.get("Slave_IO_Running")), "Yes".equals(r.get("Slave_SQL_Running")),
+                Integer.parseInt(r.get("Master_Port"))));
     }
 
     @Override

@@ -164,9 +164,6 @@ public final class RecoveryRunner {
             if (spec.kind() == ClusterKind.SEMI_SYNC) {
                 steps.run("enable-semi-sync", () -> {
                     dialect.semiSyncSource(cand, true);
-                    if (oldSql != null) {
-                        dialect.semiSyncSource(oldSql, false);
-                    }
                     int clients = awaitSemiSyncClients(cand, dialect, repointed.isEmpty() ? 0 : 1);
                     return candidate.id() + " rpl_semi_sync_master_enabled=ON, " + clients + " semi-sync replica(s)";
                 });
@@ -186,8 +183,22 @@ public final class RecoveryRunner {
                 lostGtids = lost == 0 ? "" : had + " not in " + has;
             }
             FailoverCompleted done = new FailoverCompleted(header(FailoverCompleted.class, spec), r.failoverId(),
-                    r.kind(), old.id(), candidate.id(), r.epoch(), steps.durations(), lost, lostGtids, promotedAt[0]);
+                    r.kind(), old.id(), candidate.id(), r.epoch(), new java.util.LinkedHashMap<>(steps.durations()), lost,
+                    lostGtids, promotedAt[0]);
             publish.accept(done);
+            if (spec.kind() == ClusterKind.SEMI_SYNC && oldSql != null) {
+                // after the completion, outside the clients' pause: MySQL's SET GLOBAL rpl_semi_sync_source_enabled=OFF
+                // waits for its ack receiver's poll (up to a second); the old primary is fenced and a replica by now
+                steps.run("old-primary-semi-sync-off", () -> {
+                    try {
+                        dialect.semiSyncSource(oldSql, false);
+                        return old.id() + " rpl_semi_sync_master_enabled=OFF";
+                    } catch (RuntimeException e) {
+                        return old.id() + " keeps rpl_semi_sync_master_enabled (" + e.getMessage() + "); it is"
+                                + " read-only and a replica, so nothing waits on it";
+                    }
+                });
+            }
             LOG.infof("%s %s of %s completed: %s is the primary of epoch %d; steps %s", r.kind().name().toLowerCase(),
                     r.failoverId(), spec.clusterId(), candidate.id(), r.epoch(), steps.durations());
             return new RecoveryOutcome(r.failoverId(), true, done, candidate.id() + " promoted");

@@ -375,7 +375,7 @@ class FailoverOwnerIT {
             assertReplicatesFrom(t.node("node2"), node3, t);
             assertAllPresent(writer.acknowledged, node3, t, "planned");
             assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
-                    "enable-semi-sync", "write-epoch", "read-write"), tap.all(FailoverStepCompleted.class).stream()
+                    "enable-semi-sync", "write-epoch", "read-write", "old-primary-semi-sync-off"), tap.all(FailoverStepCompleted.class).stream()
                     .filter(s -> s.failoverId().equals("sw-1")).map(FailoverStepCompleted::step).toList());
             tap.await("topology names node3 the writer", TopologyChanged.class, 0, c -> c.writers().size() == 1
                     && c.writers().getFirst().nodeId().equals("node3"), PATIENCE);
@@ -464,7 +464,7 @@ class FailoverOwnerIT {
                 assertMySqlReplicatesFrom(n, target, t.users());
             }
             assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
-                    "enable-semi-sync", "write-epoch", "read-write"), tap.all(FailoverStepCompleted.class).stream()
+                    "enable-semi-sync", "write-epoch", "read-write", "old-primary-semi-sync-off"), tap.all(FailoverStepCompleted.class).stream()
                     .filter(s -> s.failoverId().equals("mysw-1")).map(FailoverStepCompleted::step).toList());
             tap.await("topology names " + target.name() + " the writer", TopologyChanged.class, 0,
                     c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(target.name()), PATIENCE);
