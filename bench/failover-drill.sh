@@ -4,6 +4,7 @@
 # inserts in a loop through the read/write listener. Prints per drill and as median/max: kill to the first write
 # through the gateway, client errors, lost acknowledged writes, and the event timeline read back from Kafka
 # (detection, decision, promotion, topology). Asserts nothing.
+# FLAVOR=mysql runs it on MySQL 9.7 servers (installed on first use).
 #   DRILLS=5 bench/failover-drill.sh
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
@@ -11,6 +12,7 @@ ROOT=$(project_root)
 cd "$ROOT"
 find_jdk
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
+case "${FLAVOR:=mariadb}" in mariadb) ;; mysql) ensure_mysql ;; *) die "FLAVOR=$FLAVOR: expected mariadb or mysql" ;; esac
 ensure_built failover-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
 run_test_support_main io.mysqlha.testsupport.bench.FailoverDrill \
-  -Ddrills="${DRILLS:-5}"
+  -Ddrills="${DRILLS:-5}" -Dflavour="$FLAVOR"

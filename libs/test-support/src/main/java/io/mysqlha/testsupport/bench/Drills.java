@@ -11,8 +11,8 @@ import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
 import io.mysqlha.testsupport.kafka.Specs;
 import io.mysqlha.testsupport.servers.DbUsers;
-import io.mysqlha.testsupport.servers.MariaDbNode;
-import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.ServerNode;
+import io.mysqlha.testsupport.servers.GtidTopology;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
@@ -48,8 +48,21 @@ final class Drills implements AutoCloseable {
         return services.stream().filter(s -> s.service().equals(name)).findFirst().orElseThrow();
     }
 
+    /**
+     * A primary and two replicas of the flavour the drill runs on: MariaDB, or MySQL with {@code -Dflavour=mysql}
+     * (FLAVOR=mysql bench/...).
+     */
+    static GtidTopology servers(java.nio.file.Path dir) {
+        String flavour = System.getProperty("flavour", "mariadb");
+        return switch (flavour) {
+            case "mariadb" -> io.mysqlha.testsupport.servers.ReplicationTopology.startForTests(dir, 2);
+            case "mysql" -> io.mysqlha.testsupport.servers.MySqlTopology.startForTests(dir, 2);
+            default -> throw new IllegalArgumentException("flavour " + flavour + ": expected mariadb or mysql");
+        };
+    }
+
     /** Defines {@code cluster} from {@code t} with one read/write listener on {@code port}. */
-    void define(ReplicationTopology t, String cluster, int port) {
+    void define(GtidTopology t, String cluster, int port) {
         ClusterSpec base = t.spec(cluster);
         Specs.apply(SharedInfra.kafka().bootstrapServers(), topics, new ClusterSpec(cluster, base.kind(), base.nodes(),
                 null, null, List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null,
@@ -57,9 +70,9 @@ final class Drills implements AutoCloseable {
     }
 
     /** Prints the services' log tails, for a drill that could not go on. */
-    void explain(RuntimeException e) {
+    void explain(Throwable e) {
         System.out.println("drill stopped: " + e.getMessage());
-        services.forEach(s -> System.out.println("--- " + s.service() + " log tail:\n" + s.process().tail(30)));
+        services.forEach(s -> System.out.println("--- " + s.service() + " log tail:\n" + s.process().tail(60)));
     }
 
     @Override
@@ -74,7 +87,7 @@ final class Drills implements AutoCloseable {
     }
 
     /** The writer of the latest topology with one. */
-    static MariaDbNode writer(ReplicationTopology t, EventTap tap) {
+    static ServerNode writer(GtidTopology t, EventTap tap) {
         return Waits.forValue("a writer in the topology", PATIENCE, () -> {
             List<TopologyChanged> all = tap.all(TopologyChanged.class);
             for (int i = all.size() - 1; i >= 0; i--) {

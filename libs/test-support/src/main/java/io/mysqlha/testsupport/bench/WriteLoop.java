@@ -1,6 +1,6 @@
 package io.mysqlha.testsupport.bench;
 
-import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.DbUser;
 import io.mysqlha.testsupport.servers.Sql;
 
@@ -107,7 +107,7 @@ final class WriteLoop implements AutoCloseable {
     }
 
     /** Acknowledged inserts that {@code node} does not hold. */
-    long missingOn(MariaDbNode node, DbUser admin) throws SQLException {
+    long missingOn(ServerNode node, DbUser admin) throws SQLException {
         try (Connection c = node.connect(admin)) {
             Set<Integer> present = Sql.rows(c, "SELECT id FROM app." + table).stream()
                     .map(r -> Integer.parseInt(r.get("id"))).collect(Collectors.toSet());

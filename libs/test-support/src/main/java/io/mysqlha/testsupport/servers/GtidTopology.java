@@ -32,6 +32,9 @@ public interface GtidTopology extends AutoCloseable {
 
     ClusterSpec spec(String clusterId);
 
+    /** Starts a stopped (or killed) node again and resumes its replication, if it had any. */
+    void restart(ServerNode node);
+
     /** Waits until every running replica has applied everything the primary has. */
     void awaitReplicated(Duration timeout);
 

@@ -143,6 +143,19 @@ public final class MySqlTopology implements GtidTopology {
         enableSemiSyncOnPrimary();
     }
 
+    /** Starts the node again and resumes its replication (auto-positioned: nothing to repair first), if it had any. */
+    @Override
+    public void restart(ServerNode node) {
+        node.start();
+        try (Connection c = node.connect(users.admin())) {
+            if (!Sql.rows(c, "SHOW REPLICA STATUS").isEmpty()) {
+                Sql.execute(c, "START REPLICA");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot resume replication on " + node + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Makes {@code replica} replicate from {@code source} by GTID auto-positioning; waits until both threads run. */
     public void pointAt(MySqlNode replica, MySqlNode source) {
         try (Connection c = replica.connect(users.admin())) {

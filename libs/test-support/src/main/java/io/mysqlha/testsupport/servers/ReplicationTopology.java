@@ -143,7 +143,8 @@ public final class ReplicationTopology implements GtidTopology {
      * position is set from it before replication starts. An errant binlog (not containing it) is left for an
      * operator.
      */
-    public void restart(MariaDbNode node) {
+    @Override
+    public void restart(ServerNode node) {
         node.start();
         try (Connection c = node.connect(users.admin())) {
             if (Sql.rows(c, "SHOW SLAVE STATUS").isEmpty()) {

@@ -37,6 +37,9 @@ public final class RecoveryRunner {
     private final RecoveryContext context;
     private final RecoverySettings settings;
     private final Consumer<Event> publish;
+    /** Old primaries whose semi-sync source role is being switched off after their switchover, by cluster/node. */
+    private final Map<String, java.util.concurrent.CompletableFuture<Void>> semiSyncOff =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public RecoveryRunner(RecoveryContext context) {
         this.context = context;
@@ -163,6 +166,7 @@ public final class RecoveryRunner {
             oldRepointed = repointed.contains(old.id());
             if (spec.kind() == ClusterKind.SEMI_SYNC) {
                 steps.run("enable-semi-sync", () -> {
+                    awaitSemiSyncOff(spec, candidate);
                     dialect.semiSyncSource(cand, true);
                     int clients = awaitSemiSyncClients(cand, dialect, repointed.isEmpty() ? 0 : 1);
                     return candidate.id() + " rpl_semi_sync_master_enabled=ON, " + clients + " semi-sync replica(s)";
@@ -187,17 +191,7 @@ public final class RecoveryRunner {
                     lostGtids, promotedAt[0]);
             publish.accept(done);
             if (spec.kind() == ClusterKind.SEMI_SYNC && oldSql != null) {
-                // after the completion, outside the clients' pause: MySQL's SET GLOBAL rpl_semi_sync_source_enabled=OFF
-                // waits for its ack receiver's poll (up to a second); the old primary is fenced and a replica by now
-                steps.run("old-primary-semi-sync-off", () -> {
-                    try {
-                        dialect.semiSyncSource(oldSql, false);
-                        return old.id() + " rpl_semi_sync_master_enabled=OFF";
-                    } catch (RuntimeException e) {
-                        return old.id() + " keeps rpl_semi_sync_master_enabled (" + e.getMessage() + "); it is"
-                                + " read-only and a replica, so nothing waits on it";
-                    }
-                });
+                turnOffSemiSyncSource(spec, old, creds, steps);
             }
             LOG.infof("%s %s of %s completed: %s is the primary of epoch %d; steps %s", r.kind().name().toLowerCase(),
                     r.failoverId(), spec.clusterId(), candidate.id(), r.epoch(), steps.durations());
@@ -295,6 +289,40 @@ public final class RecoveryRunner {
             return "rolled back: " + old.node().id() + " is writable again and still the primary";
         } catch (NodeSqlException e) {
             return "roll-back failed (" + e.getMessage() + "): no writer until an operator acts";
+        }
+    }
+
+    /**
+     * Switches the old primary's semi-sync source role off after a switchover, in the background: it is fenced and a
+     * replica by then, and MySQL's {@code SET GLOBAL rpl_semi_sync_source_enabled=OFF} waits for its ack receiver's
+     * poll (up to a second), which must be neither in the clients' pause nor keep the recovery in flight. A later
+     * promotion of that node waits for it first ({@link #awaitSemiSyncOff}).
+     */
+    private void turnOffSemiSyncSource(ClusterSpec spec, NodeSpec old, ClusterCredentials creds, Steps steps) {
+        semiSyncOff.put(spec.clusterId() + "/" + old.id(), java.util.concurrent.CompletableFuture.runAsync(() ->
+                steps.run("old-primary-semi-sync-off", () -> {
+                    try (NodeSql sql = context.connect(old, creds.admin())) {
+                        dialect(sql).semiSyncSource(sql, false);
+                        return old.id() + " rpl_semi_sync_master_enabled=OFF";
+                    } catch (RuntimeException e) {
+                        return old.id() + " keeps rpl_semi_sync_master_enabled (" + e.getMessage() + "); it is"
+                                + " read-only and a replica, so nothing waits on it";
+                    }
+                }), task -> Thread.ofVirtual().name("semi-sync-off-" + old.id()).start(task)));
+    }
+
+    /** Waits (bounded) for a switchover's clean-up of {@code node} before it is promoted again. */
+    private void awaitSemiSyncOff(ClusterSpec spec, NodeSpec node) {
+        var pending = semiSyncOff.remove(spec.clusterId() + "/" + node.id());
+        if (pending != null) {
+            try {
+                pending.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.warnf("the semi-sync clean-up of %s did not finish (%s); enabling it as its new role needs",
+                        node.id(), e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -374,9 +374,7 @@ class FailoverOwnerIT {
             assertReplicatesFrom(t.primary(), node3, t);
             assertReplicatesFrom(t.node("node2"), node3, t);
             assertAllPresent(writer.acknowledged, node3, t, "planned");
-            assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
-                    "enable-semi-sync", "write-epoch", "read-write", "old-primary-semi-sync-off"), tap.all(FailoverStepCompleted.class).stream()
-                    .filter(s -> s.failoverId().equals("sw-1")).map(FailoverStepCompleted::step).toList());
+            assertSwitchoverSteps(tap, "sw-1");
             tap.await("topology names node3 the writer", TopologyChanged.class, 0, c -> c.writers().size() == 1
                     && c.writers().getFirst().nodeId().equals("node3"), PATIENCE);
             assertFalse(tap.all(FailureAnalyzed.class).stream().anyMatch(a -> a.problem().startsWith("DeadPrimary")));
@@ -463,9 +461,7 @@ class FailoverOwnerIT {
             for (MySqlNode n : List.of(t.primary(), t.replicas().getFirst())) {
                 assertMySqlReplicatesFrom(n, target, t.users());
             }
-            assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
-                    "enable-semi-sync", "write-epoch", "read-write", "old-primary-semi-sync-off"), tap.all(FailoverStepCompleted.class).stream()
-                    .filter(s -> s.failoverId().equals("mysw-1")).map(FailoverStepCompleted::step).toList());
+            assertSwitchoverSteps(tap, "mysw-1");
             tap.await("topology names " + target.name() + " the writer", TopologyChanged.class, 0,
                     c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(target.name()), PATIENCE);
             assertFalse(tap.all(FailureAnalyzed.class).stream().anyMatch(a -> a.problem().startsWith("DeadPrimary")));
@@ -513,5 +509,15 @@ class FailoverOwnerIT {
             assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
                     "never two writers");
         }
+    }
+
+    /** A switchover's steps in order; the old primary's semi-sync clean-up comes last, after FailoverCompleted. */
+    private static void assertSwitchoverSteps(EventTap tap, String failoverId) {
+        tap.await("the old primary's semi-sync clean-up of " + failoverId, FailoverStepCompleted.class, 0,
+                s -> s.failoverId().equals(failoverId) && s.step().equals("old-primary-semi-sync-off"), PATIENCE);
+        assertEquals(List.of("drain", "fence-old-primary", "wait-applied", "stop-replication", "re-point",
+                "enable-semi-sync", "write-epoch", "read-write", "old-primary-semi-sync-off"),
+                tap.all(FailoverStepCompleted.class).stream().filter(s -> s.failoverId().equals(failoverId))
+                        .map(FailoverStepCompleted::step).toList());
     }
 }
