@@ -3,7 +3,9 @@ package io.mysqlha.gateway;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.GtidTopology;
 import io.mysqlha.testsupport.servers.MariaDbNode;
+import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
@@ -67,8 +69,8 @@ class GatewaySplitIT {
                 + "/app?sslMode=DISABLED&allowPublicKeyRetrieval=true" + options, app());
     }
 
-    private static Set<Integer> replicaIds(ReplicationTopology t) {
-        return t.replicas().stream().map(MariaDbNode::serverId).collect(Collectors.toSet());
+    private static Set<Integer> replicaIds(GtidTopology t) {
+        return t.replicas().stream().map(ServerNode::serverId).collect(Collectors.toSet());
     }
 
     private static int serverId(Connection c, String query) throws SQLException {
@@ -122,8 +124,25 @@ class GatewaySplitIT {
         readsOwnWritesWhileReplicasLag(GatewayTestInfra.globalSplitPort, GatewayTestInfra.GLOBAL_SPLIT, "global");
     }
 
+    @Test
+    void onMysqlASessionReadsItsOwnWriteWhileReplicasLag() throws Exception {
+        // session_track_gtids=OWN_GTID on the writer's connection, WAIT_FOR_EXECUTED_GTID_SET on the reader's
+        readsOwnWritesWhileReplicasLag(GatewayTestInfra.mysqlSplitPort, GatewayTestInfra.MYSQL_SPLIT, "MySQL session",
+                SharedInfra.mysqlTopology());
+    }
+
+    @Test
+    void onMysqlGlobalCausalReadsWaitForTheWritersGtidExecuted() throws Exception {
+        readsOwnWritesWhileReplicasLag(GatewayTestInfra.mysqlGlobalSplitPort, GatewayTestInfra.MYSQL_GLOBAL_SPLIT,
+                "MySQL global", SharedInfra.mysqlTopology());
+    }
+
     private static void readsOwnWritesWhileReplicasLag(int port, String cluster, String mode) throws Exception {
-        ReplicationTopology t = SharedInfra.replicationTopology();
+        readsOwnWritesWhileReplicasLag(port, cluster, mode, SharedInfra.replicationTopology());
+    }
+
+    private static void readsOwnWritesWhileReplicasLag(int port, String cluster, String mode, GtidTopology t)
+            throws Exception {
         try (Connection admin = t.primary().connect(USERS.admin())) {
             Sql.execute(admin, "CREATE TABLE IF NOT EXISTS app.causal (id INT PRIMARY KEY, v INT)");
         }
@@ -339,10 +358,10 @@ class GatewaySplitIT {
                 digests.length() > 2_000 ? digests.substring(0, 2_000) : digests);
     }
 
-    private static void sqlThreads(ReplicationTopology t, String stopOrStart) throws SQLException {
-        for (MariaDbNode r : t.replicas()) {
+    private static void sqlThreads(GtidTopology t, String stopOrStart) throws SQLException {
+        for (ServerNode r : t.replicas()) {
             try (Connection a = r.connect(USERS.admin())) {
-                Sql.execute(a, stopOrStart + " SLAVE SQL_THREAD");
+                Sql.execute(a, stopOrStart + " REPLICA SQL_THREAD"); // both flavours' spelling (MariaDB 10.5+)
             }
         }
     }

@@ -75,7 +75,10 @@ public final class CausalReads {
         }
         long wait = lastWrite.equals(missed) ? 0 : timeoutMs;
         String seconds = String.format(Locale.ROOT, "%.3f", wait / 1000.0);
+        // MySQL's WAIT_FOR_EXECUTED_GTID_SET waits for ever with a timeout of 0 (measured on 9.7): not waiting at all
+        // is asking whether the reader has it
         String statement = mariaDb ? "SELECT MASTER_GTID_WAIT('" + lastWrite + "', " + seconds + ")"
+                : wait == 0 ? "SELECT IF(GTID_SUBSET('" + lastWrite + "', @@GLOBAL.gtid_executed), 0, 1)"
                 : "SELECT WAIT_FOR_EXECUTED_GTID_SET('" + lastWrite + "', " + seconds + ")";
         return new Wait(lastWrite, statement, wait);
     }

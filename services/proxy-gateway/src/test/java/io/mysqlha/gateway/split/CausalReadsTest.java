@@ -31,8 +31,14 @@ class CausalReadsTest {
         assertInstanceOf(CausalReads.Writer.class, c.beforeRead(false));
         CausalReads.Wait again = assertInstanceOf(CausalReads.Wait.class, c.beforeRead(false));
         assertEquals(0, again.timeoutMs());
-        assertEquals("SELECT WAIT_FOR_EXECUTED_GTID_SET('3e11fa47-71ca-11e1-9e33-c80aa9429562:23', 0.000)",
-                again.statement());
+        assertEquals("SELECT IF(GTID_SUBSET('3e11fa47-71ca-11e1-9e33-c80aa9429562:23', @@GLOBAL.gtid_executed), 0, 1)",
+                again.statement(), "MySQL waits for ever with a timeout of 0: it is asked, not waited on");
+        CausalReads maria = new CausalReads(50);
+        maria.wrote("0-1-7");
+        maria.waited("0-1-7", false);
+        maria.beforeRead(true);
+        assertEquals("SELECT MASTER_GTID_WAIT('0-1-7', 0.000)", ((CausalReads.Wait) maria.beforeRead(true)).statement(),
+                "MariaDB's 0 returns at once");
     }
 
     @Test
