@@ -3,12 +3,10 @@ package io.mysqlha.backup;
 import io.mysqlha.backup.io.BackupFlavour;
 import io.mysqlha.backup.io.MariaDbBackup;
 import io.mysqlha.backup.io.MysqlBackup;
-import io.mysqlha.testsupport.servers.MySqlBinaries;
+import io.mysqlha.testsupport.services.Suite;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The backup tools of both flavours as the tests run them: MariaDB's from the machine's packages, MySQL 9.7's from
@@ -26,16 +24,11 @@ public final class TestFlavours {
         return new MariaDbBackup(MariaDbBackup.DEFAULT_TOOLS);
     }
 
-    /** MySQL's tools as scripts in {@code dir}/mysql-tools (made once per folder). */
+    /** MySQL's tools as scripts in {@code dir}/mysql-tools, the ones the suite's backup service is given. */
     public static MysqlBackup mysql(Path dir) {
-        try {
-            Path bin = Files.createDirectories(dir.resolve("mysql-tools"));
-            String server = MySqlBinaries.serverWrapper(bin).toString();
-            return new MysqlBackup(new BackupFlavour.Tools(MySqlBinaries.wrapper("mysqldump", bin).toString(),
-                    MySqlBinaries.wrapper("mysqlbinlog", bin).toString(), MySqlBinaries.wrapper("mysql", bin).toString(),
-                    server, server));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, String> t = Suite.mysqlBackupTools(dir.resolve("mysql-tools"));
+        String server = t.get("mysqlha.backup.mysql.server-binary");
+        return new MysqlBackup(new BackupFlavour.Tools(t.get("mysqlha.backup.mysql.dump-tool"),
+                t.get("mysqlha.backup.mysql.binlog-tool"), t.get("mysqlha.backup.mysql.client-tool"), server, server));
     }
 }

@@ -63,7 +63,12 @@ final class Drills implements AutoCloseable {
 
     /** Defines {@code cluster} from {@code t} with one read/write listener on {@code port}. */
     void define(GtidTopology t, String cluster, int port) {
-        ClusterSpec base = t.spec(cluster);
+        define(t.spec(cluster), port);
+    }
+
+    /** Defines {@code base}'s cluster with one read/write listener on {@code port}. */
+    void define(ClusterSpec base, int port) {
+        String cluster = base.clusterId();
         Specs.apply(SharedInfra.kafka().bootstrapServers(), topics, new ClusterSpec(cluster, base.kind(), base.nodes(),
                 null, null, List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null,
                 null, null));

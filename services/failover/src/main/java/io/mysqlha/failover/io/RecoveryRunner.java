@@ -293,6 +293,92 @@ public final class RecoveryRunner {
     }
 
     /**
+     * A planned switchover of a single-primary Group Replication group: the group itself makes the target its primary
+     * ({@code group_replication_set_as_primary}); mysqlha only holds the gateways' writes meanwhile (FailoverStarted),
+     * lets the open transactions finish, and confirms the new primary before FailoverCompleted. The primary is the
+     * one the group names now (asked, not taken from the request); the target is the request's or the first ONLINE
+     * SECONDARY of the spec.
+     */
+    public RecoveryOutcome groupSwitchover(PromotionRequest r) {
+        ClusterSpec spec = r.spec();
+        Steps steps = new Steps(r.failoverId(), spec.clusterId(), context.clock(), context.source(), publish::accept);
+        Map<String, NodeSql> open = new LinkedHashMap<>();
+        boolean started = false;
+        String targetId = r.target();
+        try {
+            ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
+            Map<String, GroupMember> members = new LinkedHashMap<>();
+            for (NodeSpec n : spec.nodes()) {
+                Optional<NodeSql> sql = connect(n, creds);
+                sql.ifPresent(x -> open.put(n.id(), x));
+                sql.flatMap(GroupMember::of).ifPresent(m -> members.put(n.id(), m));
+            }
+            String old = members.entrySet().stream().filter(e -> e.getValue().onlinePrimary()).map(Map.Entry::getKey)
+                    .findFirst().orElseThrow(() -> new NodeSqlException("no member of " + spec.clusterId()
+                            + " answers as the group's ONLINE PRIMARY (members: " + members + ")"));
+            if (!members.get(old).singlePrimary()) {
+                throw new NodeSqlException(spec.clusterId() + " runs in multi-primary mode: every member writes, there"
+                        + " is no primary to switch over");
+            }
+            String wanted = r.target();
+            if (old.equals(wanted)) {
+                throw new NodeSqlException(wanted + " already is the group's primary");
+            }
+            String target = members.entrySet().stream().filter(e -> !e.getKey().equals(old))
+                    .filter(e -> wanted == null || e.getKey().equals(wanted))
+                    .filter(e -> e.getValue().onlineSecondary()).map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new NodeSqlException(wanted == null
+                            ? "no ONLINE SECONDARY member of " + spec.clusterId() + " answers (members: " + members + ")"
+                            : wanted + " is not an ONLINE SECONDARY of the group: "
+                            + Optional.ofNullable(members.get(wanted)).map(GroupMember::toString)
+                            .orElse("it does not answer as a member")));
+            targetId = target;
+            NodeSql oldSql = open.get(old);
+            NodeSql targetSql = open.get(target);
+            publish.accept(new FailoverStarted(header(FailoverStarted.class, spec), r.failoverId(), r.kind(),
+                    r.problem(), old, target, r.epoch(), r.dryRun()));
+            started = true;
+            if (r.dryRun()) {
+                steps.run("dry-run", () -> "would ask the group to make " + target + " its primary instead of " + old);
+                return new RecoveryOutcome(r.failoverId(), true, null, "dry run");
+            }
+            steps.run("drain", () -> drain(oldSql, dialect(oldSql)));
+            steps.run("set-as-primary", () -> target + " (" + members.get(target).uuid() + "): "
+                    + members.get(target).makePrimary(oldSql, 0, settings.applyTimeout().plusSeconds(5)));
+            steps.run("await-primary", () -> {
+                long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
+                GroupMember now = GroupMember.of(targetSql).orElse(null);
+                while ((now == null || !now.onlinePrimary()) && System.nanoTime() < deadline) {
+                    pause(Duration.ofMillis(20));
+                    now = GroupMember.of(targetSql).orElse(null);
+                }
+                if (now == null || !now.onlinePrimary()) {
+                    throw new NodeSqlException(target + " is not the group's ONLINE PRIMARY "
+                            + settings.applyTimeout().toMillis() + " ms after the request: " + now);
+                }
+                return target + " is the group's primary";
+            });
+            String at = targetSql.value("SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')").orElse("");
+            FailoverCompleted done = new FailoverCompleted(header(FailoverCompleted.class, spec), r.failoverId(),
+                    r.kind(), old, target, r.epoch(), new LinkedHashMap<>(steps.durations()), 0, "", at);
+            publish.accept(done);
+            LOG.infof("switchover %s of group %s completed: %s is the group's primary; steps %s", r.failoverId(),
+                    spec.clusterId(), target, steps.durations());
+            return new RecoveryOutcome(r.failoverId(), true, done, target + " made primary by the group");
+        } catch (RuntimeException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String step = started ? steps.current() : "request";
+            LOG.errorf("switchover %s of group %s failed at %s: %s", r.failoverId(), spec.clusterId(), step, reason);
+            publish.accept(new FailoverFailed(header(FailoverFailed.class, spec), r.failoverId(), r.kind(), step,
+                    reason + (started ? "; the group keeps the primary it has (writes go where the topology says)"
+                            : "")));
+            return new RecoveryOutcome(r.failoverId(), false, null, reason, targetId, step);
+        } finally {
+            open.values().forEach(NodeSql::close);
+        }
+    }
+
+    /**
      * Switches the old primary's semi-sync source role off after a switchover, in the background: it is fenced and a
      * replica by then, and MySQL's {@code SET GLOBAL rpl_semi_sync_source_enabled=OFF} waits for its ack receiver's
      * poll (up to a second), which must be neither in the clients' pause nor keep the recovery in flight. A later

@@ -326,14 +326,16 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
     private void switchover(SwitchoverRequested s, ClusterDesk d) {
         String clusterId = s.clusterId();
         Optional<String> primary = d.watch.primaryId();
+        // a group's primary is the group's to say: the runner asks it, here no earlier epoch may decide
+        boolean group = d.watch.spec().kind() == io.mysqlha.domain.ClusterKind.GROUP_REPLICATION;
         String refused = null;
-        if (primary.isEmpty()) {
+        if (primary.isEmpty() && !group) {
             refused = "no primary is known for " + clusterId;
         } else if (s.targetNode() != null && d.watch.spec().node(s.targetNode()).isEmpty()) {
             refused = "the spec of " + clusterId + " has no node " + s.targetNode();
-        } else if (primary.get().equals(s.targetNode())) {
+        } else if (!group && primary.get().equals(s.targetNode())) {
             refused = s.targetNode() + " already is the primary";
-        } else if (!d.watch.spec().kind().usesPrimaryReplicaReplication()) {
+        } else if (!group && !d.watch.spec().kind().usesPrimaryReplicaReplication()) {
             refused = clusterId + " is a " + d.watch.spec().kind().specName() + " cluster: it has no single primary"
                     + " to switch over";
         }
@@ -350,9 +352,9 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                 s.targetNode() == null ? "" : " to " + s.targetNode());
         d.running = s.requestId();
         PromotionRequest request = new PromotionRequest(s.requestId(), FailoverKind.SWITCHOVER, "SwitchoverRequested",
-                d.watch.spec(), primary.get(), d.watch.epoch() + 1, null, d.errant, s.targetNode(), false,
+                d.watch.spec(), primary.orElse(null), d.watch.epoch() + 1, null, d.errant, s.targetNode(), false,
                 settings.dryRun());
-        submit(clusterId, s.requestId(), () -> runner.promote(request),
+        submit(clusterId, s.requestId(), () -> group ? runner.groupSwitchover(request) : runner.promote(request),
                 outcome -> promoted(clusterId, d, s.requestId(), Recovery.SWITCHOVER, outcome));
     }
 

@@ -8,6 +8,8 @@ import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.events.FailoverStepCompleted;
 import io.mysqlha.events.FailureAnalyzed;
 import io.mysqlha.events.SwitchoverRequested;
+import io.mysqlha.domain.RoutingPolicy;
+import io.mysqlha.events.FailoverFailed;
 import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
@@ -435,6 +437,49 @@ class FailoverOwnerIT {
             tap.await(first.name() + " back as a reader", TopologyChanged.class, 0, c -> c.writers().size() == 1
                     && c.writers().getFirst().nodeId().equals(elected.name())
                     && c.readers().stream().anyMatch(r -> r.nodeId().equals(first.name())), PATIENCE);
+
+            // a planned switchover back to the first member: the group elects it, mysqlha holds and confirms
+            publisher.publish(new SwitchoverRequested(EventHeader.of(SwitchoverRequested.class, id,
+                    Clock.systemUTC(), new EventSource("test", "it")), "grsw-1", first.name(), "it"));
+            FailoverCompleted done = tap.await("the group's switchover", FailoverCompleted.class, 0,
+                    f -> f.failoverId().equals("grsw-1"), PATIENCE);
+            assertEquals(elected.name(), done.oldPrimary());
+            assertEquals(first.name(), done.newPrimary());
+            assertEquals(first, g.primary(g.members().get(1)), "the group itself says so");
+            assertEquals(List.of("drain", "set-as-primary", "await-primary"), tap.all(FailoverStepCompleted.class)
+                    .stream().filter(st -> st.failoverId().equals("grsw-1")).map(FailoverStepCompleted::step).toList());
+            System.out.printf("group switchover %s -> %s: steps %s%n", done.oldPrimary(), done.newPrimary(),
+                    done.stepDurationsMillis());
+            tap.await("topology names " + first.name() + " the writer of epoch " + done.epoch(), TopologyChanged.class,
+                    0, c -> c.epoch() == done.epoch() && c.writers().size() == 1
+                            && c.writers().getFirst().nodeId().equals(first.name()), PATIENCE);
+            assertTrue(tap.all(TopologyChanged.class).stream().allMatch(c -> c.writers().size() <= 1),
+                    tap.all(TopologyChanged.class).toString());
+
+            // to the primary it already is: refused, saying so
+            publisher.publish(new SwitchoverRequested(EventHeader.of(SwitchoverRequested.class, id,
+                    Clock.systemUTC(), new EventSource("test", "it")), "grsw-2", first.name(), "it"));
+            FailoverFailed refused = tap.await("the refusal", FailoverFailed.class, 0,
+                    f -> f.failoverId().equals("grsw-2"), PATIENCE);
+            assertTrue(refused.reason().contains(first.name() + " already is the group's primary"), refused.reason());
+        }
+    }
+
+    @Test
+    void shouldWriteToEveryMemberOfAMultiPrimaryGroupAndRefuseToSwitchItOver() throws Exception {
+        String id = "grmulti";
+        try (EventTap tap = tap(id);
+             GroupReplicationGroup g = GroupReplicationGroup.startForTests(SharedInfra.dir(id), 2, false)) {
+            ClusterSpec base = g.spec(id);
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, new ClusterSpec(id, base.kind(),
+                    base.nodes(), new RoutingPolicy(2, null, null, null, null), null, null, null, null, null));
+            tap.await("both members writers", TopologyChanged.class, 0, c -> c.writers().size() == 2, PATIENCE);
+            publisher.publish(new SwitchoverRequested(EventHeader.of(SwitchoverRequested.class, id,
+                    Clock.systemUTC(), new EventSource("test", "it")), "grmsw-1", null, "it"));
+            FailoverFailed refused = tap.await("the refusal", FailoverFailed.class, 0,
+                    f -> f.failoverId().equals("grmsw-1"), PATIENCE);
+            assertTrue(refused.reason().contains("multi-primary"), refused.reason());
+            assertTrue(tap.all(FailoverStarted.class).isEmpty(), "nothing was held: " + tap.all(FailoverStarted.class));
         }
     }
 

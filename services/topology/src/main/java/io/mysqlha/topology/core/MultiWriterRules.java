@@ -64,16 +64,31 @@ final class MultiWriterRules {
         return Optional.empty();
     }
 
+    /**
+     * Group Replication: ONLINE PRIMARY members write, ONLINE SECONDARY ones read (shunned past the applier queue
+     * limit). A switchover mysqlha asked of the group (its FailoverCompleted) outranks roles probed before it: the
+     * group's new primary writes and the old one is left out until a probe of the new epoch says what they are.
+     */
     static void groupReplication(ClusterState s, Sets sets, List<AlertCondition> conditions) {
         List<NodeSpec> candidates = new ArrayList<>();
         List<NodeSpec> secondaries = new ArrayList<>();
+        FailoverEpoch epoch = s.epoch();
         for (NodeSpec n : Nodes.up(s, sets, conditions)) {
             NodeTrack t = s.track(n.id());
             GroupReplicationState gr = t.lastGood().groupReplication();
+            boolean primary = gr != null && "PRIMARY".equals(gr.memberRole());
+            boolean designated = n.id().equals(epoch.writerNodeId());
             if (gr == null || !"ONLINE".equals(gr.memberState()) || !gr.viable()) {
                 sets.offline.add(Nodes.place(n, gr == null ? "not a group member"
                         : "member " + gr.memberState() + (gr.viable() ? "" : ", without a majority")));
-            } else if ("PRIMARY".equals(gr.memberRole())) {
+            } else if (primary != designated && epoch.predates(t.lastGood()) && (primary || designated)) {
+                if (designated) {
+                    candidates.add(n); // made the group's primary by the switchover of this epoch; not probed since
+                } else {
+                    sets.offline.add(Nodes.place(n, "PRIMARY when last probed, before epoch " + epoch.epoch()
+                            + " made " + epoch.writerNodeId() + " the group's primary; not probed since"));
+                }
+            } else if (primary) {
                 candidates.add(n);
             } else {
                 secondaries.add(n);

@@ -356,5 +356,22 @@ class TopologyDeriverTest {
             assertEquals("member ONLINE, without a majority", reason(d.assignment().offline(), "g1"));
             assertEquals("member RECOVERING", reason(d.assignment().offline(), "g2"));
         }
+
+        @Test
+        void shouldFollowTheGroupSwitchoverMysqlhaAskedForBeforeTheProbesSeeIt() {
+            FailoverEpoch switched = new FailoverEpoch(2, "g2", T0.plusMillis(300));
+            // probed before the switchover completed: g1 still PRIMARY, g2 SECONDARY
+            Derivation before = derive(spec, switched, Assignment.EMPTY,
+                    member("g1", 0, "ONLINE", "PRIMARY", 0, true), member("g2", 0, "ONLINE", "SECONDARY", 0, true),
+                    member("g3", 0, "ONLINE", "SECONDARY", 0, true));
+            assertEquals(List.of("g2"), ids(before.assignment().writers()), "the group's new primary, at once");
+            assertEquals("PRIMARY when last probed, before epoch 2 made g2 the group's primary; not probed since",
+                    reason(before.assignment().offline(), "g1"));
+            // probed after it: the roles the group reports decide again (a later election of the group's own too)
+            Derivation after = derive(spec, switched, Assignment.EMPTY,
+                    member("g1", 400, "ONLINE", "SECONDARY", 0, true), member("g2", 400, "ONLINE", "SECONDARY", 0, true),
+                    member("g3", 400, "ONLINE", "PRIMARY", 0, true));
+            assertEquals(List.of("g3"), ids(after.assignment().writers()));
+        }
     }
 }

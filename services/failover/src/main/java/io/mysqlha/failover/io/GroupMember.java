@@ -1,0 +1,52 @@
+package io.mysqlha.failover.io;
+
+import io.mysqlha.service.sql.NodeSql;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What a member of a MySQL Group Replication group says of itself (performance_schema.replication_group_members),
+ * and how the group is asked to make another member its primary. Group Replication is MySQL's alone: this is its
+ * one home in the failover service.
+ *
+ * @param singlePrimary whether the group runs in single-primary mode (a switchover needs it)
+ */
+public record GroupMember(String uuid, String state, String role, boolean singlePrimary) {
+
+    /** The member the connection is on; empty when it is not in a group (or not a MySQL with the plugin). */
+    public static Optional<GroupMember> of(NodeSql sql) {
+        List<Map<String, String>> self = sql.rows("SELECT MEMBER_ID, MEMBER_STATE, MEMBER_ROLE FROM"
+                + " performance_schema.replication_group_members WHERE MEMBER_ID = @@server_uuid");
+        if (self.isEmpty() || self.getFirst().get("MEMBER_STATE") == null) {
+            return Optional.empty();
+        }
+        boolean single = sql.rows("SHOW GLOBAL VARIABLES LIKE 'group_replication_single_primary_mode'").stream()
+                .findFirst().map(r -> "ON".equalsIgnoreCase(r.get("Value"))).orElse(false);
+        Map<String, String> m = self.getFirst();
+        return Optional.of(new GroupMember(m.get("MEMBER_ID"), m.get("MEMBER_STATE"), m.get("MEMBER_ROLE"), single));
+    }
+
+    public boolean onlinePrimary() {
+        return "ONLINE".equals(state) && "PRIMARY".equals(role);
+    }
+
+    public boolean onlineSecondary() {
+        return "ONLINE".equals(state) && "SECONDARY".equals(role);
+    }
+
+    /**
+     * Asks the group to make this member its primary: the group lets the old primary's transactions run up to
+     * {@code runningTransactionsSeconds}, then rolls them back, and elects this member. Returns the group's answer.
+     */
+    public String makePrimary(NodeSql anyMember, int runningTransactionsSeconds, java.time.Duration patience) {
+        return anyMember.value("SELECT group_replication_set_as_primary('" + uuid.replace("'", "") + "', "
+                + runningTransactionsSeconds + ")", patience).orElse("");
+    }
+
+    @Override
+    public String toString() {
+        return uuid + " " + state + " " + role;
+    }
+}
