@@ -2,7 +2,8 @@
 # Starts the embedded default: Kafka on 127.0.0.1:9092, the MariaDB cluster 'local' (node1..node3 on
 # 3307..3309, semi-sync GTID replication), its cluster spec, and all five services; then waits until every
 # /q/health is UP and prints what to connect to. Safe to run again. Stop everything with infra/local/down.sh.
-# FLAVOR=mysql runs the same cluster on MySQL 9.7 (installed from Debian sid on first use; its data in var/mysql).
+# FLAVOR=mysql runs the same cluster on MySQL 9.7 (installed from Debian sid on first use; its data in var/mysql);
+# FLAVOR=mysql-gr as a MySQL 9.7 single-primary Group Replication group (var/mysql-gr; group ports 33061..33063).
 set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 ROOT=$(project_root)
@@ -15,12 +16,13 @@ ensure_packages "${MYSQLHA_PACKAGES[@]}"
 FLAVOR=${FLAVOR:-mariadb}
 case "$FLAVOR" in
   mariadb) CLIENT=mariadb; NODES="MariaDB 10.11" ;;
-  mysql) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7"
+  mysql|mysql-gr) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7"
+    [ "$FLAVOR" = mysql-gr ] && NODES="MySQL 9.7 Group Replication"
     mysql_tool_scripts "$VAR/mysql-tools" # the backup service's dump, binlog, client and verification server
     T="$VAR/mysql-tools"
     BACKUP_TOOLS="-Dmysqlha.backup.mysql.dump-tool=$T/mysqldump -Dmysqlha.backup.mysql.binlog-tool=$T/mysqlbinlog"
     BACKUP_TOOLS+=" -Dmysqlha.backup.mysql.client-tool=$T/mysql -Dmysqlha.backup.mysql.server-binary=$T/mysqld" ;;
-  *) die "FLAVOR=$FLAVOR: expected mariadb (the default) or mysql" ;;
+  *) die "FLAVOR=$FLAVOR: expected mariadb (the default), mysql or mysql-gr" ;;
 esac
 mkdir -p "$VAR/run" "$VAR/log" "$VAR/backups" "$VAR/binlog-spool" "$VAR/scratch"
 

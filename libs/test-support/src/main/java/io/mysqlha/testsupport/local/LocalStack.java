@@ -1,5 +1,6 @@
 package io.mysqlha.testsupport.local;
 
+import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.events.Topics;
@@ -7,6 +8,7 @@ import io.mysqlha.events.kafka.ClusterSpecApplier;
 import io.mysqlha.events.spec.ClusterSpecYaml;
 import io.mysqlha.testsupport.kafka.KafkaBroker;
 import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.GroupReplicationGroup;
 import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.ServerNode;
@@ -30,7 +32,8 @@ import java.util.UUID;
 
 /**
  * The infrastructure half of infra/local/up.sh: a Kafka broker on 127.0.0.1:9092 and the {@code local} cluster
- * (MariaDB node1..node3 on 3307..3309, semi-sync GTID replication; or MySQL 9.7), started detached so they outlive this JVM,
+ * (MariaDB node1..node3 on 3307..3309, semi-sync GTID replication; or MySQL 9.7; or a MySQL 9.7 single-primary
+ * Group Replication group, its group communication on 33061..33063), started detached so they outlive this JVM,
  * their pids in var/run for down.sh; then topics, secrets and the cluster spec. Safe to run again: what runs is
  * kept, what is stopped is restarted with its data.
  */
@@ -38,6 +41,8 @@ public final class LocalStack {
     static final int KAFKA_PORT = 9092;
     static final int KAFKA_CONTROLLER_PORT = 9093;
     static final List<Integer> NODE_PORTS = List.of(3307, 3308, 3309);
+    /** Group Replication's group communication ports (FLAVOR=mysql-gr). */
+    static final List<Integer> GCS_PORTS = List.of(33061, 33062, 33063);
 
     private final Path root;
     private final Path var;
@@ -54,8 +59,8 @@ public final class LocalStack {
                     require(args.length == 3 || args.length == 4);
                     System.setProperty("build.project.root", args[1]);
                     String flavor = args.length == 4 ? args[3] : "mariadb";
-                    require(flavor.equals("mariadb") || flavor.equals("mysql"));
-                    new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up(flavor.equals("mysql"));
+                    require(List.of("mariadb", "mysql", "mysql-gr").contains(flavor));
+                    new LocalStack(Path.of(args[1]), Path.of(args[2]).toAbsolutePath()).up(flavor);
                 }
                 case "apply" -> {
                     require(args.length >= 3);
@@ -79,7 +84,7 @@ public final class LocalStack {
                 default -> require(false);
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("usage: LocalStack up <project root> <var dir> [mariadb|mysql]\n"
+            System.err.println("usage: LocalStack up <project root> <var dir> [mariadb|mysql|mysql-gr]\n"
                     + "       LocalStack apply <bootstrap> <spec.yaml>...\n"
                     + "       LocalStack remove <bootstrap> <cluster id>...");
             System.exit(2);
@@ -95,7 +100,7 @@ public final class LocalStack {
         }
     }
 
-    private void up(boolean mysql) throws Exception {
+    private void up(String flavor) throws Exception {
         Files.createDirectories(var.resolve("run"));
         KafkaBroker kafka = KafkaBroker.detached(var.resolve("kafka"), KAFKA_PORT, KAFKA_CONTROLLER_PORT);
         if (alive("kafka", "kafka.Kafka")) {
@@ -109,30 +114,39 @@ public final class LocalStack {
         Topics topics = Topics.defaults();
         kafka.provisionTopics(topics);
 
-        Path data = var.resolve(mysql ? "mysql" : "mariadb");
-        Path other = var.resolve(mysql ? "mariadb" : "mysql");
+        Path data = var.resolve(flavor);
         boolean anyRunning = java.util.stream.IntStream.range(0, NODE_PORTS.size())
                 .anyMatch(i -> alive("node" + (i + 1), "mariadbd") || alive("node" + (i + 1), "sbin/mysqld"));
+        // a node's command line names its option file, under the flavour's data folder
         boolean ours = java.util.stream.IntStream.range(0, NODE_PORTS.size())
-                .anyMatch(i -> alive("node" + (i + 1), mysql ? "sbin/mysqld" : "mariadbd"));
+                .anyMatch(i -> alive("node" + (i + 1), data + "/node" + (i + 1) + "/"));
         if (anyRunning && !ours) {
-            throw new IllegalStateException("the local cluster runs on " + (mysql ? "MariaDB" : "MySQL") + " (data in "
-                    + other + "); stop it with infra/local/down.sh before starting it on " + (mysql ? "MySQL"
-                    : "MariaDB"));
+            throw new IllegalStateException("the local cluster runs with another FLAVOR (its data beside " + data
+                    + "); stop it with infra/local/down.sh before starting it as " + flavor);
         }
         if (!anyRunning && !Files.isDirectory(data.resolve("node1/data/mysql"))) {
-            requireFree(mysql ? "MySQL" : "MariaDB", NODE_PORTS.stream().mapToInt(Integer::intValue).toArray());
+            requireFree(flavor, NODE_PORTS.stream().mapToInt(Integer::intValue).toArray());
         }
         List<? extends ServerNode> nodes;
         DbUsers users;
-        if (mysql) {
-            MySqlTopology topology = MySqlTopology.startDetached(data, NODE_PORTS);
-            nodes = topology.nodes();
-            users = topology.users();
-        } else {
-            ReplicationTopology topology = ReplicationTopology.startDetached(data, NODE_PORTS);
-            nodes = topology.nodes();
-            users = topology.users();
+        ClusterKind kind = ClusterKind.SEMI_SYNC;
+        switch (flavor) {
+            case "mysql" -> {
+                MySqlTopology topology = MySqlTopology.startDetached(data, NODE_PORTS);
+                nodes = topology.nodes();
+                users = topology.users();
+            }
+            case "mysql-gr" -> {
+                GroupReplicationGroup group = GroupReplicationGroup.startDetached(data, NODE_PORTS, GCS_PORTS);
+                nodes = group.members();
+                users = group.users();
+                kind = ClusterKind.GROUP_REPLICATION;
+            }
+            default -> {
+                ReplicationTopology topology = ReplicationTopology.startDetached(data, NODE_PORTS);
+                nodes = topology.nodes();
+                users = topology.users();
+            }
         }
         for (ServerNode n : nodes) {
             Files.writeString(pidFile(n.name()), n.process().pid() + "\n");
@@ -140,7 +154,10 @@ public final class LocalStack {
         }
         io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), users);
 
-        ClusterSpec spec = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
+        ClusterSpec local = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
+        ClusterSpec spec = kind == local.kind() ? local : new ClusterSpec(local.clusterId(), kind, local.nodes(),
+                local.routing(), local.probe(), local.listeners(), local.backup(), local.credentials(),
+                local.zonePreference());
         try (var clients = new KafkaClients(kafka.bootstrapServers())) {
             var applied = clients.apply(spec);
             say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()

@@ -61,6 +61,80 @@ public final class GroupReplicationGroup implements AutoCloseable {
         return g;
     }
 
+    /**
+     * The launcher's single-primary group (FLAVOR=mysql-gr infra/local/up.sh): node1... on fixed MySQL and group
+     * communication ports, left running when this JVM exits. A fresh set is bootstrapped; an existing one is started
+     * again: its members rejoin a group that still runs, else the member with the most transactions bootstraps the
+     * group again and the others join it.
+     */
+    public static GroupReplicationGroup startDetached(Path dir, List<Integer> ports, List<Integer> gcsPorts) {
+        String seeds = String.join(",", gcsPorts.stream().map(p -> "127.0.0.1:" + p).toList());
+        String group = UUID.nameUUIDFromBytes("mysqlha-local-group".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .toString();
+        List<MySqlNode> members = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String name = "node" + (i + 1);
+            members.add(new MySqlNode(name, ports.get(i), 101 + i, dir.resolve(name),
+                    config(group, gcsPorts.get(i), seeds, ports.get(i), true), ManagedProcess.Ownership.DETACHED));
+        }
+        GroupReplicationGroup g = new GroupReplicationGroup(members, DbUsers.LOCAL, true);
+        if (members.stream().noneMatch(MySqlNode::isInitialised)) {
+            g.bootstrap();
+        } else {
+            g.resume();
+        }
+        return g;
+    }
+
+    private void resume() {
+        Parallel.forEach(members, n -> {
+            if (!n.adoptIfRunning()) {
+                n.start();
+            }
+        });
+        List<MySqlNode> online = members.stream().filter(this::online).toList();
+        if (online.isEmpty()) {
+            MySqlNode most = mostTransactions();
+            try (Connection c = most.connect(users.admin())) {
+                Sql.execute(c, "SET GLOBAL group_replication_bootstrap_group=ON", "START GROUP_REPLICATION",
+                        "SET GLOBAL group_replication_bootstrap_group=OFF");
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot bootstrap the group again on " + most + ": " + e.getMessage(), e);
+            }
+            awaitOnline(most);
+            online = List.of(most);
+        }
+        for (MySqlNode n : members) {
+            if (!online.contains(n)) {
+                join(n);
+            }
+        }
+    }
+
+    private boolean online(MySqlNode member) {
+        try (Connection c = member.connect(users.admin())) {
+            return "ONLINE".equals(Sql.value(c, "SELECT MEMBER_STATE FROM performance_schema.replication_group_members"
+                    + " WHERE MEMBER_ID = @@server_uuid").orElse(""));
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The member whose executed GTIDs contain every other's (the first such; the first member when none does). */
+    private MySqlNode mostTransactions() {
+        Map<MySqlNode, String> executed = new LinkedHashMap<>();
+        for (MySqlNode n : members) {
+            try (Connection c = n.connect(users.admin())) {
+                executed.put(n, Sql.value(c, "SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')").orElse(""));
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read " + n + "'s GTIDs: " + e.getMessage(), e);
+            }
+        }
+        return executed.keySet().stream().filter(n -> executed.values().stream().allMatch(other ->
+                io.mysqlha.domain.gtid.MysqlGtidSet.parse(executed.get(n)).contains(
+                        io.mysqlha.domain.gtid.MysqlGtidSet.parse(other)))).findFirst().orElse(members.getFirst());
+    }
+
     private static Map<String, String> config(String group, int gcsPort, String seeds, int port, boolean singlePrimary) {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("gtid-mode", "ON");
@@ -110,6 +184,11 @@ public final class GroupReplicationGroup implements AutoCloseable {
     /** Starts a member that is stopped or killed (its server first) and waits until it is ONLINE again. */
     public void rejoin(MySqlNode member) {
         member.start();
+        join(member);
+    }
+
+    /** A running member joins the group and is waited for until ONLINE. */
+    private void join(MySqlNode member) {
         try (Connection c = member.connect(users.admin())) {
             Sql.execute(c, "START GROUP_REPLICATION");
         } catch (SQLException e) {

@@ -38,7 +38,8 @@ public record GroupMember(String uuid, String state, String role, boolean single
 
     /**
      * Asks the group to make this member its primary: the group lets the old primary's transactions run up to
-     * {@code runningTransactionsSeconds}, then rolls them back, and elects this member. Returns the group's answer.
+     * {@code runningTransactionsSeconds} (1 to 3600 on MySQL 9.x; the drain before it let them finish already), then
+     * disconnects their sessions, and elects this member. Returns the group's answer.
      */
     public String makePrimary(NodeSql anyMember, int runningTransactionsSeconds, java.time.Duration patience) {
         return anyMember.value("SELECT group_replication_set_as_primary('" + uuid.replace("'", "") + "', "

@@ -344,7 +344,7 @@ public final class RecoveryRunner {
             }
             steps.run("drain", () -> drain(oldSql, dialect(oldSql)));
             steps.run("set-as-primary", () -> target + " (" + members.get(target).uuid() + "): "
-                    + members.get(target).makePrimary(oldSql, 0, settings.applyTimeout().plusSeconds(5)));
+                    + members.get(target).makePrimary(oldSql, 1, settings.applyTimeout().plusSeconds(5)));
             steps.run("await-primary", () -> {
                 long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
                 GroupMember now = GroupMember.of(targetSql).orElse(null);

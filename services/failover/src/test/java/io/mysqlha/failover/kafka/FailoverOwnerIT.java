@@ -466,6 +466,25 @@ class FailoverOwnerIT {
     }
 
     @Test
+    void shouldNameAnErrantTransactionWithAGtidTagOnAMySqlReplica() throws Exception {
+        String id = "mytag";
+        try (EventTap tap = tap(id); MySqlTopology t = mysqlCluster(id, tap)) {
+            MySqlNode replica = t.replicas().getLast();
+            try (Connection c = replica.connect(t.users().admin())) {
+                // MySQL 8.4+ GTID tags: the transaction is <the replica's uuid>:errant:1
+                Sql.execute(c, "SET GLOBAL super_read_only=OFF", "SET SESSION gtid_next='AUTOMATIC:errant'",
+                        "CREATE TABLE mysqlha.errant_tagged (id INT PRIMARY KEY)",
+                        "SET SESSION gtid_next='AUTOMATIC'", "SET GLOBAL super_read_only=ON");
+            }
+            io.mysqlha.events.AlertRaised a = tap.await("ErrantGtidDetected on " + replica.name(),
+                    io.mysqlha.events.AlertRaised.class, 0, x -> x.name().equals("ErrantGtidDetected")
+                            && replica.name().equals(x.nodeId()), PATIENCE);
+            System.out.println("errant with a tag: " + a.summary());
+            assertTrue(a.summary().contains(":errant:1"), a.summary());
+        }
+    }
+
+    @Test
     void shouldWriteToEveryMemberOfAMultiPrimaryGroupAndRefuseToSwitchItOver() throws Exception {
         String id = "grmulti";
         try (EventTap tap = tap(id);
