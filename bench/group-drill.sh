@@ -6,6 +6,7 @@
 # group's own election (kill to a new ONLINE PRIMARY in performance_schema, asked every 10 ms), kill to the first
 # write through the gateway, what the gateway adds to the election, client errors and lost acknowledged writes.
 # Asserts nothing.
+# PROBE_INTERVAL_MS sets the cluster spec's probe interval (default 500).
 #   DRILLS=5 bench/group-drill.sh
 set -euo pipefail
 source "$(dirname "$0")/../infra/lib/common.sh"
@@ -16,4 +17,4 @@ ensure_packages "${MYSQLHA_PACKAGES[@]}"
 ensure_mysql
 ensure_built group-drill libs/test-support/target/classpath.txt services/{health-probe,topology,failover,proxy-gateway}/target/quarkus-app/quarkus-run.jar
 run_test_support_main io.mysqlha.testsupport.bench.GroupDrill \
-  -Ddrills="${DRILLS:-5}"
+  -Ddrills="${DRILLS:-5}" ${PROBE_INTERVAL_MS:+-Dprobe.interval.ms=$PROBE_INTERVAL_MS}

@@ -70,8 +70,8 @@ final class Drills implements AutoCloseable {
     void define(ClusterSpec base, int port) {
         String cluster = base.clusterId();
         Specs.apply(SharedInfra.kafka().bootstrapServers(), topics, new ClusterSpec(cluster, base.kind(), base.nodes(),
-                null, null, List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE, 64)), null,
-                null, null));
+                base.routing(), base.probe(), List.of(new ListenerSpec("rw", "127.0.0.1", port, ListenerRole.READ_WRITE,
+                64)), base.backup(), base.credentials(), base.zonePreference()));
     }
 
     /** Prints the services' log tails, for a drill that could not go on. */

@@ -69,7 +69,11 @@ public final class GroupDrill {
 
     private static Result drill(Drills rig, GroupReplicationGroup g, String cluster) throws Exception {
         int rw = FreePorts.next();
-        rig.define(g.spec(cluster), rw);
+        io.mysqlha.domain.ClusterSpec base = g.spec(cluster);
+        Integer interval = Integer.getInteger("probe.interval.ms"); // PROBE_INTERVAL_MS: the spec's probe interval
+        rig.define(interval == null ? base : new io.mysqlha.domain.ClusterSpec(cluster, base.kind(), base.nodes(),
+                base.routing(), new io.mysqlha.domain.ProbePolicy(interval, null, null), base.listeners(),
+                base.backup(), base.credentials(), base.zonePreference()), rw);
         MySqlNode primary = g.members().getFirst();
         MySqlNode survivor = g.members().get(1);
         try (EventTap tap = new EventTap(SharedInfra.kafka().bootstrapServers(), rig.topics, cluster,
