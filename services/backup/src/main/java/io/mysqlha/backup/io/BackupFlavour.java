@@ -47,13 +47,13 @@ public sealed interface BackupFlavour permits MariaDbBackup, MysqlBackup {
     List<String> scratchSettings(Path dir);
 
     /** The command that creates a verification server's datadir from its option file. */
-    List<String> initialize(Path cnf, Path dir, boolean asRoot);
+    List<String> initialize(Path cnf, Path dir);
 
-    /** The command that runs a verification server from its option file. */
-    List<String> serve(Path cnf, boolean asRoot);
-
-    /** Whether the server's files must belong to the {@code mysql} user when the service runs as root. */
-    boolean runsAsMysqlUser();
+    /**
+     * The OS user a verification server runs as when the service runs as root: {@code mysql} for MariaDB (its
+     * files are then chowned to it), {@code root} for MySQL, whose programs live in a root-only folder here.
+     */
+    String serverUser();
 
     /** The flavour's package that has the tools, for errors that say what to install. */
     String toolPackage();

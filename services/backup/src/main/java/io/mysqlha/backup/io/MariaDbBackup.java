@@ -6,7 +6,6 @@ import io.mysqlha.domain.gtid.MariaDbGtidPosition;
 import io.mysqlha.service.sql.NodeSql;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,27 +71,14 @@ public record MariaDbBackup(Tools tools) implements BackupFlavour {
     }
 
     @Override
-    public List<String> initialize(Path cnf, Path dir, boolean asRoot) {
-        List<String> cmd = new ArrayList<>(List.of(tools.installDb(), "--defaults-file=" + cnf, "--skip-test-db",
-                "--auth-root-authentication-method=normal", "--tmpdir=" + dir.resolve("tmp")));
-        if (asRoot) {
-            cmd.add("--user=mysql");
-        }
-        return cmd;
+    public List<String> initialize(Path cnf, Path dir) {
+        return List.of(tools.installDb(), "--defaults-file=" + cnf, "--skip-test-db",
+                "--auth-root-authentication-method=normal", "--tmpdir=" + dir.resolve("tmp"));
     }
 
     @Override
-    public List<String> serve(Path cnf, boolean asRoot) {
-        List<String> cmd = new ArrayList<>(List.of(ScratchServer.locate(tools.server()), "--defaults-file=" + cnf));
-        if (asRoot) {
-            cmd.add("--user=mysql");
-        }
-        return cmd;
-    }
-
-    @Override
-    public boolean runsAsMysqlUser() {
-        return true;
+    public String serverUser() {
+        return "mysql";
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.service.sql.NodeSqlException;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -78,27 +77,13 @@ public record MysqlBackup(Tools tools) implements BackupFlavour {
     }
 
     @Override
-    public List<String> initialize(Path cnf, Path dir, boolean asRoot) {
-        List<String> cmd = new ArrayList<>(List.of(ScratchServer.locate(tools.installDb()), "--defaults-file=" + cnf,
-                "--initialize-insecure"));
-        if (asRoot) {
-            cmd.add("--user=root");
-        }
-        return cmd;
+    public List<String> initialize(Path cnf, Path dir) {
+        return List.of(ScratchServer.locate(tools.installDb()), "--defaults-file=" + cnf, "--initialize-insecure");
     }
 
     @Override
-    public List<String> serve(Path cnf, boolean asRoot) {
-        List<String> cmd = new ArrayList<>(List.of(ScratchServer.locate(tools.server()), "--defaults-file=" + cnf));
-        if (asRoot) {
-            cmd.add("--user=root");
-        }
-        return cmd;
-    }
-
-    @Override
-    public boolean runsAsMysqlUser() {
-        return false;
+    public String serverUser() {
+        return "root";
     }
 
     @Override

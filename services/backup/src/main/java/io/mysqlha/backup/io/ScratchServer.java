@@ -46,12 +46,17 @@ public final class ScratchServer implements AutoCloseable {
                 "skip-log-bin", "innodb-buffer-pool-size=128M"));
         settings.addAll(flavour.scratchSettings(dir));
         Files.writeString(cnf, String.join("\n", settings) + "\n");
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root && flavour.runsAsMysqlUser()) {
-            chown(dir, "mysql");
+        String user = "root".equals(System.getProperty("user.name")) ? flavour.serverUser() : null;
+        if (user != null && !user.equals("root")) {
+            chown(dir, user);
         }
-        run(flavour.initialize(cnf, dir, root), dir.resolve("install-db.log"), dir, flavour);
-        List<String> server = flavour.serve(cnf, root);
+        List<String> install = new ArrayList<>(flavour.initialize(cnf, dir));
+        List<String> server = new ArrayList<>(List.of(locate(flavour.tools().server()), "--defaults-file=" + cnf));
+        if (user != null) {
+            install.add("--user=" + user);
+            server.add("--user=" + user);
+        }
+        run(install, dir.resolve("install-db.log"), dir, flavour);
         Process p = new ProcessBuilder(server).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("stdout.log").toFile()).start();
         ScratchServer s = new ScratchServer(dir, p, client);

@@ -14,6 +14,8 @@ import io.mysqlha.events.FailoverKind;
 import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.failover.core.CandidateElector;
 import io.mysqlha.failover.core.Election;
+import io.mysqlha.failover.core.GroupMember;
+import io.mysqlha.failover.core.GroupSwitchover;
 import io.mysqlha.failover.core.ReplicaPosition;
 import org.jboss.logging.Logger;
 
@@ -311,27 +313,15 @@ public final class RecoveryRunner {
             for (NodeSpec n : spec.nodes()) {
                 Optional<NodeSql> sql = connect(n, creds);
                 sql.ifPresent(x -> open.put(n.id(), x));
-                sql.flatMap(GroupMember::of).ifPresent(m -> members.put(n.id(), m));
+                sql.flatMap(GroupMembers::of).ifPresent(m -> members.put(n.id(), m));
             }
-            String old = members.entrySet().stream().filter(e -> e.getValue().onlinePrimary()).map(Map.Entry::getKey)
-                    .findFirst().orElseThrow(() -> new NodeSqlException("no member of " + spec.clusterId()
-                            + " answers as the group's ONLINE PRIMARY (members: " + members + ")"));
-            if (!members.get(old).singlePrimary()) {
-                throw new NodeSqlException(spec.clusterId() + " runs in multi-primary mode: every member writes, there"
-                        + " is no primary to switch over");
+            GroupSwitchover.Choice choice = GroupSwitchover.choose(spec.clusterId(), members, r.target());
+            if (choice instanceof GroupSwitchover.Refused(String reason)) {
+                throw new NodeSqlException(reason);
             }
-            String wanted = r.target();
-            if (old.equals(wanted)) {
-                throw new NodeSqlException(wanted + " already is the group's primary");
-            }
-            String target = members.entrySet().stream().filter(e -> !e.getKey().equals(old))
-                    .filter(e -> wanted == null || e.getKey().equals(wanted))
-                    .filter(e -> e.getValue().onlineSecondary()).map(Map.Entry::getKey).findFirst()
-                    .orElseThrow(() -> new NodeSqlException(wanted == null
-                            ? "no ONLINE SECONDARY member of " + spec.clusterId() + " answers (members: " + members + ")"
-                            : wanted + " is not an ONLINE SECONDARY of the group: "
-                            + Optional.ofNullable(members.get(wanted)).map(GroupMember::toString)
-                            .orElse("it does not answer as a member")));
+            GroupSwitchover.Chosen chosen = (GroupSwitchover.Chosen) choice;
+            String old = chosen.oldPrimary();
+            String target = chosen.target();
             targetId = target;
             NodeSql oldSql = open.get(old);
             NodeSql targetSql = open.get(target);
@@ -344,13 +334,13 @@ public final class RecoveryRunner {
             }
             steps.run("drain", () -> drain(oldSql, dialect(oldSql)));
             steps.run("set-as-primary", () -> target + " (" + members.get(target).uuid() + "): "
-                    + members.get(target).makePrimary(oldSql, 1, settings.applyTimeout().plusSeconds(5)));
+                    + GroupMembers.makePrimary(oldSql, members.get(target), 1, settings.applyTimeout().plusSeconds(5)));
             steps.run("await-primary", () -> {
                 long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
-                GroupMember now = GroupMember.of(targetSql).orElse(null);
+                GroupMember now = GroupMembers.of(targetSql).orElse(null);
                 while ((now == null || !now.onlinePrimary()) && System.nanoTime() < deadline) {
                     pause(Duration.ofMillis(20));
-                    now = GroupMember.of(targetSql).orElse(null);
+                    now = GroupMembers.of(targetSql).orElse(null);
                 }
                 if (now == null || !now.onlinePrimary()) {
                     throw new NodeSqlException(target + " is not the group's ONLINE PRIMARY "
