@@ -160,6 +160,10 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("probe.stale_after_ms", "more than interval_ms (" + probe.intervalMs()
                     + ") and at most 3600000; got " + probe.staleAfterMs()));
         }
+        if (probe.fastIntervalMs() < 20 || probe.fastIntervalMs() > probe.intervalMs()) {
+            errors.add(new SpecError("probe.fast_interval_ms", "20..interval_ms (" + probe.intervalMs() + "); got "
+                    + probe.fastIntervalMs()));
+        }
     }
 
     private static void validateListeners(List<ListenerSpec> listeners, List<SpecError> errors) {

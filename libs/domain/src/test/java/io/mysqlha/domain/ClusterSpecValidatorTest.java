@@ -35,7 +35,7 @@ class ClusterSpecValidatorTest {
         ClusterSpec bad = new ClusterSpec("Bad Id", null,
                 List.of(node("node1", 70000), node("node1", 3308), new NodeSpec("n3", "", 3308, null, -1, null, -5L)),
                 new RoutingPolicy(0, 3, -1L, -1L, null),
-                new ProbePolicy(500, 600, null, 0, 101, 400),
+                new ProbePolicy(500, 600, null, 0, 101, 400, 600),
                 List.of(new ListenerSpec("rw", null, 6033, null, 0), new ListenerSpec("rw", null, 6033, null, null)),
                 new BackupSchedule("0 25 * * *", 0, "lz4", null),
                 new CredentialRefs("a password with spaces", null, null, null), null);
@@ -43,7 +43,7 @@ class ClusterSpecValidatorTest {
         assertEquals(List.of("cluster_id", "kind", "nodes[0].port", "nodes[1].id", "nodes[2].host",
                 "nodes[2].weight", "nodes[2].max_replication_lag_ms", "routing.max_writers",
                 "routing.writer_is_also_reader", "routing.max_transactions_behind", "routing.max_replication_lag_ms",
-                "probe.timeout_ms", "probe.down_after", "probe.up_after", "probe.stale_after_ms", "listeners[0].max_connections", "listeners[1].port", "listeners[1].name",
+                "probe.timeout_ms", "probe.down_after", "probe.up_after", "probe.stale_after_ms", "probe.fast_interval_ms", "listeners[0].max_connections", "listeners[1].port", "listeners[1].name",
                 "backup.cron", "backup.retain", "backup.compression", "credentials.monitor"), fields);
     }
 

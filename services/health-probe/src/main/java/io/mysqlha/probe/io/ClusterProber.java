@@ -4,32 +4,44 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.events.NodeHealthObserved;
+import io.mysqlha.probe.core.ProbeCadence;
 import io.mysqlha.probe.core.ProbeTarget;
 import io.mysqlha.service.DbCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import org.jboss.logging.Logger;
+
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * Probes every node of one cluster, each on its own timer: one slow or hung node never delays another. The
- * timers start spread over one interval so a large fleet does not probe in bursts.
+ * timers start spread over one interval so a large fleet does not probe in bursts. Each node's next probe is
+ * scheduled by {@link ProbeCadence}: a Group Replication group electing a primary has its answering members
+ * probed faster until one is seen.
  */
 public final class ClusterProber {
+    private static final Logger LOG = Logger.getLogger(ClusterProber.class);
+
     private final Vertx vertx;
     private final ClusterSpec spec;
     private final Consumer<NodeHealthObserved> sink;
     private final List<NodeProber> nodes = new ArrayList<>();
-    private final List<Long> timers = new ArrayList<>();
-    private final Set<String> observed = ConcurrentHashMap.newKeySet();
-    private final int interval;
-    private volatile boolean stopped;
+    private final Map<NodeProber, Long> timers = new HashMap<>();
+    private final Map<String, NodeHealthObserved> latest = new ConcurrentHashMap<>();
+    private final ProbeCadence cadence;
+    private final Clock clock;
+    private Instant leaderlessSince;
+    private boolean stopped;
 
     /**
      * @param credentials       the monitor user, or null when they could not be resolved
@@ -40,12 +52,14 @@ public final class ClusterProber {
         this.vertx = vertx;
         this.spec = spec;
         this.sink = sink;
+        this.clock = clock;
         HeartbeatBook heartbeats = new HeartbeatBook();
         for (NodeSpec node : spec.nodes()) {
             nodes.add(new NodeProber(vertx, new ProbeTarget(spec.clusterId(), node), settings, credentials,
                     credentialProblem, heartbeats, this::nodeAt, clock, source));
         }
-        this.interval = settings.intervalMs();
+        this.cadence = new ProbeCadence(spec.kind(), settings.intervalMs(), settings.fastIntervalMs(),
+                ProbeCadence.HURRY_LIMIT);
     }
 
     public String clusterId() {
@@ -59,20 +73,28 @@ public final class ClusterProber {
     public void start() {
         synchronized (timers) {
             for (int i = 0; i < nodes.size(); i++) {
-                NodeProber node = nodes.get(i);
-                long offset = 1 + (long) i * interval / nodes.size();
-                timers.add(vertx.setTimer(offset, first -> {
-                    synchronized (timers) {
-                        // stop() may run on another thread while this first timer fires: never start a
-                        // periodic timer that stop() has no chance to cancel
-                        if (stopped) {
-                            return;
-                        }
-                        timers.add(vertx.setPeriodic(interval, tick -> cycle(node)));
-                    }
-                    cycle(node);
-                }));
+                schedule(nodes.get(i), 1 + (long) i * cadence.intervalMs() / nodes.size());
             }
+        }
+    }
+
+    /** Under the timers' lock. */
+    private void schedule(NodeProber node, long delayMs) {
+        if (stopped) {
+            return;
+        }
+        Long pending = timers.put(node, vertx.setTimer(Math.max(1, delayMs), id -> {
+            synchronized (timers) {
+                if (!Long.valueOf(id).equals(timers.get(node))) {
+                    return; // rescheduled meanwhile
+                }
+                schedule(node, cadence.nextDelayMs(latest.get(node.target().node().id()), leaderlessSince,
+                        clock.instant()));
+            }
+            cycle(node);
+        }));
+        if (pending != null) {
+            vertx.cancelTimer(pending);
         }
     }
 
@@ -83,21 +105,46 @@ public final class ClusterProber {
         Future<NodeHealthObserved> probe = node.probe();
         if (probe != null) {
             probe.onSuccess(observation -> {
-                observed.add(observation.nodeId());
+                latest.put(observation.nodeId(), observation);
+                followElection();
                 sink.accept(observation);
             });
         }
     }
 
+    /** Starts or ends the hurry of a group electing a primary; on its start, the answering members are probed now. */
+    private void followElection() {
+        synchronized (timers) {
+            boolean leaderless = cadence.leaderless(nodes.size(), latest.values());
+            Instant now = clock.instant();
+            if (leaderless && leaderlessSince == null) {
+                leaderlessSince = now;
+                LOG.infof("cluster %s: the group shows no primary the probe can reach; its members that answer are"
+                        + " probed every %d ms until it has one (at most %d s)", spec.clusterId(),
+                        cadence.fastIntervalMs(), cadence.hurryLimit().toSeconds());
+                for (NodeProber n : nodes) {
+                    NodeHealthObserved last = latest.get(n.target().node().id());
+                    if (last != null && last.reachable()) {
+                        schedule(n, cadence.fastIntervalMs());
+                    }
+                }
+            } else if (!leaderless && leaderlessSince != null) {
+                LOG.infof("cluster %s: the group has a primary again, %d ms after it was first seen without one",
+                        spec.clusterId(), Duration.between(leaderlessSince, now).toMillis());
+                leaderlessSince = null;
+            }
+        }
+    }
+
     /** True once every node has been observed at least once. */
     public boolean firstCycleDone() {
-        return observed.size() >= nodes.size();
+        return latest.size() >= nodes.size();
     }
 
     public void stop() {
         synchronized (timers) {
             stopped = true;
-            timers.forEach(vertx::cancelTimer);
+            timers.values().forEach(vertx::cancelTimer);
             timers.clear();
         }
         nodes.forEach(n -> vertx.runOnContext(v -> n.close()));

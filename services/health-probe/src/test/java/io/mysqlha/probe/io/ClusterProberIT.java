@@ -49,7 +49,7 @@ class ClusterProberIT {
     private static final Vertx VERTX = Vertx.vertx();
     private static final DbCredentials MONITOR = new DbCredentials(DbUsers.LOCAL.monitor().name(),
             DbUsers.LOCAL.monitor().password());
-    private static final ProbeSettings SETTINGS = new ProbeSettings(500, 400, true);
+    private static final ProbeSettings SETTINGS = new ProbeSettings(500, 100, 400, true);
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final List<ClusterProber> started = new ArrayList<>();
