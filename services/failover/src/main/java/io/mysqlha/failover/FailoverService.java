@@ -1,5 +1,6 @@
 package io.mysqlha.failover;
 
+import io.mysqlha.failover.io.AdminAudit;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
@@ -62,7 +63,7 @@ public class FailoverService {
         owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap, failover.groupId(), identity.topics(),
                 identity.source(), Duration.ofMillis(failover.healthReplayMs()), Duration.ofMillis(failover.tickMs()),
                 Duration.ofSeconds(failover.blockWindowSeconds()), Duration.ofSeconds(failover.retryAfterFailureSeconds()),
-                failover.rejoin(), failover.dryRun()), clock, runner, repair, publisher);
+                failover.rejoin(), failover.dryRun()), clock, runner, repair, new AdminAudit(context), publisher);
         log = new RecoveryLog(bootstrap, identity.topics());
         owner.start();
         log.start();

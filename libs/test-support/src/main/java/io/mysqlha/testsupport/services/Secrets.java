@@ -32,6 +32,15 @@ public final class Secrets {
         }
     }
 
+    /** One more credentials secret beside those of {@link #write}: {@code name} holding {@code user}. */
+    public static void put(Path dir, String name, DbUser user) {
+        try {
+            secret(dir, name, credentials(user));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write secret " + name + " under " + dir, e);
+        }
+    }
+
     private static String credentials(DbUser user) {
         return "user=" + user.name() + "\npassword=" + user.password().reveal() + "\n";
     }

@@ -1,6 +1,8 @@
 package io.mysqlha.failover.io;
 
 import io.mysqlha.service.sql.NodeSql;
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.failover.core.AdminGrants;
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.GtidPosition;
@@ -15,6 +17,25 @@ import java.util.Optional;
 /** MariaDB 10.x: SHOW SLAVE STATUS, gtid_current_pos / gtid_binlog_pos, MASTER_GTID_WAIT, MASTER_USE_GTID. */
 final class MariaDbPromotion implements PromotionDialect {
     private static final Duration SLOW = Duration.ofSeconds(30);
+
+    /** MariaDB 10.5's split of SUPER, each with SUPER as the alternative. */
+    @Override
+    public List<AdminGrants.Requirement> adminRequirements(ClusterKind kind) {
+        if (!kind.usesPrimaryReplicaReplication()) {
+            return List.of();
+        }
+        List<AdminGrants.Requirement> required = new java.util.ArrayList<>(List.of(
+                AdminGrants.Requirement.global("SET GLOBAL read_only (fencing and promotion)", "READ_ONLY ADMIN", "SUPER"),
+                AdminGrants.Requirement.global("STOP/START SLAVE, CHANGE MASTER TO and gtid_slave_pos (re-pointing"
+                        + " replicas)", "REPLICATION SLAVE ADMIN", "SUPER"),
+                AdminGrants.Requirement.global("seeing other sessions' transactions (a switchover's drain)", "PROCESS")));
+        if (kind == ClusterKind.SEMI_SYNC) {
+            required.add(AdminGrants.Requirement.global("SET GLOBAL rpl_semi_sync_master_enabled (a new primary's"
+                    + " semi-sync)", "REPLICATION MASTER ADMIN", "SUPER"));
+        }
+        required.addAll(EPOCH_TABLE);
+        return required;
+    }
 
     @Override
     public Flavour flavour() {

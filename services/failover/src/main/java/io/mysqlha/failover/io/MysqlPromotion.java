@@ -1,6 +1,8 @@
 package io.mysqlha.failover.io;
 
 import io.mysqlha.service.sql.NodeSql;
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.failover.core.AdminGrants;
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.GtidPosition;
@@ -16,6 +18,29 @@ import java.util.Map;
  * super_read_only, semi-sync's source-side variable names of 8.0.26+. Tested on MySQL 9.7 (FailoverOwnerIT).
  */
 final class MysqlPromotion implements PromotionDialect {
+
+    /**
+     * MySQL 8's dynamic privileges, each with SUPER (deprecated, still honoured) as the alternative. A group's
+     * recoveries are the group's own: a switchover needs only to drain and to ask it.
+     */
+    @Override
+    public List<AdminGrants.Requirement> adminRequirements(ClusterKind kind) {
+        AdminGrants.Requirement drain = AdminGrants.Requirement.global(
+                "seeing other sessions' transactions (a switchover's drain)", "PROCESS");
+        return switch (kind) {
+            case ASYNC, SEMI_SYNC -> java.util.stream.Stream.concat(List.of(
+                    AdminGrants.Requirement.global("SET GLOBAL super_read_only, read_only and"
+                            + " rpl_semi_sync_source_enabled (fencing and promotion)", "SYSTEM_VARIABLES_ADMIN", "SUPER"),
+                    AdminGrants.Requirement.global("STOP/START REPLICA and CHANGE REPLICATION SOURCE TO (re-pointing"
+                            + " replicas)", "REPLICATION_SLAVE_ADMIN", "SUPER"),
+                    AdminGrants.Requirement.global("SHOW REPLICA STATUS (a replica's position)", "REPLICATION CLIENT",
+                            "SUPER"),
+                    drain).stream(), EPOCH_TABLE.stream()).toList();
+            case GROUP_REPLICATION -> List.of(drain, AdminGrants.Requirement.global(
+                    "group_replication_set_as_primary (a group's switchover)", "GROUP_REPLICATION_ADMIN", "SUPER"));
+            case GALERA, AURORA -> List.of();
+        };
+    }
 
     @Override
     public Flavour flavour() {

@@ -1,5 +1,8 @@
 package io.mysqlha.failover.io;
 
+import io.mysqlha.domain.ClusterKind;
+import io.mysqlha.failover.core.AdminGrants;
+
 import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
@@ -75,6 +78,19 @@ public interface PromotionDialect {
 
     /** The node's own transactions that {@code source} does not have (errant ones), empty when none. */
     java.util.Optional<String> missingOn(NodeSql source, ReplicaReading mine);
+
+    /** What promotions need on the mysqlha schema: the epoch table created, read and replaced. */
+    java.util.List<AdminGrants.Requirement> EPOCH_TABLE = java.util.List.of(
+            AdminGrants.Requirement.schema("the mysqlha.epoch table a promotion creates", "CREATE"),
+            AdminGrants.Requirement.schema("reading the epoch a promotion checks", "SELECT"),
+            AdminGrants.Requirement.schema("writing a promotion's epoch (REPLACE)", "INSERT"),
+            AdminGrants.Requirement.schema("writing a promotion's epoch (REPLACE)", "DELETE"));
+
+    /**
+     * What the admin account must hold on each node for this flavour's recoveries of a cluster of {@code kind};
+     * empty for kinds whose recoveries are not failover's (Galera, Aurora).
+     */
+    java.util.List<AdminGrants.Requirement> adminRequirements(ClusterKind kind);
 
     /** Sets a session so its own writes do not reach the binlog (fixing up one node alone). */
     default String sessionNoBinlog() {

@@ -1,5 +1,7 @@
 package io.mysqlha.failover.kafka;
 
+import io.mysqlha.failover.io.AdminAudit;
+
 import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.failover.core.ClusterWatch;
 import io.mysqlha.failover.core.RecoveryGuard;
@@ -27,6 +29,10 @@ final class ClusterDesk {
     final Map<String, String> alerts = new HashMap<>();
     final Map<String, Instant> blockedLogged = new HashMap<>();
     String running;
+    /** What is wrong with the admin account, by node; when to look again, and whether a look is under way. */
+    final Map<String, AdminAudit.Finding> adminFindings = new HashMap<>();
+    Instant auditDue = Instant.EPOCH;
+    boolean auditing;
     /** A promotion that began and failed: the next attempt resumes it on the same candidate once. */
     PromotionRetry retry;
 

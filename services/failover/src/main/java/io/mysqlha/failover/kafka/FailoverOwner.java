@@ -33,6 +33,7 @@ import io.mysqlha.failover.core.Recovery;
 import io.mysqlha.failover.core.RecoveryGuard;
 import io.mysqlha.failover.core.RecoveryPlan;
 import io.mysqlha.failover.core.RecoveryScheduler;
+import io.mysqlha.failover.io.AdminAudit;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.PromotionRequest;
 import io.mysqlha.failover.io.RecoveryOutcome;
@@ -78,6 +79,12 @@ import java.util.stream.Collectors;
 public final class FailoverOwner implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(FailoverOwner.class);
     private static final Duration SMALL_RECOVERY_BACKOFF = Duration.ofSeconds(10);
+    /**
+     * How often each cluster's admin account is looked at again; sooner while a node did not answer or something
+     * was found, so an operator who grants what an alert says sees it resolved within that.
+     */
+    private static final Duration AUDIT_EVERY = Duration.ofMinutes(5);
+    private static final Duration AUDIT_RETRY = Duration.ofSeconds(30);
 
     /**
      * @param healthReplay how much health history a new owner reads to rebuild failure streaks
@@ -92,6 +99,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
     private final Clock clock;
     private final RecoveryRunner runner;
     private final NodeRepair repair;
+    private final AdminAudit audit;
     private final EventPublisher publisher;
     private final EventCodec codec = new EventCodec();
     private final Map<String, ClusterDesk> desks = new ConcurrentHashMap<>();
@@ -113,12 +121,13 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
     private volatile boolean closed;
     private Thread thread;
 
-    public FailoverOwner(Settings settings, Clock clock, RecoveryRunner runner, NodeRepair repair,
+    public FailoverOwner(Settings settings, Clock clock, RecoveryRunner runner, NodeRepair repair, AdminAudit audit,
                          EventPublisher publisher) {
         this.settings = settings;
         this.clock = clock;
         this.runner = runner;
         this.repair = repair;
+        this.audit = audit;
         this.publisher = publisher;
         this.memberName = settings.groupId() + "/" + settings.source().instance();
     }
@@ -180,7 +189,36 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
             return;
         }
         Instant now = clock.instant();
-        desks.forEach((id, desk) -> look(id, desk, now));
+        desks.forEach((id, desk) -> {
+            audit(id, desk, now);
+            look(id, desk, now);
+        });
+    }
+
+    /** Looks at the admin account on the cluster's nodes when due, on a recovery thread; findings become alerts. */
+    private void audit(String clusterId, ClusterDesk d, Instant now) {
+        if (d.auditing || now.isBefore(d.auditDue)) {
+            return;
+        }
+        d.auditing = true;
+        ClusterSpec spec = d.watch.spec();
+        recoveries.submit(() -> {
+            AdminAudit.Result result;
+            try {
+                result = audit.audit(spec);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "cluster %s: the admin account could not be looked at: %s", clusterId, e.getMessage());
+                result = new AdminAudit.Result(Map.of(), List.of());
+            }
+            AdminAudit.Result found = result;
+            outcomes.add(() -> {
+                d.auditing = false;
+                found.judged().forEach(d.adminFindings::remove);
+                d.adminFindings.putAll(found.findings());
+                boolean settled = found.judged().size() == spec.nodes().size() && d.adminFindings.isEmpty();
+                d.auditDue = clock.instant().plus(settled ? AUDIT_EVERY : AUDIT_RETRY);
+            });
+        });
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> r, boolean actOnCommands) {
@@ -242,6 +280,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                     new RecoveryScheduler(guard, SMALL_RECOVERY_BACKOFF, settings.rejoin())));
         } else {
             d.watch.respec(spec);
+            d.auditDue = Instant.EPOCH;
         }
     }
 
@@ -251,7 +290,11 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
 
     /** One cluster, one round: publish what is news, then start at most one recovery. */
     private void look(String clusterId, ClusterDesk d, Instant now) {
-        if (!d.watch.spec().kind().usesPrimaryReplicaReplication() || d.running != null) {
+        if (!d.watch.spec().kind().usesPrimaryReplicaReplication()) {
+            alerts(clusterId, d, List.of()); // the admin account's findings; the group recovers by itself
+            return;
+        }
+        if (d.running != null) {
             return;
         }
         ClusterSnapshot snapshot = d.watch.snapshot();
@@ -441,6 +484,8 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
                 () -> raise(clusterId, d, "ErrantGtidDetected", Severity.WARNING, node, node + " (at " + at
                         + ") holds transactions the primary does not have: it is read-only and left out of"
                         + " replication until they are removed")));
+        d.adminFindings.forEach((node, f) -> wanted.put(alertId(clusterId, f.alert(), node),
+                () -> raise(clusterId, d, f.alert(), Severity.CRITICAL, node, f.summary())));
         wanted.values().forEach(Runnable::run);
         List.copyOf(d.alerts.keySet()).stream().filter(alertId -> !wanted.containsKey(alertId)
                         && !alertId.startsWith(clusterId + "/FailoverFailed/"))

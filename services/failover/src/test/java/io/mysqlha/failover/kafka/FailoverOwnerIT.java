@@ -14,6 +14,7 @@ import io.mysqlha.events.EventHeader;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.failover.io.AdminAudit;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
@@ -85,7 +86,8 @@ class FailoverOwnerIT {
                 publisher::publish);
         owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), "failover-it", TOPICS, source,
                 Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
-                false), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context), publisher);
+                false), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context),
+                new AdminAudit(context), publisher);
         owner.start();
         Waits.until("failover owner ready", PATIENCE, owner::ready);
     }
@@ -482,6 +484,67 @@ class FailoverOwnerIT {
             System.out.println("errant with a tag: " + a.summary());
             assertTrue(a.summary().contains(":errant:1"), a.summary());
         }
+    }
+
+    @Test
+    void shouldNameWhatTheAdminAccountLacksOnEachNodeBeforeAFailoverNeedsIt() throws Exception {
+        String id = "mygrants";
+        try (EventTap tap = tap(id); MySqlTopology t = mysqlCluster(id, tap)) {
+            try (Connection c = t.primary().connect(t.users().admin())) {
+                // an admin account that can watch but not act; created on the primary, replicated to the others
+                Sql.execute(c, "CREATE USER 'weak'@'127.0.0.1' IDENTIFIED BY 'weak-password'",
+                        "GRANT PROCESS, REPLICATION CLIENT ON *.* TO 'weak'@'127.0.0.1'");
+            }
+            Secrets.put(secrets, "weak-admin", io.mysqlha.testsupport.servers.DbUser.of("weak", "weak-password"));
+            Secrets.put(secrets, "wrong-admin", io.mysqlha.testsupport.servers.DbUser.of("weak", "not-its-password"));
+            ClusterSpec base = t.spec(id);
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, withAdmin(base, "weak-admin"));
+            List<io.mysqlha.events.AlertRaised> lacking = new java.util.ArrayList<>();
+            for (MySqlNode n : t.nodes()) {
+                lacking.add(tap.await("AdminPrivilegesMissing on " + n.name(), io.mysqlha.events.AlertRaised.class, 0,
+                        a -> a.name().equals("AdminPrivilegesMissing") && n.name().equals(a.nodeId()), PATIENCE));
+            }
+            System.out.println("admin account lacking privileges: " + lacking.getFirst().summary());
+            assertEquals(t.nodes().getFirst().name() + ": the admin account 'weak'@'127.0.0.1' lacks what failover"
+                    + " needs there: SYSTEM_VARIABLES_ADMIN or SUPER on *.* for SET GLOBAL super_read_only, read_only"
+                    + " and rpl_semi_sync_source_enabled (fencing and promotion); REPLICATION_SLAVE_ADMIN or SUPER on"
+                    + " *.* for STOP/START REPLICA and CHANGE REPLICATION SOURCE TO (re-pointing replicas); CREATE on"
+                    + " mysqlha.* for the mysqlha.epoch table a promotion creates; SELECT on mysqlha.* for reading the"
+                    + " epoch a promotion checks; INSERT on mysqlha.* for writing a promotion's epoch (REPLACE); DELETE"
+                    + " on mysqlha.* for writing a promotion's epoch (REPLACE). Run on " + t.nodes().getFirst().name()
+                    + ": GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN ON *.* TO 'weak'@'127.0.0.1'; GRANT"
+                    + " CREATE, SELECT, INSERT, DELETE ON mysqlha.* TO 'weak'@'127.0.0.1';",
+                    lacking.stream().filter(a -> a.nodeId().equals(t.nodes().getFirst().name())).findFirst()
+                            .orElseThrow().summary());
+
+            // granted as the alert says: every alert resolved at the next look (every 30 s while one is raised)
+            try (Connection c = t.primary().connect(t.users().admin())) {
+                Sql.execute(c, "GRANT SYSTEM_VARIABLES_ADMIN, REPLICATION_SLAVE_ADMIN ON *.* TO 'weak'@'127.0.0.1'",
+                        "GRANT CREATE, SELECT, INSERT, DELETE ON mysqlha.* TO 'weak'@'127.0.0.1'");
+            }
+            t.awaitReplicated(PATIENCE);
+            for (io.mysqlha.events.AlertRaised a : lacking) {
+                tap.await("resolved: " + a.alertId(), io.mysqlha.events.AlertResolved.class, 0,
+                        r -> r.alertId().equals(a.alertId()), PATIENCE);
+            }
+
+            // a secret with the wrong password: the login is what is named
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, withAdmin(base, "wrong-admin"));
+            io.mysqlha.events.AlertRaised rejected = tap.await("AdminLoginRejected", io.mysqlha.events.AlertRaised.class,
+                    0, a -> a.name().equals("AdminLoginRejected"), PATIENCE);
+            System.out.println("admin login rejected: " + rejected.summary());
+            assertTrue(rejected.summary().contains("refuses the admin account weak of secret 'wrong-admin' (error"
+                    + " 1045)"), rejected.summary());
+            assertTrue(!rejected.summary().contains("not-its-password"), "no password in an alert");
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, base);
+        }
+    }
+
+    private static ClusterSpec withAdmin(ClusterSpec s, String adminSecret) {
+        io.mysqlha.domain.CredentialRefs c = s.credentials();
+        return new ClusterSpec(s.clusterId(), s.kind(), s.nodes(), s.routing(), s.probe(), s.listeners(), s.backup(),
+                new io.mysqlha.domain.CredentialRefs(c.monitor(), c.replication(), adminSecret, c.appUsers()),
+                s.zonePreference());
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.health.ThreadState;
+import io.mysqlha.failover.io.AdminAudit;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
 import io.mysqlha.failover.io.RecoveryRunner;
@@ -97,7 +98,8 @@ class FailoverResumeIT {
                 Clock.systemUTC(), SOURCE, publisher::publish);
         FailoverOwner owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), group, TOPICS, SOURCE,
                 HEALTH_REPLAY, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
-                dryRun), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context), publisher);
+                dryRun), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context),
+                new AdminAudit(context), publisher);
         owner.start();
         Waits.until(group + " ready", PATIENCE, owner::ready);
         return owner;

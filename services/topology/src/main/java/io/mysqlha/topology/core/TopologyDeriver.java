@@ -30,6 +30,7 @@ public final class TopologyDeriver {
             case GROUP_REPLICATION -> MultiWriterRules.groupReplication(s, sets, conditions);
             case AURORA -> MultiWriterRules.aurora(s, sets, conditions);
         }
+        conditions.addAll(Compatibility.conditions(s));
         if (sets.writers.isEmpty()) {
             conditions.add(new AlertCondition("ClusterHasNoWriter", Severity.CRITICAL, null,
                     s.spec().clusterId() + " has no writer: writes fail until one is back or promoted"));
