@@ -121,6 +121,41 @@ class TopologyOwnerIT {
     }
 
     @Test
+    void shouldNameANodeWhoseFlavourDoesNotFitItsSpec() throws Exception {
+        ReplicationTopology maria = SharedInfra.replicationTopology();
+        io.mysqlha.testsupport.servers.MySqlTopology mysql = SharedInfra.mysqlTopology();
+        io.mysqlha.domain.NodeSpec mariaNode = maria.spec("x").nodes().getFirst();
+        io.mysqlha.domain.NodeSpec mysqlNode = mysql.spec("x").nodes().getFirst();
+        // a Group Replication spec with a MariaDB node in it; a MariaDB semi-sync spec with a MySQL node in it
+        String group = cluster("wrong-group");
+        String mixed = cluster("wrong-mix");
+        try (EventTap groupTap = new EventTap(TopologyInfra.bootstrap(), TOPICS, group, Topic.ALERTS);
+             EventTap mixedTap = new EventTap(TopologyInfra.bootstrap(), TOPICS, mixed, Topic.ALERTS)) {
+            TopologyInfra.apply(TOPICS, new io.mysqlha.domain.ClusterSpec(group,
+                    io.mysqlha.domain.ClusterKind.GROUP_REPLICATION, List.of(mariaNode, mysqlNode), null, null, null,
+                    null, null, null));
+            java.util.List<io.mysqlha.domain.NodeSpec> nodes = new java.util.ArrayList<>(maria.spec(mixed).nodes());
+            nodes.add(mysqlNode);
+            TopologyInfra.apply(TOPICS, new io.mysqlha.domain.ClusterSpec(mixed, io.mysqlha.domain.ClusterKind.SEMI_SYNC,
+                    nodes, null, null, null, null, null, null));
+            AlertRaised noGroup = groupTap.await("NodeWrongFlavour on " + mariaNode.id(), AlertRaised.class, 0,
+                    a -> a.name().equals("NodeWrongFlavour") && mariaNode.id().equals(a.nodeId()), PATIENCE);
+            System.out.println("wrong flavour for the kind: " + noGroup.summary());
+            assertTrue(noGroup.summary().startsWith(mariaNode.id() + " is MariaDB 10.")
+                    && noGroup.summary().contains("MariaDB has no Group Replication"), noGroup.summary());
+            AlertRaised odd = mixedTap.await("NodeWrongFlavour on " + mysqlNode.id(), AlertRaised.class, 0,
+                    a -> a.name().equals("NodeWrongFlavour") && mysqlNode.id().equals(a.nodeId()), PATIENCE);
+            System.out.println("flavours mixed: " + odd.summary());
+            assertTrue(odd.summary().startsWith(mysqlNode.id() + " is MySQL 9.7."), odd.summary());
+            assertEquals(List.of(), groupTap.all(AlertRaised.class).stream()
+                    .filter(a -> a.name().equals("NodeWrongFlavour") && mysqlNode.id().equals(a.nodeId())).toList(),
+                    "the MySQL member fits a group_replication spec");
+            assertEquals(List.of(), mixedTap.all(AlertRaised.class).stream()
+                    .filter(a -> a.name().equals("UnsupportedServerVersion")).toList(), "10.11 and 9.7 are supported");
+        }
+    }
+
+    @Test
     void shouldTakeAReplicaWithItsSqlThreadStoppedOutOfTheReadersAndRaiseThenResolve() throws Exception {
         ReplicationTopology t = SharedInfra.replicationTopology();
         String id = cluster("semi");
