@@ -1,6 +1,10 @@
 package io.mysqlha.gateway;
 
+import io.mysqlha.protocol.ErrPacket;
+import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterAll;
@@ -159,6 +163,34 @@ class GatewayBadInputIT {
             c.sendFrame(3, "\u0003SELECT 1".getBytes());
             assertEquals(1156, RawClient.errorCode(c.frame()));
             assertTrue(c.closedWithin(5_000));
+        }
+    }
+
+    @Test
+    void shouldRefuseAUserWhosePluginTheGatewayCannotSpeakNamingTheNodeAndWhatToChange() throws Exception {
+        // ed25519 on the MariaDB primary only (its plugin and the user kept out of the binlog): the client logs in to
+        // the gateway with the password the users secret gives, the node then asks the gateway for client_ed25519
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        String user = GatewayTestInfra.ED25519;
+        try (Connection c = t.primary().connect(t.users().admin())) {
+            Sql.execute(c, "SET SESSION sql_log_bin=0");
+            if (Sql.value(c, "SELECT COUNT(*) FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'ed25519'")
+                    .orElse("0").equals("0")) {
+                Sql.execute(c, "INSTALL SONAME 'auth_ed25519'");
+            }
+            Sql.execute(c, "CREATE USER IF NOT EXISTS '" + user + "'@'127.0.0.1' IDENTIFIED VIA ed25519 USING"
+                    + " PASSWORD('" + user + "')");
+        }
+        try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+            byte[] answer = c.login(user, user);
+            String message = RawClient.errorMessage(answer);
+            System.out.println("a plugin the gateway cannot speak: " + RawClient.errorCode(answer) + " " + message);
+            assertEquals(ErrPacket.BACKEND_UNAVAILABLE, RawClient.errorCode(answer));
+            assertTrue(message.contains(t.primary().port() + ": user " + user + " authenticates with client_ed25519"
+                    + " on this node") && message.contains("IDENTIFIED WITH"), message);
+        }
+        try (RawClient c = new RawClient(GatewayTestInfra.rwPort)) {
+            assertEquals(0, c.login("app", "app")[1], "the next login is not affected");
         }
     }
 

@@ -89,6 +89,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final String HASH_ONLY = "hash_only";
     static final String HASH_ONLY_HASH = "*" + java.util.HexFormat.of().withUpperCase().formatHex(
             io.mysqlha.protocol.NativePassword.storedHash(HASH_ONLY.getBytes(StandardCharsets.UTF_8)));
+    /** A user that authenticates with MariaDB's ed25519 on the primary, which the gateway cannot speak. */
+    static final String ED25519 = "ed_user";
     static int mysqlSplitPort;
     static int mysqlGlobalSplitPort;
     static int rwPort;
@@ -113,7 +115,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                     + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
                     + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n"
                     // known to the gateway by its native hash only (see GatewayMySqlIT)
-                    + HASH_ONLY + ":" + HASH_ONLY_HASH + "\n");
+                    + HASH_ONLY + ":" + HASH_ONLY_HASH + "\n"
+                    + ED25519 + ":" + ED25519 + "\n");
             ClusterSpec base = t.spec(CLUSTER);
             ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false), null, List.of(

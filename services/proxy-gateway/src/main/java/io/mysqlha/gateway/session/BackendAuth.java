@@ -76,8 +76,9 @@ final class BackendAuth {
             return new Send(answer());
         }
         return new Fail("user " + user + " authenticates with " + requested + " on this node; the gateway speaks"
-                + " mysql_native_password and caching_sha2_password: ALTER USER ... IDENTIFIED WITH"
-                + " caching_sha2_password on the node");
+                + " mysql_native_password and caching_sha2_password: on MySQL ALTER USER ... IDENTIFIED WITH"
+                + " caching_sha2_password BY '...', on MariaDB ALTER USER ... IDENTIFIED VIA mysql_native_password"
+                + " USING PASSWORD('...')");
     }
 
     /** AuthMoreData of caching_sha2_password: fast authentication, full authentication, or the node's key. */
