@@ -416,10 +416,35 @@ class FailoverOwnerIT {
         String id = "grkill";
         try (EventTap tap = tap(id);
              GroupReplicationGroup g = GroupReplicationGroup.startForTests(SharedInfra.dir(id), 3, true)) {
-            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, g.spec(id));
+            ClusterSpec base = g.spec(id);
+            io.mysqlha.testsupport.kafka.Specs.apply(bootstrap(), TOPICS, new ClusterSpec(id, base.kind(), base.nodes(),
+                    new io.mysqlha.domain.RoutingPolicy(null, null, 5L, null, null), null, null, null, null, null));
             MySqlNode first = g.members().getFirst();
+            MySqlNode third = g.members().getLast();
             tap.await("topology names the group's primary the writer", TopologyChanged.class, 0,
-                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(first.name()), PATIENCE);
+                    c -> c.writers().size() == 1 && c.writers().getFirst().nodeId().equals(first.name())
+                            && c.readers().stream().anyMatch(r -> r.nodeId().equals(third.name())), PATIENCE);
+
+            // a member whose applier falls behind (held by a global read lock) leaves the readers past
+            // max_transactions_behind, and comes back once it caught up
+            try (Connection p = first.connect(g.users().admin()); Connection held = third.connect(g.users().admin())) {
+                Sql.execute(p, "CREATE DATABASE IF NOT EXISTS gq", "CREATE TABLE IF NOT EXISTS gq.t (id INT PRIMARY KEY)");
+                Waits.until(third.name() + " has the table", PATIENCE, () -> Sql.value(held, "SELECT COUNT(*) FROM"
+                        + " information_schema.TABLES WHERE TABLE_SCHEMA = 'gq'").orElse("0").equals("1"));
+                Sql.execute(held, "FLUSH TABLES WITH READ LOCK");
+                for (int i = 1; i <= 40; i++) {
+                    Sql.execute(p, "INSERT INTO gq.t VALUES (" + i + ")");
+                }
+                TopologyChanged shunned = tap.await(third.name() + " out of the readers", TopologyChanged.class, 0,
+                        c -> c.offline().stream().anyMatch(n -> n.nodeId().equals(third.name())), PATIENCE);
+                String why = shunned.offline().stream().filter(n -> n.nodeId().equals(third.name())).findFirst()
+                        .orElseThrow().reason();
+                System.out.println("group member behind: " + why);
+                assertTrue(why.startsWith("applier queue ") && why.endsWith(" over max_transactions_behind 5"), why);
+                Sql.execute(held, "UNLOCK TABLES");
+            }
+            tap.await(third.name() + " back in the readers", TopologyChanged.class, 0, c -> c.readers().stream()
+                    .anyMatch(r -> r.nodeId().equals(third.name())) && c.offline().isEmpty(), PATIENCE);
             first.kill();
             MySqlNode elected = Waits.forValue("the group's election", PATIENCE, () -> {
                 try {
