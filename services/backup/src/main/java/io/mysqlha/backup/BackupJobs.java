@@ -105,7 +105,10 @@ final class BackupJobs {
         NodeSpec node = spec.node(source.node().nodeId()).orElse(new NodeSpec(source.node().nodeId(),
                 source.node().host(), source.node().port(), null, null, null, null));
         Manifest m;
-        boolean holdStill = !source.writer();
+        // a replica is held still (its SQL thread stopped) so the checksums match the dump; a Group Replication member's
+        // or a Galera node's applier is not to be stopped (the group would throttle its primary for the whole dump):
+        // its dump is consistent by its own snapshot, and verified by a restore without checksums
+        boolean holdStill = !source.writer() && spec.kind().usesPrimaryReplicaReplication();
         try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
             BackupFlavour flavour = flavours.of(sql.flavour());
             DumpRunner runner = new DumpRunner(repository, flavour, clock, config.dumpTimeout());

@@ -12,7 +12,9 @@ import java.util.List;
  * position; a newly closed segment (from whichever writer) is read transaction by transaction: those the archive
  * holds already (a new writer's file starts before the first transaction not yet archived) are skipped, the rest
  * must follow on without a hole in the numbers of any GTID stream (MariaDB's replication domain, MySQL's source
- * uuid), else the hole is reported. Pure.
+ * uuid), else the hole is reported. A MySQL file says what its server logged before it (Previous_gtids): there a
+ * hole is a gap only when that history has transactions the archive lacks; numbers nobody used (Group
+ * Replication hands each member its own block of them) are no gap. Pure.
  */
 public final class ArchiveContinuity {
     private GtidPosition reached;
@@ -24,6 +26,8 @@ public final class ArchiveContinuity {
     private long fresh;
     private long duplicates;
     private final List<String> problems = new ArrayList<>();
+    private GtidPosition history;
+    private boolean historyChecked;
 
     /** @param archived the position the archive has reached so far (null or empty for an empty archive) */
     public ArchiveContinuity(GtidPosition archived) {
@@ -48,6 +52,11 @@ public final class ArchiveContinuity {
         }
     }
 
+    /** The file's Previous_gtids: what its server logged before it (MySQL only). */
+    public void previous(GtidPosition loggedBefore) {
+        this.history = loggedBefore;
+    }
+
     public void accept(BinlogScanner.Transaction t) {
         long had = reached == null ? 0 : reached.highest(t.stream());
         boolean known = reached != null && reached.streams().contains(t.stream());
@@ -59,12 +68,13 @@ public final class ArchiveContinuity {
             }
             return;
         }
-        if (known && t.seq() != had + 1) {
+        if (history != null) {
+            lackedHistory(t);
+        } else if (known && t.seq() != had + 1) {
             problems.add("gap: " + t.stream() + " number " + (had + 1) + (t.seq() - 1 > had + 1 ? ".." + (t.seq() - 1)
                     : "") + " missing before " + t.gtid() + " (the new writer's binlogs do not have "
                     + (t.seq() - 1 > had + 1 ? "them" : "it") + ")");
-        }
-        if (!known && !empty && first == null && fresh == 0 && t.seq() != 1) {
+        } else if (!known && !empty && first == null && fresh == 0 && t.seq() != 1) {
             problems.add(t.stream() + " first appears at " + t.gtid() + "; its transactions before it were never"
                     + " archived");
         }
@@ -76,6 +86,19 @@ public final class ArchiveContinuity {
         end = t.end();
         fresh++;
         reached = reached == null ? t.position() : reached.union(t.position());
+    }
+
+    /** Once per file, at its first new transaction: what its server logged before it and the archive lacks. */
+    private void lackedHistory(BinlogScanner.Transaction t) {
+        if (historyChecked || empty) {
+            return;
+        }
+        historyChecked = true;
+        long lacking = history.transactionsNotIn(reached);
+        if (lacking > 0) {
+            problems.add("gap: " + lacking + " transaction(s) the new writer logged before " + t.gtid() + " ("
+                    + history + ") are not in the archive (" + reached + ")");
+        }
     }
 
     /** The segment's contribution; {@code completeEnd} is where the scan found the file's last complete group. */

@@ -32,6 +32,7 @@ public final class BinlogScanner {
     private static final int GTID_EVENT = 162;
     private static final int MYSQL_GTID_EVENT = 33;
     private static final int MYSQL_ANONYMOUS_GTID_EVENT = 34;
+    private static final int MYSQL_PREVIOUS_GTIDS_EVENT = 35;
     private static final int MYSQL_XA_PREPARE_EVENT = 38;
     private static final int MYSQL_TRANSACTION_PAYLOAD_EVENT = 40;
     private static final int MYSQL_TAGGED_GTID_EVENT = 42;
@@ -81,14 +82,27 @@ public final class BinlogScanner {
     }
 
     public static Scan scan(Path file, Consumer<Transaction> each) throws IOException {
+        return scan(file, each, previous -> { });
+    }
+
+    /**
+     * @param previous told a MySQL file's Previous_gtids: every transaction the server logged before this file (not
+     *                 told for MariaDB files, nor for a set with GTID tags)
+     */
+    public static Scan scan(Path file, Consumer<Transaction> each, Consumer<GtidPosition> previous) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return scan(in, each, file.toString());
+            return scan(in, each, previous, file.toString());
         } catch (NotABinlog e) {
             throw new NotABinlog(file + ": " + e.getMessage());
         }
     }
 
     public static Scan scan(InputStream raw, Consumer<Transaction> each, String name) throws IOException {
+        return scan(raw, each, previous -> { }, name);
+    }
+
+    public static Scan scan(InputStream raw, Consumer<Transaction> each, Consumer<GtidPosition> previous, String name)
+            throws IOException {
         InputStream in = new BufferedInputStream(raw, 64 * 1024);
         byte[] magic = in.readNBytes(4);
         if (!Arrays.equals(magic, MAGIC)) {
@@ -131,7 +145,8 @@ public final class BinlogScanner {
                 throw new Unsupported("a transaction with a GTID tag at offset " + offset + ": the archive cannot"
                         + " read tagged GTIDs yet; commit without SET gtid_next='AUTOMATIC:<tag>' to archive");
             }
-            if (type == GTID_EVENT || type == MYSQL_GTID_EVENT || type == QUERY_EVENT) {
+            if (type == GTID_EVENT || type == MYSQL_GTID_EVENT || type == QUERY_EVENT
+                    || type == MYSQL_PREVIOUS_GTIDS_EVENT) {
                 body = in.readNBytes(bodyLength);
                 if (body.length < bodyLength) {
                     return new Scan(completeEnd, offset + HEADER + body.length, count);
@@ -166,6 +181,9 @@ public final class BinlogScanner {
                 begun = false;
                 time = timestamp;
                 eventsInTx = 0;
+            } else if (type == MYSQL_PREVIOUS_GTIDS_EVENT) {
+                previousGtids(body).ifPresent(previous);
+                completeEnd = end;
             } else if (txStart >= 0) {
                 eventsInTx++;
                 boolean ends = type == XID_EVENT || (type == QUERY_EVENT && isCommit(body))
@@ -201,6 +219,44 @@ public final class BinlogScanner {
     }
 
     /** A server uuid of 16 bytes, as MySQL prints it. */
+    /**
+     * A Previous_gtids event's set: a count of uuids, each with its intervals [start, end). Empty when the set is
+     * written in the format with GTID tags (a non-zero format byte), which this reader does not take apart.
+     */
+    private static java.util.Optional<GtidPosition> previousGtids(byte[] body) throws NotABinlog {
+        if (body.length < 8) {
+            throw new NotABinlog("Previous_gtids event of " + body.length + " bytes");
+        }
+        if ((body[7] & 0xff) != 0) {
+            return java.util.Optional.empty();
+        }
+        long sids = u64(body, 0);
+        StringBuilder text = new StringBuilder();
+        int at = 8;
+        for (long i = 0; i < sids; i++) {
+            if (at + 24 > body.length) {
+                throw new NotABinlog("Previous_gtids event cut short at uuid " + i);
+            }
+            StringBuilder one = new StringBuilder(uuid(body, at));
+            long intervals = u64(body, at + 16);
+            at += 24;
+            for (long k = 0; k < intervals; k++) {
+                if (at + 16 > body.length) {
+                    throw new NotABinlog("Previous_gtids event cut short at an interval");
+                }
+                long first = u64(body, at);
+                long endExclusive = u64(body, at + 8);
+                one.append(':').append(Long.toUnsignedString(first));
+                if (endExclusive - 1 != first) {
+                    one.append('-').append(Long.toUnsignedString(endExclusive - 1));
+                }
+                at += 16;
+            }
+            text.append(text.isEmpty() ? "" : ",").append(one);
+        }
+        return java.util.Optional.of(MysqlGtidSet.parse(text.toString()));
+    }
+
     private static String uuid(byte[] b, int at) {
         StringBuilder s = new StringBuilder(36);
         for (int i = 0; i < 16; i++) {

@@ -52,7 +52,7 @@ final class SpoolArchive {
 
     private static Scanned scan(Path file, GtidPosition from) throws IOException {
         ArchiveContinuity continuity = new ArchiveContinuity(from);
-        BinlogScanner.Scan scan = BinlogScanner.scan(file, continuity::accept);
+        BinlogScanner.Scan scan = BinlogScanner.scan(file, continuity::accept, continuity::previous);
         return new Scanned(continuity.added(scan.completeEnd()), scan);
     }
 

@@ -65,7 +65,7 @@ public final class Verifier {
             long millis = Duration.between(started, clock.instant()).toMillis();
             if (m.tableChecksums() == null) {
                 return new Verdict(true, "restored " + tables.size() + " tables into a scratch server; no source"
-                        + " checksums to compare (a dump from the writer, which cannot be held still, has none)", millis);
+                        + " checksums to compare (its source was not held still: the writer, or a group or Galera member)", millis);
             }
             Map<String, Long> restored = new TreeMap<>();
             for (List<String> batch : batches(tables)) {

@@ -154,5 +154,32 @@ class BinlogScannerTest {
         t.subList(3, 6).forEach(gap::accept);
         assertEquals(List.of("gap: " + uuid + " number 2..3 missing before " + uuid + ":4 (the new writer's binlogs"
                 + " do not have them)"), gap.added(1638).problems());
+
+        List<io.mysqlha.domain.gtid.GtidPosition> previous = new java.util.ArrayList<>();
+        BinlogScanner.scan(new java.io.ByteArrayInputStream(bytes), x -> { }, previous::add, "capture");
+        assertEquals(List.of(MysqlGtidSet.parse("")), previous, "the first file of a new server logged nothing before");
+    }
+
+    @Test
+    void aHoleInTheNumbersIsAGapOnlyWhenTheWritersHistoryHasWhatTheArchiveLacks() {
+        String group = "c54b1638-caec-4627-8cd6-a9577ecb3598";
+        // Group Replication: the new primary writes from its own block (1000001...), numbers 5..1000000 never existed
+        ArchiveContinuity block = new ArchiveContinuity(MysqlGtidSet.parse(group + ":1-4"));
+        block.previous(MysqlGtidSet.parse(group + ":1-4"));
+        block.accept(transaction(group, 1_000_001));
+        assertEquals(List.of(), block.added(100).problems());
+        assertEquals(group + ":1-4:1000001", block.added(100).reached());
+
+        // the new writer logged 2..3 before this file and the archive never got them: a gap
+        ArchiveContinuity lacking = new ArchiveContinuity(MysqlGtidSet.parse(group + ":1"));
+        lacking.previous(MysqlGtidSet.parse(group + ":1-3"));
+        lacking.accept(transaction(group, 4));
+        assertEquals(List.of("gap: 2 transaction(s) the new writer logged before " + group + ":4 (" + group
+                + ":1-3) are not in the archive (" + group + ":1)"), lacking.added(100).problems());
+    }
+
+    private static BinlogScanner.Transaction transaction(String uuid, long seq) {
+        return new BinlogScanner.Transaction(MysqlGtidSet.parse(uuid + ":" + seq), uuid, seq,
+                java.time.Instant.EPOCH, 10, 50);
     }
 }

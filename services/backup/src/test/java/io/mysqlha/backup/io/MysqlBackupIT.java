@@ -15,6 +15,7 @@ import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
+import io.mysqlha.testsupport.servers.GroupReplicationGroup;
 import io.mysqlha.testsupport.servers.MySqlNode;
 import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.Sql;
@@ -206,6 +207,112 @@ class MysqlBackupIT {
         } finally {
             vertx.close();
             t.close();
+        }
+    }
+
+    /**
+     * A single-primary Group Replication group: its primary's binlogs archived, a secondary dumped without stopping
+     * its applier (a group member is not held still), the primary killed and the group's own election followed by
+     * the archive (every member logs the group's transactions under the group's uuid), and a restore to the new
+     * primary's last write.
+     */
+    @Test
+    void archiveDumpAndRestoreAGroupAcrossItsOwnElection() throws Exception {
+        GroupReplicationGroup g = GroupReplicationGroup.startForTests(SharedInfra.dir("gr-backup-it"), 3, true);
+        Path work = SharedInfra.dir("gr-backup-it-work");
+        BackupFlavour.Choice flavours = TestFlavours.choice(work);
+        MysqlBackup mysql = (MysqlBackup) flavours.of(Flavour.MYSQL);
+        DbCredentials admin = new DbCredentials(g.users().admin().name(), Secret.of(g.users().admin().password().reveal()));
+        LocalRepository repo = new LocalRepository(work.resolve("repo"));
+        Vertx vertx = Vertx.vertx();
+        Clock clock = Clock.systemUTC();
+        Restorer restorer = new Restorer(repo, flavours, work, Duration.ofMinutes(10), clock);
+        List<String> gaps = new CopyOnWriteArrayList<>();
+        MySqlNode first = g.members().getFirst();
+        MySqlNode secondary = g.members().getLast();
+        try (BinlogArchiver archiver = new BinlogArchiver("gr-pitr", repo, new BinlogArchiver.Settings(flavours,
+                4_000_000_013L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, gapsInto(gaps), clock)) {
+            archiver.follow(first.nodeSpec());
+            archiver.start();
+            try (Connection primary = first.connect(g.users().admin())) {
+                Sql.execute(primary, "CREATE DATABASE pitr", "CREATE TABLE pitr.t (id INT PRIMARY KEY, v VARCHAR(20))");
+                write(primary, 1);
+                write(primary, 2);
+            }
+            String written = executed(first, g);
+            Waits.until(secondary.name() + " applied " + written, Duration.ofSeconds(30),
+                    () -> MysqlGtidSet.parse(executed(secondary, g)).contains(MysqlGtidSet.parse(written)));
+            Manifest m;
+            try (NodeSql source = NodeSql.connect(vertx, secondary.nodeSpec(), admin, Duration.ofSeconds(5),
+                    Duration.ofSeconds(30))) {
+                m = new DumpRunner(repo, mysql, clock, Duration.ofMinutes(5)).dump(new DumpRunner.Request("gr-pitr",
+                        "b-gr-1", secondary.name(), secondary.host(), secondary.port(), admin,
+                        source.value("SELECT VERSION()").orElseThrow(), Compression.ZSTD), b -> { });
+            }
+            assertTrue(m.position().contains(MysqlGtidSet.parse(written)), m.gtidPosition() + " has " + written);
+            Verifier.Verdict verdict = new Verifier(restorer, work, flavours, clock).verify(m);
+            System.out.printf("group dump from %s at %s; verification: %s%n", secondary.name(), m.gtidPosition(),
+                    verdict.detail());
+            assertTrue(verdict.passed(), verdict.detail());
+
+            first.kill();
+            MySqlNode elected = Waits.forValue("the group's election", Duration.ofSeconds(90), () -> {
+                try {
+                    MySqlNode p = g.primary(secondary);
+                    return p == first ? null : p;
+                } catch (IllegalStateException e) {
+                    return null;
+                }
+            });
+            archiver.follow(elected.nodeSpec());
+            try (Connection c = elected.connect(g.users().admin())) {
+                write(c, 3);
+                Sql.execute(c, "FLUSH BINARY LOGS");
+            }
+            String end = executed(elected, g);
+            Waits.until("the new primary's binlogs archived up to " + end, Duration.ofSeconds(60), () -> {
+                List<SegmentIndex> s = repo.segments("gr-pitr");
+                return !s.isEmpty() && s.getLast().reachedPosition().contains(MysqlGtidSet.parse(end));
+            });
+            List<SegmentIndex> segments = repo.segments("gr-pitr");
+            System.out.printf("group archive: %d segments from %s, reached %s%n", segments.size(),
+                    segments.stream().map(SegmentIndex::sourceNode).distinct().toList(),
+                    segments.getLast().reachedPosition());
+            assertEquals(List.of(), gaps);
+            assertTrue(segments.stream().anyMatch(s -> s.sourceNode().equals(elected.name())), segments.toString());
+
+            RestorePlanner.Plan plan = (RestorePlanner.Plan) RestorePlanner.plan(repo.manifests("gr-pitr"), segments,
+                    new RestorePlanner.Point.AtGtid(end));
+            try (ScratchServer target = ScratchServer.start(work, mysql)) {
+                restorer.restore(plan, new Restorer.Target("a PITR target", target.clientArgs(), null), phase -> { });
+                assertEquals("1,2,3", rows(target, "SELECT id FROM pitr.t ORDER BY id"));
+            }
+        } finally {
+            vertx.close();
+            g.close();
+        }
+    }
+
+    private static BinlogArchiver.Listener gapsInto(List<String> gaps) {
+        return new BinlogArchiver.Listener() {
+            @Override
+            public void archived(SegmentIndex segment) {
+            }
+
+            @Override
+            public void gap(String nodeId, String summary) {
+                gaps.add(summary);
+            }
+
+            @Override
+            public void continuous(String nodeId) {
+            }
+        };
+    }
+
+    private static String executed(MySqlNode n, GroupReplicationGroup g) throws Exception {
+        try (Connection c = n.connect(g.users().admin())) {
+            return Sql.value(c, "SELECT REPLACE(@@GLOBAL.gtid_executed, '\\n', '')").orElseThrow();
         }
     }
 
