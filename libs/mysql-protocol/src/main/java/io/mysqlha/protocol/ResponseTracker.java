@@ -24,6 +24,8 @@ public final class ResponseTracker {
     private boolean lastWasError;
     private long rows;
     private boolean okFrame;
+    private boolean fileRequested;
+    private boolean fileContinues;
 
     public ResponseTracker(int capabilities) {
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF);
@@ -56,6 +58,25 @@ public final class ResponseTracker {
     /** Whether the next frame is the first of the answer to {@code command} (the oldest pending one). */
     public boolean atStartOf(int command) {
         return state == State.FIRST && this.command == command && !continuation;
+    }
+
+    /**
+     * Whether the server asked for a LOCAL INFILE file and the client has not sent its end yet: every packet of the
+     * client until then is the file's data, whatever its sequence id (which wraps past 255 in a large file).
+     */
+    public boolean awaitsFile() {
+        return fileRequested;
+    }
+
+    /**
+     * A packet of the client's file data went by: an empty one ends the file, unless it ends a packet of the
+     * maximum size (a large packet's last part).
+     */
+    public void fileData(int payloadLength) {
+        if (payloadLength == 0 && !fileContinues) {
+            fileRequested = false;
+        }
+        fileContinues = payloadLength == Frames.MAX_PAYLOAD;
     }
 
     /** Whether the last frame was an OK packet (0x00, or 0xfe ending rows with DEPRECATE_EOF). */
@@ -141,7 +162,10 @@ public final class ResponseTracker {
                     return remaining == 0 && finish(false);
                 }
                 if (first == 0xfb) {
-                    return false; // LOCAL INFILE: the client sends the file, then the server answers OK or ERR
+                    // LOCAL INFILE: the client sends the file, then the server answers OK or ERR
+                    fileRequested = true;
+                    fileContinues = false;
+                    return false;
                 }
                 ByteBuf payload = frame.slice(at, length);
                 remaining = Buffers.readLenenc(payload);
@@ -226,6 +250,7 @@ public final class ResponseTracker {
 
     private boolean finish(boolean error) {
         lastWasError = error;
+        fileRequested = false;
         pending.pollFirst();
         state = State.IDLE;
         if (!pending.isEmpty()) {

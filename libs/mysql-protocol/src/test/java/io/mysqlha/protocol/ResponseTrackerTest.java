@@ -209,4 +209,23 @@ class ResponseTrackerTest {
         assertTrue(t.begin(Command.PING));
         assertTrue(t.onFrame(ok(1, ServerStatus.AUTOCOMMIT, Capabilities.GATEWAY)));
     }
+
+    @Test
+    void aLocalInfileRequestWaitsForTheClientsFileWhateverItsSequenceIdsThenTheServersAnswer() {
+        ResponseTracker t = new ResponseTracker(Capabilities.GATEWAY);
+        assertTrue(t.begin(Command.QUERY));
+        assertFalse(t.onFrame(frame(1, (byte) 0xfb, (byte) '/', (byte) 'f')), "the server asks for the file");
+        assertTrue(t.awaitsFile());
+        for (int i = 0; i < 300; i++) { // past 255 the client's sequence ids wrap to 0: still file data
+            t.fileData(8192);
+            assertTrue(t.awaitsFile());
+        }
+        t.fileData(Frames.MAX_PAYLOAD);
+        t.fileData(0); // the end of that large packet, not of the file
+        assertTrue(t.awaitsFile());
+        t.fileData(0); // the file's end
+        assertFalse(t.awaitsFile());
+        assertTrue(t.onFrame(ok(47, ServerStatus.AUTOCOMMIT, Capabilities.GATEWAY)), "the server's OK ends it");
+        assertFalse(t.busy());
+    }
 }

@@ -87,7 +87,9 @@ class DriverMatrixIT {
             new Client("MariaDB Connector/J compressed server-side prepared", new org.mariadb.jdbc.Driver(),
                     "jdbc:mariadb", "useCompression=true&useServerPrepStmts=true", false, Map.of(
                             "MariaDB 10.11: LOAD DATA LOCAL INFILE", COMPRESSED_INFILE,
-                            "MySQL 9.7: LOAD DATA LOCAL INFILE", COMPRESSED_INFILE)));
+                            "MySQL 9.7: LOAD DATA LOCAL INFILE", COMPRESSED_INFILE,
+                            "MariaDB 10.11: LOAD DATA LOCAL INFILE of 20 MiB", COMPRESSED_INFILE,
+                            "MySQL 9.7: LOAD DATA LOCAL INFILE of 20 MiB", COMPRESSED_INFILE)));
 
     @BeforeAll
     static void serversAcceptBigPackets() throws SQLException {

@@ -626,6 +626,24 @@ final class JdbcCases {
                     Files.deleteIfExists(file);
                 }
             }),
+            of("LOAD DATA LOCAL INFILE of 20 MiB", "allowLoadLocalInfile=true&allowLocalInfile=true", (s, out) -> {
+                // more than one 16 MiB packet of file data: the client streams it in several, split where it likes
+                table(s.c(), "m_load_big", "id INT PRIMARY KEY, v LONGTEXT");
+                Path file = Files.createTempFile("m_load_big", ".csv");
+                try {
+                    String value = "x".repeat(1 << 20);
+                    try (var w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                        for (int i = 0; i < 20; i++) {
+                            w.write(i + "," + value + "\n");
+                        }
+                    }
+                    update(s.c(), out, "LOAD DATA LOCAL INFILE '" + file + "' INTO TABLE m_load_big FIELDS TERMINATED BY ','");
+                    query(s.c(), out, "SELECT COUNT(*), SUM(LENGTH(v)) FROM m_load_big");
+                    query(s.c(), out, "SELECT 'the connection goes on'");
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }),
             of("connection attributes", "connectionAttributes=program:matrix,case:attrs", (s, out) -> {
                 query(s.c(), out, "SELECT 1 AS connected");
             }),

@@ -596,9 +596,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             refuse((seq + 1) & 0xff, ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, "08S01", "Got packets out of order");
             return;
         }
-        if (continuation || seq != 0) {
+        boolean file = on.tracker().awaitsFile();
+        if (continuation || seq != 0 || file) {
             // set only as a frame goes out: a command held (and read again later) must still read as a command
             clientContinues = Frames.payloadLength(frame) == Frames.MAX_PAYLOAD;
+            if (file) {
+                on.tracker().fileData(Frames.payloadLength(frame));
+            }
             keepInFlight(frame, on);
             on.channel().write(frame, on.channel().voidPromise()); // the rest of a large packet, or LOCAL INFILE data
             return;
