@@ -103,7 +103,8 @@ class DriverMatrixIT {
     @TestFactory
     Stream<DynamicTest> everyCaseGivesTheSameOutcomeDirectlyAndThroughTheGateway() {
         List<DynamicTest> tests = new ArrayList<>();
-        // -Dmatrix.only=<regex> runs the "nodes, client: case" names it finds, when working on one
+        // -Dmatrix.only=<regex> runs the "nodes, client: case" names it finds, when working on one (-Dmatrix.print=true
+        // prints each outcome)
         java.util.regex.Pattern only = java.util.regex.Pattern.compile(System.getProperty("matrix.only", ""));
         for (Backend backend : GatewayTestInfra.BACKENDS) {
             for (Client client : CLIENTS) {
@@ -127,6 +128,9 @@ class DriverMatrixIT {
     private static void compare(Backend backend, Client client, JdbcCases.Case c) throws Exception {
         Client named = client.on(backend);
         String expected = run(backend, client, c, backend.direct().getAsInt());
+        if (Boolean.getBoolean("matrix.print")) { // -Dmatrix.print=true shows what each program got directly
+            System.out.printf("--- %s, %s: %s, directly%n%s%n", backend.name(), named.name(), c.name(), expected);
+        }
         assertSame(named, c, "directly", expected, "through the pass-through listener",
                 run(backend, client, c, backend.passThrough().getAsInt()));
         String split = run(backend, client, c, backend.split().getAsInt());

@@ -195,6 +195,30 @@ class GatewayBadInputIT {
     }
 
     @Test
+    void shouldAnswerAClientThatHalfClosesAfterItsQueryAsTheServerDoes() throws Exception {
+        ReplicationTopology t = SharedInfra.replicationTopology();
+        List<String> direct = halfClosed(t.primary().port());
+        System.out.println("half-closed after a query, directly: " + direct);
+        assertTrue(direct.size() >= 4 && direct.getLast().startsWith("fe"), "rows then EOF, then the close: " + direct);
+        assertEquals(direct, halfClosed(GatewayTestInfra.rwPort), "through the pass-through listener");
+        assertEquals(direct, halfClosed(GatewayTestInfra.splitPort), "through the splitting listener");
+    }
+
+    /** Logs in, sends a query, shuts down its sending side: every frame that comes back until the close, in hex. */
+    private static List<String> halfClosed(int port) throws IOException {
+        try (RawClient c = new RawClient(port)) {
+            assertEquals(0, c.login("app", "app")[1], "OK");
+            c.sendFrame(0, "\u0003SELECT 'answered after a half-close' AS a, SLEEP(0.2) AS s".getBytes());
+            c.socket.shutdownOutput();
+            List<String> frames = new ArrayList<>();
+            for (byte[] f = c.frame(); f != null; f = c.frame()) {
+                frames.add(java.util.HexFormat.of().formatHex(f, 1, f.length));
+            }
+            return frames;
+        }
+    }
+
+    @Test
     void shouldTakeTwoThousandConnectionsAtOnceAndLeaveNothingOpen() throws Exception {
         long fdsBefore = openFileDescriptors();
         int greeted = 0;

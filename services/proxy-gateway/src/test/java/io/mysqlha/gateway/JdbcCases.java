@@ -178,6 +178,30 @@ final class JdbcCases {
                 }
                 query(s.c(), out, "SELECT COUNT(*), SUM(k) FROM m_rbatch");
             }),
+            of("batch with parameters of different types", "useBulkStmts=true&useBulkStmtsForInserts=true", (s, out) -> {
+                // a column's Java type changes between rows (MariaDB Connector/J's bulk execution cannot send them as
+                // one COM_STMT_BULK_EXECUTE): the update counts are what the server's answers say, then the same
+                // batch of one type, which goes as one bulk execution where the driver and server have it
+                table(s.c(), "m_tbatch", "k INT PRIMARY KEY, v VARCHAR(20), n DECIMAL(10,2)");
+                for (boolean mixed : new boolean[] {true, false}) {
+                    exec(s.c(), "DELETE FROM m_tbatch");
+                    try (PreparedStatement ps = s.c().prepareStatement("INSERT INTO m_tbatch (k, v, n) VALUES (?, ?, ?)")) {
+                        for (int i = 0; i < 6; i++) {
+                            ps.setInt(1, i);
+                            if (!mixed || i % 2 == 0) {
+                                ps.setString(2, "v" + i);
+                                ps.setBigDecimal(3, new java.math.BigDecimal(i + ".5"));
+                            } else {
+                                ps.setInt(2, i);
+                                ps.setDouble(3, i + 0.25);
+                            }
+                            ps.addBatch();
+                        }
+                        out.line(mixed ? "mixed batch" : "batch of one type", java.util.Arrays.toString(ps.executeBatch()));
+                    }
+                    query(s.c(), out, "SELECT k, v, n FROM m_tbatch ORDER BY k");
+                }
+            }),
             of("batch with a failing row", "rewriteBatchedStatements=true", (s, out) -> {
                 table(s.c(), "m_fbatch", KV);
                 out.attempt("batch", () -> {
@@ -392,6 +416,26 @@ final class JdbcCases {
                         }
                     });
                     out.line("victim valid", victim.isValid(5));
+                }
+            }),
+            of("kill a pooled connection", (s, out) -> {
+                // KILL of the connection a pool's holder has: its next statement fails, the pool replaces it
+                javax.sql.DataSource pool = s.pool(1);
+                try (Connection held = pool.getConnection()) {
+                    long id;
+                    try (Statement st = held.createStatement(); ResultSet rs = st.executeQuery("SELECT CONNECTION_ID()")) {
+                        rs.next();
+                        id = rs.getLong(1);
+                    }
+                    update(s.c(), out, "KILL CONNECTION " + id);
+                    out.attempt("the holder's next statement", () -> {
+                        try (Statement st = held.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+                            out.line("the holder was answered");
+                        }
+                    });
+                }
+                try (Connection again = pool.getConnection()) {
+                    query(again, out, "SELECT 'the pool gives a working connection'");
                 }
             }),
             of("transactions", (s, out) -> {

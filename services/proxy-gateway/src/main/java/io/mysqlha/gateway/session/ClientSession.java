@@ -59,6 +59,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private enum Phase { GREETING, AUTH_SWITCH, CONNECTING, COMMANDS, CLOSED }
 
+    /** The client half-closed: it sends nothing more, and the session ends once what it sent is answered. */
+    private boolean inputEnded;
+
     private final SessionContext context;
     private final SessionContext.Route route;
     private final long connectionId;
@@ -412,6 +415,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         handshake.capabilities())));
             }
             client.read();
+            closeIfAnswered(); // a client that half-closed right after its login
             return;
         }
         drainHeld();
@@ -1427,6 +1431,35 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         toClient(b, frame);
         if (idle && !held.isEmpty()) {
             drainHeld();
+        }
+        if (idle) {
+            closeIfAnswered();
+        }
+    }
+
+    /**
+     * The client shut down its side (a half-close, as {@code echo ... | nc} does after its statement): what it sent
+     * is answered, as the server would, then the connection is closed.
+     */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+            inputEnded = true;
+            closeIfAnswered();
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    /** After a half-close: closes once nothing the client sent waits for an answer (and at once before login). */
+    private void closeIfAnswered() {
+        if (!inputEnded || phase == Phase.CLOSED || phase == Phase.CONNECTING) {
+            return;
+        }
+        boolean answered = phase != Phase.COMMANDS || held.isEmpty() && killer == null
+                && (backend == null || !backend.tracker().busy()) && (reader == null || !reader.tracker().busy());
+        if (answered) {
+            close();
         }
     }
 
