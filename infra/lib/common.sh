@@ -1,7 +1,7 @@
 # Shared by the project's scripts: find a JDK >= 21 and install missing Debian packages.
 # shellcheck shell=bash
 
-MYSQLHA_PACKAGES=(mariadb-server mariadb-client mariadb-backup galera-4 rsync curl procps sysbench haproxy)
+MYSQLHA_PACKAGES=(mariadb-server mariadb-client mariadb-backup galera-4 rsync curl procps sysbench haproxy openssl)
 # What the tests add: the driver matrix's clients beyond the JVM (Python, Go; Node.js's mysql2 comes from npm)
 MYSQLHA_TEST_PACKAGES=(python3-pymysql python3-mysqldb golang-go golang-github-go-sql-driver-mysql-dev)
 

@@ -187,6 +187,10 @@ public final class ClusterSpecValidator {
             if (l.maxConnections() < 1 || l.maxConnections() > 1_000_000) {
                 errors.add(new SpecError(at + ".max_connections", "1..1000000; got " + l.maxConnections()));
             }
+            if (l.tls() != null) {
+                checkSecretName(at + ".tls.cert", l.tls().cert(), errors);
+                checkSecretName(at + ".tls.key", l.tls().key(), errors);
+            }
         }
     }
 
@@ -211,7 +215,9 @@ public final class ClusterSpecValidator {
     }
 
     private static void checkSecretName(String field, String name, List<SpecError> errors) {
-        if (!SECRET_NAME.matcher(name).matches()) {
+        if (name == null) {
+            errors.add(new SpecError(field, "required: the name of a secret"));
+        } else if (!SECRET_NAME.matcher(name).matches()) {
             errors.add(new SpecError(field, "the name of a secret (letters, digits, '.', '-', '_'), never the"
                     + " secret itself; got a value of " + name.length() + " characters"));
         }

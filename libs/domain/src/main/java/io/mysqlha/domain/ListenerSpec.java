@@ -8,8 +8,10 @@ package io.mysqlha.domain;
  * @param port           TCP port
  * @param role           read/write or read-only
  * @param maxConnections client connections accepted at once; past it clients get error 1040
+ * @param tls            TLS towards applications (null: none is offered)
  */
-public record ListenerSpec(String name, String bind, Integer port, ListenerRole role, Integer maxConnections) {
+public record ListenerSpec(String name, String bind, Integer port, ListenerRole role, Integer maxConnections,
+                           ListenerTls tls) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 2048; // ProxySQL's mysql-max_connections default
 
@@ -18,5 +20,10 @@ public record ListenerSpec(String name, String bind, Integer port, ListenerRole 
         role = role == null ? ListenerRole.READ_WRITE : role;
         maxConnections = maxConnections == null ? DEFAULT_MAX_CONNECTIONS : maxConnections;
         name = name == null && port != null ? role.specName() + "-" + port : name;
+    }
+
+    /** A listener without TLS. */
+    public ListenerSpec(String name, String bind, Integer port, ListenerRole role, Integer maxConnections) {
+        this(name, bind, port, role, maxConnections, null);
     }
 }

@@ -49,6 +49,23 @@ class ClusterSpecYamlTest {
     }
 
     @Test
+    void shouldReadAListenersTls() {
+        ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL + """
+                listeners:
+                  - { name: rw, port: 6033, tls: { cert: gw-cert, key: gw-key } }
+                  - { name: rw-tls, port: 6043, tls: { cert: gw-cert, key: gw-key, require: true } }
+                """, "orders.yaml");
+        assertEquals(new io.mysqlha.domain.ListenerTls("gw-cert", "gw-key", false), spec.listeners().get(0).tls());
+        assertTrue(spec.listeners().get(1).tls().require());
+        assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
+        String message = refused(MINIMAL + """
+                listeners:
+                  - { name: rw, port: 6033, tls: { key: gw-key } }
+                """);
+        assertTrue(message.contains("listeners[0].tls.cert: required: the name of a secret"), message);
+    }
+
+    @Test
     void shouldNameAnUnknownFieldAndListTheAllowedOnes() {
         String message = refused(MINIMAL.replace("max_writers", "max_writer"));
         assertTrue(message.contains("routing.max_writer: unknown field; allowed here: causal_read_timeout_ms,"

@@ -18,6 +18,7 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
     public static final int ER_NET_PACKETS_OUT_OF_ORDER = 1156;
     public static final int ER_NET_UNCOMPRESS_ERROR = 1157;
     public static final int ER_NOT_SUPPORTED_AUTH_MODE = 1251;
+    public static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
     /** ProxySQL's code for "no backend available"; operators search for it. */
     public static final int BACKEND_UNAVAILABLE = 9001;
 

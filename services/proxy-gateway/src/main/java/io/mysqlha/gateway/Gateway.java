@@ -49,6 +49,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class);
+    private static final int TLS_REFRESH_SECONDS = 5;
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
@@ -63,6 +64,9 @@ public class Gateway {
     /** Per cluster, the server its clients are greeted as (config's server-version until a node greeted us). */
     private final Map<String, AtomicReference<SessionContext.Flavour>> flavours = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
+    /** Per listener (bind:port) with TLS, its certificate, re-read from its secrets every few seconds. */
+    private final Map<String, ServerTls> tls = new ConcurrentHashMap<>();
+    private final SecretResolver secrets;
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
     private EventLoopGroup boss;
@@ -71,6 +75,7 @@ public class Gateway {
     public Gateway(GatewayConfig config, MysqlhaConfig common, ServiceIdentity identity, MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
+        this.secrets = new SecretResolver(common.secretsDir(), System.getenv());
         AppUsers users = loadUsers(common, config.usersSecret());
         this.context = new SessionContext(() -> users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
@@ -145,6 +150,9 @@ public class Gateway {
             serverChannel = NioServerSocketChannel.class;
         }
         follower.start();
+        // a certificate an operator replaced in its secret is served to new connections within seconds, no restart
+        boss.scheduleWithFixedDelay(() -> tls.values().forEach(ServerTls::refresh), TLS_REFRESH_SECONDS,
+                TLS_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Called by the follower with every spec: opens what is declared and not open, closes what is not declared. */
@@ -166,7 +174,7 @@ public class Gateway {
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
                                 positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
-                                        SessionContext.Flavour.configured(config.serverVersion()))));
+                                        SessionContext.Flavour.configured(config.serverVersion()))), l.tls(), tls);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
@@ -175,6 +183,12 @@ public class Gateway {
                     }
                 });
         wanted = Set.copyOf(desired.keySet());
+        tls.keySet().removeIf(key -> desired.get(key) == null || desired.get(key).tlsSpec() == null);
+        desired.forEach((key, l) -> {
+            if (l.tlsSpec() != null && (tls.get(key) == null || !tls.get(key).spec().equals(l.tlsSpec()))) {
+                tls.put(key, new ServerTls(l.clusterId() + "/" + l.name() + " (" + key + ")", l.tlsSpec(), secrets));
+            }
+        });
         for (String key : List.copyOf(listeners.keySet())) {
             Listener now = desired.get(key);
             if (now == null || !now.equals(listeners.get(key))) {
@@ -209,8 +223,9 @@ public class Gateway {
                 });
         try {
             bound.put(l.key(), b.bind(l.bind(), l.port()).sync().channel());
-            LOG.infof("gateway listening on %s (cluster %s, %s, %s), max %d connections", l.key(), l.clusterId(),
-                    l.name(), l.role(), l.maxConnections());
+            LOG.infof("gateway listening on %s (cluster %s, %s, %s), max %d connections%s", l.key(), l.clusterId(),
+                    l.name(), l.role(), l.maxConnections(), l.tlsSpec() == null ? ""
+                            : l.tlsSpec().require() ? ", TLS required" : ", TLS offered");
         } catch (Exception e) {
             LOG.errorf("gateway: cannot listen on %s for cluster %s listener %s (%s); free the port or change the"
                     + " spec's listeners", l.key(), l.clusterId(), l.name(), e.getMessage());

@@ -20,7 +20,8 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
                 ListenerMetrics metrics, RoutingTable table,
                 java.util.Map<String, SplitSettings> splits,
                 java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions,
-                java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour)
+                java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour,
+                io.mysqlha.domain.ListenerTls tlsSpec, java.util.Map<String, ServerTls> tlsContexts)
         implements SessionContext.Route {
 
     @Override
@@ -92,6 +93,17 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
     @Override
     public SessionMetrics sessionMetrics() {
         return metrics;
+    }
+
+    @Override
+    public io.netty.handler.ssl.SslContext tls() {
+        ServerTls t = tlsSpec == null ? null : tlsContexts.get(key());
+        return t == null ? null : t.context();
+    }
+
+    @Override
+    public boolean requireTls() {
+        return tlsSpec != null && tlsSpec.require();
     }
 
     String key() {

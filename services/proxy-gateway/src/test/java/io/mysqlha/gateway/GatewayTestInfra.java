@@ -92,6 +92,14 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** A user that authenticates with MariaDB's ed25519 on the primary, which the gateway cannot speak. */
     static final String ED25519 = "ed_user";
     static int mysqlSplitPort;
+    /** Listeners of the test cluster with TLS: offered, and required. */
+    static int tlsPort;
+    static int tlsRequiredPort;
+    /** The secrets the gateway reads its certificate from, and the certificate it serves first. */
+    static Path secretsDir;
+    static io.mysqlha.testsupport.tls.Certificates tlsCertificate;
+    static final String TLS_CERT_SECRET = "gateway-tls-cert";
+    static final String TLS_KEY_SECRET = "gateway-tls-key";
     static int mysqlGlobalSplitPort;
     static int rwPort;
     static int roPort;
@@ -110,7 +118,12 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         mysqlGlobalSplitPort = FreePorts.next();
         MySqlTopology mysql = SharedInfra.mysqlTopology();
         Path secrets = SharedInfra.dir("gateway-secrets");
+        secretsDir = secrets;
+        tlsPort = FreePorts.next();
+        tlsRequiredPort = FreePorts.next();
         try {
+            tlsCertificate = io.mysqlha.testsupport.tls.Certificates.selfSigned(secrets.resolve("tls"), "mysqlha-gateway-1");
+            installCertificate(tlsCertificate);
             Files.writeString(secrets.resolve("mysqlha-app-users"), "# test users\n"
                     + t.users().app().name() + ":" + t.users().app().password().reveal() + "\n"
                     + t.users().admin().name() + ":" + t.users().admin().password().reveal() + "\n"
@@ -121,7 +134,11 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
             ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false), null, List.of(
                     new ListenerSpec("rw", "127.0.0.1", rwPort, ListenerRole.READ_WRITE, MAX_CONNECTIONS),
-                    new ListenerSpec("ro", "127.0.0.1", roPort, ListenerRole.READ_ONLY, MAX_CONNECTIONS)),
+                    new ListenerSpec("ro", "127.0.0.1", roPort, ListenerRole.READ_ONLY, MAX_CONNECTIONS),
+                    new ListenerSpec("tls", "127.0.0.1", tlsPort, ListenerRole.READ_WRITE, 64,
+                            new io.mysqlha.domain.ListenerTls(TLS_CERT_SECRET, TLS_KEY_SECRET, false)),
+                    new ListenerSpec("tls-required", "127.0.0.1", tlsRequiredPort, ListenerRole.READ_WRITE, 64,
+                            new io.mysqlha.domain.ListenerTls(TLS_CERT_SECRET, TLS_KEY_SECRET, true))),
                     null, null, null);
             ClusterSpec split = new ClusterSpec(SPLIT, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, true, null, null,
@@ -174,6 +191,18 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 "mysqlha.gateway.hold-timeout-ms", Integer.toString(HOLD_TIMEOUT_MS),
                 "mysqlha.gateway.handshake-timeout-ms", "2000",
                 "mysqlha.gateway.idle-backend-release-ms", Integer.toString(IDLE_RELEASE_MS));
+    }
+
+    /** Puts a certificate and its key where the gateway's TLS listeners read them (it re-reads them by itself). */
+    static void installCertificate(io.mysqlha.testsupport.tls.Certificates c) throws IOException {
+        Path cert = secretsDir.resolve(TLS_CERT_SECRET + ".new");
+        Path key = secretsDir.resolve(TLS_KEY_SECRET + ".new");
+        Files.writeString(cert, c.certPem());
+        Files.writeString(key, c.keyPem());
+        Files.move(key, secretsDir.resolve(TLS_KEY_SECRET), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(cert, secretsDir.resolve(TLS_CERT_SECRET), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Publishes the next generation of the test cluster's topology: this writer (none when null), these readers. */
@@ -252,7 +281,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
         for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort, mysqlRwPort, mysqlSplitPort,
-                mysqlGlobalSplitPort}) {
+                mysqlGlobalSplitPort, tlsPort, tlsRequiredPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

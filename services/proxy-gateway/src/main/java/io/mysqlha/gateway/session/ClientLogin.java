@@ -16,8 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
 /**
- * The client's side of the login, frame by frame, after the gateway's greeting: its HandshakeResponse41 (TLS
- * refused, since the gateway does not offer it), the check of its answer in mysql_native_password (against the
+ * The client's side of the login, frame by frame, after the gateway's greeting: its SSLRequest when the listener
+ * offers TLS (the session then speaks TLS and the HandshakeResponse41 follows with sequence id 2), or its
+ * HandshakeResponse41 in clear (refused with MySQL's 3159 where the listener requires TLS), the check of its answer in mysql_native_password (against the
  * user's stored hash) or caching_sha2_password (when the gateway has the user's password), and an auth switch when
  * the client answered in a plugin the gateway cannot check for that user. Each frame gives the next
  * {@link Step}; the session carries it out. No channel here: the steps are plain values, tested as such.
@@ -29,6 +30,10 @@ final class ClientLogin {
 
     /** Send this packet with this sequence id, then read the client's answer. */
     record Reply(int seq, Consumer<ByteBuf> packet) implements Step {
+    }
+
+    /** The client asked for TLS, which was offered: speak TLS from the next byte on, then read its login. */
+    record StartTls() implements Step {
     }
 
     /** Answer with this error and close. {@code denied}: a wrong user or password (counted as such). */
@@ -49,6 +54,8 @@ final class ClientLogin {
     private final String host;
     private final String greetingPlugin;
     private final int offered;
+    private final boolean requireTls;
+    private boolean tls;
     private boolean switched;
     /** The plugin the client's current answer is in. */
     private String plugin;
@@ -59,10 +66,13 @@ final class ClientLogin {
     /**
      * @param host           the client's address, for the access-denied message as MySQL words it
      * @param greetingPlugin the plugin the greeting named (the cluster's servers' default)
-     * @param offered        the greeting's capabilities
+     * @param offered        the greeting's capabilities (with CLIENT_SSL when the listener offers TLS)
+     * @param requireTls     refuse a login in clear
      */
-    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin, int offered) {
+    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin, int offered,
+                boolean requireTls) {
         this.offered = offered;
+        this.requireTls = requireTls;
         this.scramble = scramble;
         this.users = users;
         this.host = host;
@@ -87,16 +97,26 @@ final class ClientLogin {
             nextSeq = seq + 1;
             return check(AuthSwitchResponsePacket.decode(payload).data());
         }
-        if (seq != 1) {
+        int expected = tls ? 2 : 1; // after the SSLRequest (1), the login comes over TLS as packet 2
+        if (seq != expected) {
             return outOfOrder(seq);
         }
-        nextSeq = 2;
-        if (payload.readableBytes() == HandshakeResponse41Packet.SSL_REQUEST_LENGTH
+        nextSeq = expected + 1;
+        if (!tls && payload.readableBytes() == HandshakeResponse41Packet.SSL_REQUEST_LENGTH
                 && Capabilities.has(payload.getIntLE(0), Capabilities.SSL)) {
-            return new Refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "this gateway does not offer TLS; connect"
-                    + " without it (terminate TLS in front of the gateway)", false);
+            if (!Capabilities.has(offered, Capabilities.SSL)) {
+                return new Refuse(2, ErrPacket.ER_HANDSHAKE_ERROR, "08S01", "this gateway listener does not offer"
+                        + " TLS; connect without it, or give the listener tls: {cert, key} in the cluster's spec",
+                        false);
+            }
+            tls = true;
+            return new StartTls();
         }
         handshake = HandshakeResponse41Packet.decode(payload);
+        if (requireTls && !tls) {
+            return new Refuse(nextSeq, ErrPacket.ER_SECURE_TRANSPORT_REQUIRED, "HY000", "Connections using insecure"
+                    + " transport are prohibited while --require_secure_transport=ON.", false);
+        }
         if ((handshake.capabilities() & Capabilities.FRAMING) == Capabilities.ZSTD_COMPRESSION
                 && !Capabilities.has(offered, Capabilities.ZSTD_COMPRESSION)) {
             // zstd was not offered (MariaDB clusters): its next packets would be framed in a way nobody agreed on,

@@ -59,6 +59,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private enum Phase { GREETING, AUTH_SWITCH, CONNECTING, COMMANDS, CLOSED }
 
+    private static final String TLS_HANDLER = "tls";
+
     /** The client half-closed: it sends nothing more, and the session ends once what it sent is answered. */
     private boolean inputEnded;
 
@@ -82,6 +84,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private String greetingPlugin = NativePassword.PLUGIN;
     /** The capabilities the greeting offered. */
     private int greetingCapabilities;
+    /** The TLS context the greeting offered (null: none). */
+    private io.netty.handler.ssl.SslContext tlsOffered;
     private int nextSeq;
     private ClientLogin login;
     /** With splitting: the connection to a reader, opened at the session's first read. */
@@ -167,11 +171,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         context.sessions().put(connectionId, this);
         SessionContext.Flavour flavour = route.flavour().get();
+        tlsOffered = route.tls(); // the one offered now, used if the client takes it up
+        int offered = flavour.capabilities() | (tlsOffered == null ? 0 : Capabilities.SSL);
         HandshakeV10Packet greeting = new HandshakeV10Packet(flavour.serverVersion(), connectionId, scramble,
-                flavour.capabilities(), 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(),
-                flavour.authPlugin());
+                offered, 45, ServerStatus.AUTOCOMMIT, flavour.mariadbCapabilities(), flavour.authPlugin());
         greetingPlugin = flavour.authPlugin();
-        greetingCapabilities = flavour.capabilities();
+        greetingCapabilities = offered;
         writeAndFlush(Packets.frame(client.alloc(), 0, greeting::encode));
         handshakeTimer = client.eventLoop().schedule(() -> {
             if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
@@ -211,7 +216,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void loginFrame(ByteBuf frame) {
         if (login == null) {
             login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
-                    greetingCapabilities);
+                    greetingCapabilities, route.requireTls());
         }
         loginStep(login.onFrame(frame));
     }
@@ -223,6 +228,22 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 nextSeq = r.seq() + 1;
                 writeAndFlush(Packets.frame(client.alloc(), r.seq(), r.packet()));
                 client.read();
+            }
+            case ClientLogin.StartTls t -> {
+                // from the next byte on the client speaks TLS: what it already sent past its SSLRequest (the start
+                // of its TLS handshake) goes to the TLS handler, not to the frame decoder
+                io.netty.handler.ssl.SslHandler tls = tlsOffered.newHandler(client.alloc());
+                client.pipeline().get(FrameDecoder.class).divert(rest -> {
+                    client.pipeline().addFirst(TLS_HANDLER, tls);
+                    if (rest == null) {
+                        client.read();
+                    } else {
+                        client.eventLoop().execute(() -> {
+                            client.pipeline().fireChannelRead(rest);
+                            client.pipeline().fireChannelReadComplete(); // the TLS handler asks for more as it needs
+                        });
+                    }
+                });
             }
             case ClientLogin.Refuse r -> {
                 if (r.denied()) {
@@ -281,7 +302,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         announcedBy = null;
         statusFlags = ServerStatus.AUTOCOMMIT;
         login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
-                    greetingCapabilities);
+                    greetingCapabilities, false);
         loginStep(login.changeUser(request, handshake));
     }
 
@@ -411,8 +432,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     && client.pipeline().get(CompressedProtocol.class) == null) {
                 // after the OK that ends the connection phase, every byte of this hop goes compressed (from the
                 // login on: a COM_CHANGE_USER is answered compressed, as it was asked)
-                client.pipeline().addFirst(new CompressedProtocol(CompressedProtocol.Algorithm.of(
-                        handshake.capabilities())));
+                CompressedProtocol compressed = new CompressedProtocol(CompressedProtocol.Algorithm.of(
+                        handshake.capabilities()));
+                if (client.pipeline().get(TLS_HANDLER) != null) {
+                    client.pipeline().addAfter(TLS_HANDLER, null, compressed); // compressed, then encrypted
+                } else {
+                    client.pipeline().addFirst(compressed);
+                }
             }
             client.read();
             closeIfAnswered(); // a client that half-closed right after its login
@@ -1629,6 +1655,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debugf("client %s: %s", ctx.channel().remoteAddress(), cause.getMessage());
+        if (cause instanceof io.netty.handler.codec.DecoderException
+                && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            // a TLS handshake that failed (protocol, cipher, a client that distrusts the certificate): nothing can
+            // be said to it in clear any more
+            LOG.debugf("client %s: TLS failed: %s", ctx.channel().remoteAddress(), cause.getCause().getMessage());
+            phase = Phase.CLOSED;
+            ctx.close();
+            return;
+        }
         if (phase == Phase.GREETING || phase == Phase.AUTH_SWITCH) {
             refuse(loginSeq() == 0 ? 1 : loginSeq(), ErrPacket.ER_NET_PACKET_TOO_LARGE, "08S01",
                     "Got a packet bigger than " + FrameDecoder.HANDSHAKE_LIMIT + " bytes during the handshake");

@@ -25,6 +25,7 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
     private boolean read; // a read arrived since the last read completed
     private boolean handedOn; // and a frame went on from it
     private boolean failed; // a frame was refused: what follows is dropped
+    private java.util.function.Consumer<ByteBuf> divert; // after the frame being handed on: the rest goes there
 
     /** A decoder for a client connection: limited until {@link #unlimit()}. */
     public static FrameDecoder forClient() {
@@ -46,6 +47,15 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
 
     void unlimit() {
         limit = Integer.MAX_VALUE;
+    }
+
+    /**
+     * Called while a frame is being handed on (the client's SSLRequest): the bytes read after it are no frames (the
+     * start of a TLS handshake). Once the frame is handed on, {@code to} gets them (null when there are none); bytes
+     * read later come through whatever {@code to} put in front of this decoder.
+     */
+    void divert(java.util.function.Consumer<ByteBuf> to) {
+        this.divert = to;
     }
 
     @Override
@@ -100,9 +110,22 @@ public final class FrameDecoder extends ChannelInboundHandlerAdapter {
             }
             if (in.readableBytes() == length) {
                 handOn(ctx, in);
+                diverted(null);
                 return null;
             }
             handOn(ctx, in.readRetainedSlice(length));
+            if (divert != null) {
+                diverted(in);
+                return null;
+            }
+        }
+    }
+
+    private void diverted(ByteBuf rest) {
+        java.util.function.Consumer<ByteBuf> to = divert;
+        divert = null;
+        if (to != null) {
+            to.accept(rest);
         }
     }
 

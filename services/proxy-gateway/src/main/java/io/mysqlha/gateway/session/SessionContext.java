@@ -99,5 +99,11 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
         SessionMetrics sessionMetrics();
 
         int maxConnections();
+
+        /** The TLS context new connections are offered, or null when the listener offers no TLS (now). */
+        io.netty.handler.ssl.SslContext tls();
+
+        /** Whether a login in clear is refused (MySQL's 3159). */
+        boolean requireTls();
     }
 }

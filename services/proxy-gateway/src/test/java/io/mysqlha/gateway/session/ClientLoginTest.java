@@ -44,7 +44,7 @@ class ClientLoginTest {
 
     @Test
     void theRightPasswordAuthenticatesAndRevealsWhatTheBackendLoginNeeds() {
-        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED);
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED, false);
         var a = assertInstanceOf(ClientLogin.Authenticated.class,
                 login.onFrame(response("app", proof("secret"), NativePassword.PLUGIN)));
         assertEquals("app", a.handshake().username());
@@ -56,12 +56,12 @@ class ClientLoginTest {
 
     @Test
     void aWrongPasswordOrUnknownUserGetsMysqlsOwn1045() {
-        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED)
+        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED, false)
                 .onFrame(response("app", proof("nope"), NativePassword.PLUGIN)));
         assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, wrong.code());
         assertEquals("Access denied for user 'app'@'10.0.0.1' (using password: YES)", wrong.message());
         assertTrue(wrong.denied());
-        var unknown = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED)
+        var unknown = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "10.0.0.1", NativePassword.PLUGIN, OFFERED, false)
                 .onFrame(response("eve", new byte[0], NativePassword.PLUGIN)));
         assertEquals("Access denied for user 'eve'@'10.0.0.1' (using password: NO)", unknown.message());
     }
@@ -69,13 +69,13 @@ class ClientLoginTest {
     @Test
     void cachingSha2PasswordIsCheckedWhenTheGatewayHasThePasswordAndTakesTheFastPath() {
         byte[] answer = CachingSha2Password.scramble("secret".getBytes(StandardCharsets.UTF_8), SCRAMBLE);
-        var a = assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED).onFrame(response("app", answer, CachingSha2Password.PLUGIN)));
+        var a = assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED, false).onFrame(response("app", answer, CachingSha2Password.PLUGIN)));
         assertEquals(2, a.fastAuthSeq(), "AuthMoreData 0x03 goes out as packet 2");
         assertEquals(3, a.nextSeq(), "then the OK");
         assertArrayEquals(NativePassword.respond("secret".getBytes(StandardCharsets.UTF_8), SCRAMBLE),
                 NativePassword.respondWithStage1(a.stage1(), SCRAMBLE, a.user().nativeHash()),
                 "what native backends need is known too");
-        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED).onFrame(response("app", CachingSha2Password.scramble(
+        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED, false).onFrame(response("app", CachingSha2Password.scramble(
                 "nope".getBytes(StandardCharsets.UTF_8), SCRAMBLE), CachingSha2Password.PLUGIN)));
         assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, wrong.code());
     }
@@ -84,7 +84,7 @@ class ClientLoginTest {
     void aUserKnownByItsNativeHashOnlyIsSwitchedToNativePassword() {
         AppUsers hashOnly = AppUsers.parse("app:*" + java.util.HexFormat.of().withUpperCase().formatHex(
                 NativePassword.storedHash("secret".getBytes(StandardCharsets.UTF_8))) + "\n", "test");
-        ClientLogin login = new ClientLogin(SCRAMBLE, hashOnly, "h", CachingSha2Password.PLUGIN, OFFERED);
+        ClientLogin login = new ClientLogin(SCRAMBLE, hashOnly, "h", CachingSha2Password.PLUGIN, OFFERED, false);
         var reply = assertInstanceOf(ClientLogin.Reply.class,
                 login.onFrame(response("app", new byte[32], CachingSha2Password.PLUGIN)));
         ByteBuf sent = Unpooled.buffer();
@@ -97,7 +97,7 @@ class ClientLoginTest {
 
     @Test
     void anotherPluginIsSwitchedToTheGreetingsWhenTheGatewayCanCheckIt() {
-        ClientLogin sha2 = new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED);
+        ClientLogin sha2 = new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED, false);
         ByteBuf switched = Unpooled.buffer();
         assertInstanceOf(ClientLogin.Reply.class, sha2.onFrame(response("app", new byte[32], "sha256_password")))
                 .packet().accept(switched);
@@ -108,13 +108,13 @@ class ClientLoginTest {
     void aClientAnsweringInAnotherPluginThanTheGreetingsIsSwitchedAsTheServerWould() {
         // MariaDB greets with mysql_native_password and switches a caching_sha2_password answer to it (MySQL 9's
         // own client, which lacks that plugin, then says so itself, as it does directly)
-        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED);
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false);
         ByteBuf sent = Unpooled.buffer();
         assertInstanceOf(ClientLogin.Reply.class, login.onFrame(response("app", new byte[0],
                 CachingSha2Password.PLUGIN))).packet().accept(sent);
         assertEquals(NativePassword.PLUGIN, AuthSwitchRequestPacket.decode(sent).pluginName());
         // MySQL 9 greets with caching_sha2_password and switches a mysql_native_password answer to it
-        ClientLogin sha2 = new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED);
+        ClientLogin sha2 = new ClientLogin(SCRAMBLE, USERS, "h", CachingSha2Password.PLUGIN, OFFERED, false);
         ByteBuf again = Unpooled.buffer();
         assertInstanceOf(ClientLogin.Reply.class, sha2.onFrame(response("app", proof("secret"),
                 NativePassword.PLUGIN))).packet().accept(again);
@@ -127,7 +127,7 @@ class ClientLoginTest {
 
     @Test
     void anotherPluginIsSwitchedToNativePassword() {
-        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED);
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false);
         var reply = assertInstanceOf(ClientLogin.Reply.class,
                 login.onFrame(response("app", new byte[32], "sha256_password")));
         assertEquals(2, reply.seq());
@@ -141,14 +141,14 @@ class ClientLoginTest {
 
     @Test
     void zlibCompressionIsTakenAndZstdAloneIsRefusedByName() {
-        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED).onFrame(
+        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false).onFrame(
                 frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.COMPRESS, 1 << 24, 45, 0, "app",
                         proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
         // both flags: zlib is used (MySQL docs, "Compression")
-        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED).onFrame(
+        assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false).onFrame(
                 frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.COMPRESS | Capabilities.ZSTD_COMPRESSION,
                         1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
-        var refused = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED).onFrame(
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false).onFrame(
                 frame(1, new HandshakeResponse41Packet(CAPS | Capabilities.ZSTD_COMPRESSION,
                         1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN, Map.of())::encode)));
         assertEquals(ErrPacket.ER_HANDSHAKE_ERROR, refused.code());
@@ -158,19 +158,45 @@ class ClientLoginTest {
         assertEquals(2, refused.seq());
         // where zstd is offered (MySQL clusters), it is taken
         assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN,
-                OFFERED | Capabilities.ZSTD_COMPRESSION).onFrame(frame(1, new HandshakeResponse41Packet(
+                OFFERED | Capabilities.ZSTD_COMPRESSION, false).onFrame(frame(1, new HandshakeResponse41Packet(
                 CAPS | Capabilities.ZSTD_COMPRESSION, 1 << 24, 45, 0, "app", proof("secret"), "app",
                 NativePassword.PLUGIN, Map.of())::encode)));
     }
 
     @Test
     void tlsAndPacketsOutOfOrderAreRefusedWithTheReason() {
-        var tls = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED).onFrame(
+        var tls = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false).onFrame(
                 frame(1, b -> b.writeIntLE(CAPS | Capabilities.SSL).writeIntLE(1 << 24).writeByte(45).writeZero(23))));
         assertTrue(tls.message().contains("does not offer TLS"), tls.message());
-        var order = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED)
+        var order = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false)
                 .onFrame(frame(5, b -> b.writeZero(40))));
         assertEquals(ErrPacket.ER_NET_PACKETS_OUT_OF_ORDER, order.code());
         assertEquals(6, order.seq());
+    }
+
+    @Test
+    void anSslRequestStartsTlsWhereOfferedAndTheLoginFollowsAsPacketTwo() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED | Capabilities.SSL,
+                true);
+        assertInstanceOf(ClientLogin.StartTls.class, login.onFrame(
+                frame(1, b -> b.writeIntLE(CAPS | Capabilities.SSL).writeIntLE(1 << 24).writeByte(45).writeZero(23))));
+        var a = assertInstanceOf(ClientLogin.Authenticated.class, login.onFrame(frame(2, new HandshakeResponse41Packet(
+                CAPS | Capabilities.SSL, 1 << 24, 45, 0, "app", proof("secret"), "app", NativePassword.PLUGIN,
+                Map.of())::encode)));
+        assertEquals(3, a.nextSeq(), "the OK goes out as packet 3");
+        assertEquals(0, a.capabilities() & Capabilities.SSL, "TLS is the client's hop alone");
+    }
+
+    @Test
+    void aLoginInClearWhereTlsIsRequiredGetsMysqls3159() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED | Capabilities.SSL,
+                true);
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, login.onFrame(response("app", proof("secret"),
+                NativePassword.PLUGIN)));
+        assertEquals(3159, refused.code());
+        assertEquals("HY000", refused.sqlState());
+        assertEquals(2, refused.seq());
+        assertEquals("Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+                refused.message());
     }
 }

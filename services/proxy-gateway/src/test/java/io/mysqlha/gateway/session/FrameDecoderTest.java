@@ -135,4 +135,28 @@ class FrameDecoderTest {
         read(frame(0, FrameDecoder.HANDSHAKE_LIMIT + 10));
         assertEquals(FrameDecoder.HANDSHAKE_LIMIT + 14, handedOn().getFirst().length);
     }
+
+    @Test
+    void whatFollowsAnSslRequestInTheSameReadGoesWhereTheSessionDivertsIt() {
+        FrameDecoder decoder = FrameDecoder.forClient();
+        List<ByteBuf> diverted = new ArrayList<>();
+        channel = new EmbeddedChannel(decoder, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                decoder.divert(rest -> diverted.add(rest == null ? Unpooled.EMPTY_BUFFER : rest));
+                ctx.fireChannelRead(msg);
+            }
+        });
+        byte[] clientHello = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc, 0x03, 0x03};
+        read(join(frame(1, 32), clientHello));
+        ByteBuf sslRequest = channel.readInbound();
+        assertEquals(36, sslRequest.readableBytes(), "the SSLRequest alone went on as a frame");
+        sslRequest.release();
+        assertNull(channel.readInbound(), "the TLS bytes are no frame");
+        assertEquals(1, diverted.size());
+        byte[] rest = new byte[diverted.getFirst().readableBytes()];
+        diverted.getFirst().readBytes(rest);
+        diverted.getFirst().release();
+        assertTrue(java.util.Arrays.equals(clientHello, rest), "the ClientHello's bytes, diverted as they came");
+    }
 }
