@@ -15,8 +15,8 @@ JAVA="$JAVA_HOME/bin/java"
 ensure_packages "${MYSQLHA_PACKAGES[@]}"
 FLAVOR=${FLAVOR:-mariadb}
 case "$FLAVOR" in
-  mariadb) CLIENT=mariadb; NODES="MariaDB 10.11" ;;
-  mysql|mysql-gr) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7"
+  mariadb) CLIENT=mariadb; NODES="MariaDB 10.11"; TLS_OPTIONS="--ssl-ca=var/tls/ca.pem --ssl-verify-server-cert" ;;
+  mysql|mysql-gr) ensure_mysql; CLIENT=bin/mysql; NODES="MySQL 9.7"; TLS_OPTIONS="--ssl-mode=VERIFY_IDENTITY --ssl-ca=var/tls/ca.pem"
     [ "$FLAVOR" = mysql-gr ] && NODES="MySQL 9.7 Group Replication"
     mysql_tool_scripts "$VAR/mysql-tools" # the backup service's dump, binlog, client and verification server
     T="$VAR/mysql-tools"
@@ -95,6 +95,7 @@ cat <<MSG
 mysqlha is up: every /q/health is UP.
   gateway read/write   $CLIENT -h127.0.0.1 -P6033 -uapp -papp
   gateway read-only    $CLIENT -h127.0.0.1 -P6034 -uapp -papp
+  gateway over TLS     $CLIENT -h127.0.0.1 -P6033 -uapp -papp $TLS_OPTIONS
   $NODES nodes  node1 127.0.0.1:3307 (primary), node2 :3308, node3 :3309 (users app/app, admin/admin)
   Kafka                127.0.0.1:9092 (topics mysqlha.*)
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085

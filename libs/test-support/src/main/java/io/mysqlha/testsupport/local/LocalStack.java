@@ -153,6 +153,7 @@ public final class LocalStack {
             say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
         }
         io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), users);
+        gatewayCertificate(var);
 
         ClusterSpec local = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
         ClusterSpec spec = kind == local.kind() ? local : new ClusterSpec(local.clusterId(), kind, local.nodes(),
@@ -163,6 +164,31 @@ public final class LocalStack {
             say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()
                     + (applied.changed() ? " applied" : " unchanged"));
         }
+    }
+
+    /**
+     * The gateway's TLS towards applications: a local CA (var/tls/ca.pem, what clients verify with) and a certificate
+     * for 127.0.0.1 and localhost signed by it, in the secrets gateway-tls-cert and gateway-tls-key. Made once: a
+     * secret that exists (an operator's own certificate) is never overwritten.
+     */
+    private static void gatewayCertificate(Path var) throws IOException {
+        Path secrets = var.resolve("secrets");
+        Path cert = secrets.resolve("gateway-tls-cert");
+        Path key = secrets.resolve("gateway-tls-key");
+        if (Files.exists(cert) || Files.exists(key)) {
+            return;
+        }
+        Path tls = var.resolve("tls");
+        io.mysqlha.testsupport.tls.Certificates ca = Files.exists(tls.resolve("ca.pem"))
+                ? new io.mysqlha.testsupport.tls.Certificates(tls.resolve("ca.pem"), tls.resolve("ca-key.pem"))
+                : io.mysqlha.testsupport.tls.Certificates.authority(tls, "mysqlha local CA");
+        io.mysqlha.testsupport.tls.Certificates server = ca.sign(tls, "mysqlha-gateway");
+        for (var secret : java.util.Map.of(cert, server.certPem(), key, server.keyPem()).entrySet()) {
+            Files.writeString(secret.getKey(), secret.getValue());
+            Files.setPosixFilePermissions(secret.getKey(),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        say("tls        gateway certificate for 127.0.0.1 signed by var/tls/ca.pem (secrets gateway-tls-cert, -key)");
     }
 
     /** A producer and a reader for applying and removing specs on the clusters topic. */

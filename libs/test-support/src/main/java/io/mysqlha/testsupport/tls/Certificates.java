@@ -18,21 +18,56 @@ import java.util.concurrent.TimeUnit;
  */
 public record Certificates(Path cert, Path key) {
 
+    private static final String SAN = "subjectAltName=IP:127.0.0.1,DNS:localhost";
+
     /** Makes one in {@code dir} with this common name (distinct names tell two certificates apart). */
     public static Certificates selfSigned(Path dir, String commonName) {
+        Path cert = dir.resolve(commonName + "-cert.pem");
+        Path key = dir.resolve(commonName + "-key.pem");
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+                "30", "-subj", "/CN=" + commonName, "-addext", SAN, "-keyout", key.toString(), "-out", cert.toString());
+        return new Certificates(cert, key);
+    }
+
+    /** A certificate authority of its own (ten years), to sign server certificates with. */
+    public static Certificates authority(Path dir, String commonName) {
+        Path cert = dir.resolve("ca.pem");
+        Path key = dir.resolve("ca-key.pem");
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days",
+                "3650", "-subj", "/CN=" + commonName, "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign", "-keyout", key.toString(), "-out", cert.toString());
+        return new Certificates(cert, key);
+    }
+
+    /** A server certificate for 127.0.0.1 and localhost (about two years), signed by this authority. */
+    public Certificates sign(Path dir, String commonName) {
+        Path cert = dir.resolve(commonName + "-cert.pem");
+        Path key = dir.resolve(commonName + "-key.pem");
+        Path request = dir.resolve(commonName + ".csr");
+        Path extensions = dir.resolve(commonName + ".ext");
+        try {
+            Files.writeString(extensions, SAN + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        openssl(dir, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj",
+                "/CN=" + commonName, "-keyout", key.toString(), "-out", request.toString());
+        openssl(dir, "x509", "-req", "-in", request.toString(), "-CA", this.cert.toString(), "-CAkey",
+                this.key.toString(), "-CAcreateserial", "-days", "825", "-extfile", extensions.toString(), "-out",
+                cert.toString());
+        return new Certificates(cert, key);
+    }
+
+    private static void openssl(Path dir, String... args) {
         try {
             Files.createDirectories(dir);
-            Path cert = dir.resolve(commonName + "-cert.pem");
-            Path key = dir.resolve(commonName + "-key.pem");
-            Process p = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "ec",
-                    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "30", "-subj", "/CN=" + commonName,
-                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", key.toString(), "-out",
-                    cert.toString())).redirectErrorStream(true).start();
+            List<String> command = new java.util.ArrayList<>(List.of("openssl"));
+            command.addAll(List.of(args));
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("openssl could not make a certificate in " + dir + ": " + out);
+                throw new IllegalStateException("openssl " + args[0] + " failed in " + dir + ": " + out);
             }
-            return new Certificates(cert, key);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run openssl (apt-get install openssl)", e);
         } catch (InterruptedException e) {
