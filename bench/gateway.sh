@@ -2,6 +2,7 @@
 # sysbench point_select, read_only and read_write through the gateway (pass-through and splitting listeners, the
 # latter with session, global and no causal reads: split, split-global, split-none), directly, through HAProxy
 # (TCP mode) and through MySQL Router 9.7 (a static route), interleaved in one run on the same MariaDB nodes (medians of ROUNDS),
+# and with TLS terminated by the gateway (gateway-tls: per query, and per connection),
 # with the gateway's CPU per query; then its RSS with IDLE authenticated idle clients (default 10,000; idle sessions
 # give their backend connections back after 2 s). Self-contained: starts its own broker, semi-sync topology, gateway
 # and HAProxy (free ports, stopped by pid). Prints figures; asserts nothing.

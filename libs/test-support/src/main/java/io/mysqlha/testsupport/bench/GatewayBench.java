@@ -17,6 +17,7 @@ import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.MariaDbNode;
 import io.mysqlha.testsupport.servers.MySqlBinaries;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.tls.Certificates;
 import io.mysqlha.testsupport.servers.Sql;
 import io.mysqlha.testsupport.process.ManagedProcess;
 import io.mysqlha.testsupport.services.ServiceProcess;
@@ -75,7 +76,12 @@ public final class GatewayBench {
      */
     private static final boolean PIN = Boolean.getBoolean("pin");
     private static final List<String> ALL_TARGETS = List.of("direct", "haproxy", "router", "gateway", "split",
-            "split-global", "split-none", "other");
+            "split-global", "split-none", "other", "gateway-tls");
+    /**
+     * Ports whose clients speak TLS, and the directory sysbench runs in for them: sysbench 1.0's --mysql-ssl=on reads
+     * client-key.pem, client-cert.pem and cacert.pem from its working directory.
+     */
+    private static final Map<Integer, Path> TLS_CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
     /** The splitting listeners, by their causal reads: session (the default), global, none. */
     private static final List<String> SPLITS = List.of("split", "split-global", "split-none");
 
@@ -132,13 +138,29 @@ public final class GatewayBench {
         Path dir = SharedInfra.dir("bench-gateway");
         Files.writeString(dir.resolve("mysqlha-app-users"), "app:app\n");
         int rw = FreePorts.next();
+        int rwTls = FreePorts.next();
         int split = FreePorts.next();
         ClusterSpec base = t.spec(CLUSTER);
+        // TLS: a CA, the proxies' certificate (the gateway's in its secrets, Router's as files), sysbench's files
+        Path tlsDir = dir.resolve("tls");
+        Certificates ca = Certificates.authority(tlsDir, "bench CA");
+        Certificates proxyCert = ca.sign(tlsDir, "bench-proxy");
+        Certificates clientCert = ca.sign(tlsDir, "bench-client");
+        Files.writeString(dir.resolve("gateway-tls-cert"), proxyCert.certPem());
+        Files.writeString(dir.resolve("gateway-tls-key"), proxyCert.keyPem());
+        Path sysbenchTls = tlsDir.resolve("sysbench");
+        Files.createDirectories(sysbenchTls);
+        Files.writeString(sysbenchTls.resolve("client-key.pem"), clientCert.keyPem());
+        Files.writeString(sysbenchTls.resolve("client-cert.pem"), clientCert.certPem());
+        Files.writeString(sysbenchTls.resolve("cacert.pem"), ca.certPem());
         // "gateway": the pass-through figure (no splitting); "split": the same nodes with statement-level splitting
         // and causal reads, reads to the two replicas
         applySpec(topics, new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
                 new RoutingPolicy(null, null, null, null, false), null, List.of(
-                new ListenerSpec("rw", "127.0.0.1", rw, ListenerRole.READ_WRITE, idle + 1_000)), null, null, null));
+                new ListenerSpec("rw", "127.0.0.1", rw, ListenerRole.READ_WRITE, idle + 1_000),
+                new ListenerSpec("rw-tls", "127.0.0.1", rwTls, ListenerRole.READ_WRITE, 1_000,
+                        new io.mysqlha.domain.ListenerTls("gateway-tls-cert", "gateway-tls-key", true))), null, null,
+                null));
         applySpec(topics, new ClusterSpec(SPLIT, base.kind(), base.nodes(), null, null, List.of(
                 new ListenerSpec("split", "127.0.0.1", split, ListenerRole.READ_WRITE, 1_000)), null, null, null));
         // the cost of causal reads: the same splitting listener with global causal reads, and with none
@@ -179,8 +201,8 @@ public final class GatewayBench {
                         "mysqlha.topic-prefix", topics.prefix(), "mysqlha.secrets-dir", dir.toString(),
                         "mysqlha.instance-id", "bench-other", "mysqlha.gateway.clusters", OTHER), dir,
                 gatewayJvm("otherGatewayJvm"));
-        for (int port : java.util.stream.Stream.concat(java.util.stream.Stream.of(rw), splitPorts.values().stream())
-                .toList()) {
+        for (int port : java.util.stream.Stream.concat(java.util.stream.Stream.of(rw, rwTls),
+                splitPorts.values().stream()).toList()) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;
@@ -208,6 +230,7 @@ public final class GatewayBench {
         // MySQL Router 9.7 (Debian sid's, MySqlBinaries) with a static route to the primary: a peer beside HAProxy
         int routerPort = FreePorts.next();
         ManagedProcess router = chosenTargets.contains("router") ? mysqlRouter(dir, routerPort, primary.port()) : null;
+        TLS_CLIENTS.put(rwTls, sysbenchTls);
         if (PIN) {
             if (Runtime.getRuntime().availableProcessors() < 2) {
                 throw new IllegalStateException("-Dpin=true needs two cores: the proxy on one, the rest on the other");
@@ -233,6 +256,7 @@ public final class GatewayBench {
         }
         targets.put("gateway", rw);
         targets.putAll(splitPorts);
+        targets.put("gateway-tls", rwTls);
         if (otherGateway != null) {
             targets.put("other", other);
             Waits.until("the other gateway listening on " + other, Duration.ofSeconds(60), () -> {
@@ -247,7 +271,7 @@ public final class GatewayBench {
             sysbench(primary.port(), "oltp_read_write", "--tables=1", "--table-size=10000", "prepare");
             Map<String, List<Run>> runs = new LinkedHashMap<>();
             for (String w : workloads) { // each gateway's JIT settles before its first measured run
-                for (String g : List.of("gateway", "split", "split-global", "split-none", "other")) {
+                for (String g : List.of("gateway", "split", "split-global", "split-none", "other", "gateway-tls")) {
                     if (targets.containsKey(g)) {
                         warmUp(g, g.equals("other") ? otherGateway : gateway, primary.process().pid(),
                                 targets.get(g), w, threads);
@@ -262,7 +286,7 @@ public final class GatewayBench {
                     Collections.rotate(order, -round);
                     for (var target : order) {
                         boolean viaOther = target.getKey().equals("other");
-                        boolean viaGateway = target.getKey().equals("gateway") || SPLITS.contains(target.getKey())
+                        boolean viaGateway = target.getKey().startsWith("gateway") || SPLITS.contains(target.getKey())
                                 || viaOther;
                         boolean viaHaproxy = target.getKey().equals("haproxy");
                         boolean viaRouter = target.getKey().equals("router");
@@ -354,6 +378,10 @@ public final class GatewayBench {
                             String.join(", ", jit));
                 }
             }
+            if (targets.containsKey("gateway-tls")) {
+                tlsFigures(runs, workloads);
+                connectionSetup(targets, sysbenchTls);
+            }
             if (targets.containsKey("split-none")) {
                 System.out.printf("%nthe cost of causal reads on the splitting listener (QPS, p95 ms, gateway CPU us/q;"
                         + " ratios: the median of each round's own ratio)%n%-30s %22s %22s %22s %12s %12s%n", "workload",
@@ -389,6 +417,60 @@ public final class GatewayBench {
             }
         }
         System.exit(0);
+    }
+
+    /**
+     * What TLS costs per query: the gateway in clear and with TLS, the same rounds. (MySQL Router 9.7 terminating
+     * TLS in front of these MariaDB 10.11 nodes fails every login with 2027 Received malformed packet; HAProxy
+     * cannot terminate MySQL's TLS, which starts inside the protocol after the greeting: no peer figure.)
+     */
+    private static void tlsFigures(Map<String, List<Run>> runs, List<String> workloads) {
+        System.out.printf("%nthe cost of TLS per query, terminated by the gateway (plain towards the server); QPS, p95"
+                + " ms, gateway CPU us/q; ratio: the median of each round's own ratio%n%-30s %22s %22s %10s%n",
+                "workload", "gateway", "gateway TLS", "TLS/plain");
+        for (String w : workloads) {
+            Run g = median(runs.get(w + "/gateway"));
+            Run gt = median(runs.get(w + "/gateway-tls"));
+            System.out.printf("%-30s %9.0f %5.2f %6.1f %9.0f %5.2f %6.1f %10.2f%n", w, g.qps(), g.p95(),
+                    g.cpuMicrosPerQuery(), gt.qps(), gt.p95(), gt.cpuMicrosPerQuery(),
+                    paired(runs, w, "gateway-tls", "gateway"));
+        }
+    }
+
+    /**
+     * What TLS costs per connection: 300 sequential logins (MariaDB Connector/J, connect, SELECT 1, close) in clear
+     * and with TLS, through each proxy; milliseconds per connection, the median of three runs of each, interleaved.
+     */
+    private static void connectionSetup(Map<String, Integer> targets, Path tls) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (String n : List.of("gateway", "gateway-tls", "router")) {
+            if (targets.containsKey(n)) {
+                names.add(n);
+            }
+        }
+        Map<String, List<Double>> perConnection = new LinkedHashMap<>();
+        for (int round = 0; round < 4; round++) {
+            for (String n : names) {
+                String options = n.endsWith("-tls") ? "sslMode=verify-ca&serverSslCert=" + tls.resolve("cacert.pem")
+                        : "sslMode=disable";
+                int count = round == 0 ? 50 : 300; // the first round warms the JIT of the client and the gateway
+                long started = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    try (var c = java.sql.DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + targets.get(n)
+                            + "/app?user=app&password=app&" + options); var st = c.createStatement();
+                         var rs = st.executeQuery("SELECT 1")) {
+                        rs.next();
+                    }
+                }
+                if (round > 0) {
+                    perConnection.computeIfAbsent(n, k -> new ArrayList<>())
+                            .add((System.nanoTime() - started) / 1e6 / count);
+                }
+            }
+        }
+        System.out.printf("%nthe cost of TLS per connection (connect, log in, SELECT 1, close; MariaDB Connector/J, one"
+                + " at a time; ms, median of 3 x 300): %s%n", String.join(", ", names.stream().map(n -> String.format(
+                "%s %.2f", n, Drills.median(perConnection.get(n)))).toList()));
     }
 
     /**
@@ -549,9 +631,17 @@ public final class GatewayBench {
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", script, "sh", words[0], "--db-driver=mysql",
                 "--mysql-host=127.0.0.1", "--mysql-port=" + port, "--mysql-user=app", "--mysql-password=app",
                 "--mysql-db=app"));
+        Path tls = TLS_CLIENTS.get(port);
+        if (tls != null) {
+            cmd.add("--mysql-ssl=on");
+        }
         cmd.addAll(List.of(words).subList(1, words.length));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (tls != null) {
+            builder.directory(tls.toFile());
+        }
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("sysbench " + workload + " on port " + port + " failed:\n" + out);
