@@ -72,20 +72,7 @@ class MysqlBackupIT {
         Restorer restorer = new Restorer(repo, flavours, work, Duration.ofMinutes(10), clock);
         Verifier verifier = new Verifier(restorer, work, flavours, clock);
         List<String> gaps = new CopyOnWriteArrayList<>();
-        BinlogArchiver.Listener listener = new BinlogArchiver.Listener() {
-            @Override
-            public void archived(SegmentIndex segment) {
-            }
-
-            @Override
-            public void gap(String nodeId, String summary) {
-                gaps.add(summary);
-            }
-
-            @Override
-            public void continuous(String nodeId) {
-            }
-        };
+        BinlogArchiver.Listener listener = gapsInto(gaps);
         MySqlNode first = t.primary();
         MySqlNode second = t.replicas().get(0);
         MySqlNode third = t.replicas().get(1);
@@ -293,6 +280,7 @@ class MysqlBackupIT {
         }
     }
 
+    /** A listener of the archiver that keeps the gaps it reports. */
     private static BinlogArchiver.Listener gapsInto(List<String> gaps) {
         return new BinlogArchiver.Listener() {
             @Override
