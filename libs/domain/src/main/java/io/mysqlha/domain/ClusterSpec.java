@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public record ClusterSpec(String clusterId, ClusterKind kind, List<NodeSpec> nodes, RoutingPolicy routing,
                           ProbePolicy probe, List<ListenerSpec> listeners, BackupSchedule backup,
-                          CredentialRefs credentials, List<String> zonePreference) {
+                          CredentialRefs credentials, List<String> zonePreference, NodeTls tls) {
 
     public ClusterSpec {
         nodes = nodes == null ? List.of() : List.copyOf(nodes);
@@ -20,6 +20,14 @@ public record ClusterSpec(String clusterId, ClusterKind kind, List<NodeSpec> nod
         backup = backup == null ? BackupSchedule.DEFAULTS : backup;
         credentials = credentials == null ? CredentialRefs.DEFAULTS : credentials;
         zonePreference = zonePreference == null ? List.of() : List.copyOf(zonePreference);
+        tls = tls == null ? NodeTls.DEFAULTS : tls;
+    }
+
+    /** A spec with the default TLS towards the nodes ({@code preferred}). */
+    public ClusterSpec(String clusterId, ClusterKind kind, List<NodeSpec> nodes, RoutingPolicy routing,
+                       ProbePolicy probe, List<ListenerSpec> listeners, BackupSchedule backup,
+                       CredentialRefs credentials, List<String> zonePreference) {
+        this(clusterId, kind, nodes, routing, probe, listeners, backup, credentials, zonePreference, null);
     }
 
     public Optional<NodeSpec> node(String nodeId) {

@@ -32,7 +32,18 @@ public final class ClusterSpecValidator {
         validateListeners(spec.listeners(), errors);
         validateBackup(spec.backup(), errors);
         validateCredentials(spec.credentials(), errors);
+        validateTls(spec.tls(), errors);
         return errors;
+    }
+
+    private static void validateTls(NodeTls tls, List<SpecError> errors) {
+        if (tls.ca() != null) {
+            checkSecretName("tls.ca", tls.ca(), errors);
+        } else if (tls.mode().verifies()) {
+            errors.add(new SpecError("tls.ca", "required with tls.mode " + tls.mode().specName() + ": the name of the"
+                    + " secret holding the CA certificate (PEM) that signed the nodes' certificates; or use mode"
+                    + " required (TLS without checking the certificate)"));
+        }
     }
 
     /** Validates and returns the spec, or throws with every problem listed. */

@@ -83,4 +83,17 @@ class ClusterSpecValidatorTest {
                 new NodeSpec("b", "h", 2, null, null, true, null)));
         assertEquals(List.of("nodes"), ClusterSpecValidator.validate(spec).stream().map(SpecError::field).toList());
     }
+
+    @Test
+    void shouldAskForTheCaWhenTheNodesCertificatesAreChecked() {
+        ClusterSpec verify = new ClusterSpec("local", ClusterKind.ASYNC, List.of(node("node1", 3307)), null, null,
+                null, null, null, null, new NodeTls(TlsMode.VERIFY_CA, null));
+        List<SpecError> errors = ClusterSpecValidator.validate(verify);
+        assertEquals(List.of("tls.ca"), errors.stream().map(SpecError::field).toList());
+        assertTrue(errors.getFirst().message().contains("verify_ca"), errors.getFirst().message());
+        ClusterSpec withCa = new ClusterSpec("local", ClusterKind.ASYNC, List.of(node("node1", 3307)), null, null,
+                null, null, null, null, new NodeTls(TlsMode.VERIFY_IDENTITY, "nodes-ca"));
+        assertEquals(List.of(), ClusterSpecValidator.validate(withCa));
+        assertEquals(TlsMode.PREFERRED, spec(List.of(node("node1", 3307))).tls().mode(), "MySQL clients' default");
+    }
 }

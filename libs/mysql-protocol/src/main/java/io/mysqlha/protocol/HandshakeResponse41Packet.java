@@ -68,6 +68,18 @@ public record HandshakeResponse41Packet(int capabilities, int maxPacketSize, int
         }
     }
 
+    /**
+     * The SSLRequest a client sends before its TLS handshake: this response's first 32 bytes, its capabilities with
+     * SSL (the MariaDB extended capabilities in the filler's last four bytes, as in the full response).
+     */
+    public void encodeSslRequest(ByteBuf b) {
+        b.writeIntLE(capabilities | Capabilities.SSL);
+        b.writeIntLE(maxPacketSize);
+        b.writeByte(characterSet);
+        b.writeZero(19);
+        b.writeIntLE(mariadbCapabilities);
+    }
+
     public HandshakeResponse41Packet withAuth(int newCapabilities, byte[] newAuth, String plugin) {
         return new HandshakeResponse41Packet(newCapabilities, maxPacketSize, characterSet, mariadbCapabilities,
                 username, newAuth, database, plugin, attributes);

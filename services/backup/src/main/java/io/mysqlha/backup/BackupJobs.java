@@ -18,6 +18,7 @@ import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.sql.NodeSql;
+import io.mysqlha.service.sql.NodeTlsSettings;
 import io.mysqlha.service.sql.NodeSqlException;
 import io.vertx.core.Vertx;
 import org.jboss.logging.Logger;
@@ -74,14 +75,14 @@ final class BackupJobs {
      * Lets go of replicas a dump held still when this service (or its predecessor on this volume) died mid-dump:
      * their SQL threads were stopped and nobody started them again. Called when a cluster is taken.
      */
-    void releaseLeftoverHolds(ClusterSpec spec, DbCredentials admin) {
+    void releaseLeftoverHolds(ClusterSpec spec, DbCredentials admin, NodeTlsSettings tls) {
         for (String nodeId : holds.held(spec.clusterId())) {
             NodeSpec node = spec.node(nodeId).orElse(null);
             if (node == null) {
                 holds.release(spec.clusterId(), nodeId);
                 continue;
             }
-            try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
+            try (NodeSql sql = NodeSql.connect(vertx, node, admin, tls, SQL_TIMEOUT, SQL_TIMEOUT)) {
                 sql.execute(flavours.of(sql.flavour()).startApplier());
                 holds.release(spec.clusterId(), nodeId);
                 LOG.warnf("%s of %s was held still by a dump that never finished (the service stopped mid-dump):"
@@ -93,7 +94,7 @@ final class BackupJobs {
         }
     }
 
-    void dump(Job job, ClusterSpec spec, TopologyChanged topology, DbCredentials admin) {
+    void dump(Job job, ClusterSpec spec, TopologyChanged topology, DbCredentials admin, NodeTlsSettings tls) {
         String cluster = spec.clusterId();
         job.running(clock.instant());
         SourceChooser.Choice choice = SourceChooser.choose(topology, Map.of(), 0, spec.backup().allowWriterSource());
@@ -109,7 +110,7 @@ final class BackupJobs {
         // or a Galera node's applier is not to be stopped (the group would throttle its primary for the whole dump):
         // its dump is consistent by its own snapshot, and verified by a restore without checksums
         boolean holdStill = !source.writer() && spec.kind().usesPrimaryReplicaReplication();
-        try (NodeSql sql = NodeSql.connect(vertx, node, admin, SQL_TIMEOUT, SQL_TIMEOUT)) {
+        try (NodeSql sql = NodeSql.connect(vertx, node, admin, tls, SQL_TIMEOUT, SQL_TIMEOUT)) {
             BackupFlavour flavour = flavours.of(sql.flavour());
             DumpRunner runner = new DumpRunner(repository, flavour, clock, config.dumpTimeout());
             events.started(cluster, job.backupId(), node.id(), runner.toolVersion());
@@ -122,7 +123,8 @@ final class BackupJobs {
             try {
                 Instant start = clock.instant();
                 m = runner.dump(new DumpRunner.Request(cluster, job.backupId(), node.id(), node.host(), node.port(),
-                        admin, version, Compression.of(spec.backup().compression())), bytes -> {
+                        admin, tls, config.spool().resolve("tls").resolve(cluster), version,
+                        Compression.of(spec.backup().compression())), bytes -> {
                     job.progress("dumping " + node.id() + ": " + (bytes >> 20) + " MiB written, "
                             + Duration.between(start, clock.instant()).toSeconds() + " s");
                     LOG.infof("dump %s of %s from %s: %d MiB written", job.backupId(), cluster, node.id(), bytes >> 20);

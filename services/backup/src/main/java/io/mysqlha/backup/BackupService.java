@@ -15,6 +15,7 @@ import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.MysqlhaConfig;
 import io.mysqlha.service.SecretResolver;
+import io.mysqlha.service.sql.NodeTlsSettings;
 import io.mysqlha.service.ServiceIdentity;
 import io.mysqlha.service.kafka.ClusterOwnership;
 import io.mysqlha.service.kafka.EventPublisher;
@@ -81,16 +82,18 @@ public class BackupService implements OwnershipListener {
     private static final class Owned {
         final ClusterSpec spec;
         final DbCredentials admin;
+        final NodeTlsSettings tls;
         final String problem;
         final BinlogArchiver archiver;
         final CronSchedule schedule;
         volatile Instant nextRun;
         volatile Job current;
 
-        Owned(ClusterSpec spec, DbCredentials admin, String problem, BinlogArchiver archiver, CronSchedule schedule,
-              Instant nextRun) {
+        Owned(ClusterSpec spec, DbCredentials admin, NodeTlsSettings tls, String problem, BinlogArchiver archiver,
+              CronSchedule schedule, Instant nextRun) {
             this.spec = spec;
             this.admin = admin;
+            this.tls = tls;
             this.problem = problem;
             this.archiver = archiver;
             this.schedule = schedule;
@@ -163,13 +166,17 @@ public class BackupService implements OwnershipListener {
     public void own(ClusterSpec spec, long specVersion) {
         release(spec.clusterId());
         DbCredentials admin = null;
+        NodeTlsSettings tls = null;
         String problem = null;
         try {
-            admin = DbCredentials.parse(spec.credentials().admin(), new SecretResolver(config.secretsDir(),
-                    System.getenv()).resolve(spec.credentials().admin()));
+            SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
+            DbCredentials account = DbCredentials.parse(spec.credentials().admin(),
+                    secrets.resolve(spec.credentials().admin()));
+            tls = NodeTlsSettings.of(spec, secrets); // the CA's secret, when the nodes' certificates are checked
+            admin = account;
         } catch (RuntimeException e) {
-            problem = "no admin credentials for cluster " + spec.clusterId() + " (dumps, archival and restores need"
-                    + " them): " + e.getMessage();
+            problem = "cannot log in to the nodes of cluster " + spec.clusterId() + " (dumps, archival and restores"
+                    + " need it): " + e.getMessage();
             LOG.error(problem);
         }
         try {
@@ -184,19 +191,20 @@ public class BackupService implements OwnershipListener {
         }
         if (admin != null) {
             DbCredentials credentials = admin;
-            dumps.submit(() -> work.releaseLeftoverHolds(spec, credentials));
+            NodeTlsSettings nodesTls = tls;
+            dumps.submit(() -> work.releaseLeftoverHolds(spec, credentials, nodesTls));
         }
         BinlogArchiver archiver = null;
         if (backup.archiveBinlogs() && admin != null && problem == null) {
             String cluster = spec.clusterId();
             archiver = new BinlogArchiver(cluster, repository, new BinlogArchiver.Settings(backup.flavours(),
                     backup.streamerServerId() + Math.floorMod(cluster.hashCode(), 100_000), backup.spool(),
-                    java.time.Duration.ofSeconds(10)), admin, vertx, events.archiverListener(cluster, registry), clock);
+                    java.time.Duration.ofSeconds(10)), admin, tls, vertx, events.archiverListener(cluster, registry), clock);
             archiver.follow(writerOf(spec, topology.topology(cluster).orElse(null)));
             archiver.start();
         }
         CronSchedule schedule = spec.backup().cron() == null ? null : CronSchedule.parse(spec.backup().cron());
-        owned.put(spec.clusterId(), new Owned(spec, admin, problem, archiver, schedule,
+        owned.put(spec.clusterId(), new Owned(spec, admin, tls, problem, archiver, schedule,
                 schedule == null ? null : schedule.next(clock.instant(), backup.scheduleZone())));
         LOG.infof("backing up cluster %s (spec version %d): schedule %s, keep %d dumps, %s", spec.clusterId(),
                 specVersion, schedule == null ? "none (on request only)" : "'" + schedule + "' " + backup.scheduleZone(),
@@ -278,7 +286,7 @@ public class BackupService implements OwnershipListener {
             o.current = job;
             remember(job);
             TopologyChanged t = topology.topology(clusterId).orElse(null);
-            dumps.submit(() -> run(job, () -> work.dump(job, o.spec, t, o.admin)));
+            dumps.submit(() -> run(job, () -> work.dump(job, o.spec, t, o.admin, o.tls)));
             return new Result(job, 202, null);
         }
     }

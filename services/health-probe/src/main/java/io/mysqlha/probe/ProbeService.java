@@ -13,6 +13,7 @@ import io.mysqlha.service.kafka.OwnershipListener;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.MysqlhaConfig;
 import io.mysqlha.service.SecretResolver;
+import io.mysqlha.service.sql.NodeTlsSettings;
 import io.mysqlha.service.ServiceIdentity;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -107,16 +108,19 @@ public class ProbeService implements OwnershipListener {
             forgetMeters(spec.clusterId()); // nodes may have left the spec
         }
         DbCredentials credentials = null;
+        NodeTlsSettings tls = null;
         String problem = null;
         String secretName = spec.credentials().monitor();
         try {
-            credentials = DbCredentials.parse(secretName,
-                    new SecretResolver(config.secretsDir(), System.getenv()).resolve(secretName));
+            SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
+            DbCredentials monitor = DbCredentials.parse(secretName, secrets.resolve(secretName));
+            tls = NodeTlsSettings.of(spec, secrets); // the CA's secret, when the nodes' certificates are checked
+            credentials = monitor;
         } catch (RuntimeException e) {
-            problem = "no monitor credentials for cluster " + spec.clusterId() + ": " + e.getMessage();
+            problem = "cannot log in to the nodes of cluster " + spec.clusterId() + ": " + e.getMessage();
             LOG.error(problem);
         }
-        ClusterProber prober = new ClusterProber(vertx, spec, ProbeSettings.of(spec.probe()), credentials, problem,
+        ClusterProber prober = new ClusterProber(vertx, spec, ProbeSettings.of(spec.probe()), credentials, tls, problem,
                 Clock.systemUTC(), identity.source(), this::observed);
         probers.put(spec.clusterId(), prober);
         prober.start();

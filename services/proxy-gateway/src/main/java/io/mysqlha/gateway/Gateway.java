@@ -66,6 +66,8 @@ public class Gateway {
     private final CopyOnWriteArrayList<Runnable> waiting = new CopyOnWriteArrayList<>();
     /** Per listener (bind:port) with TLS, its certificate, re-read from its secrets every few seconds. */
     private final Map<String, ServerTls> tls = new ConcurrentHashMap<>();
+    /** Per cluster: TLS towards its nodes. */
+    private final Map<String, NodeTlsContext> nodeTls = new ConcurrentHashMap<>();
     private final SecretResolver secrets;
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
@@ -151,7 +153,10 @@ public class Gateway {
         }
         follower.start();
         // a certificate an operator replaced in its secret is served to new connections within seconds, no restart
-        boss.scheduleWithFixedDelay(() -> tls.values().forEach(ServerTls::refresh), TLS_REFRESH_SECONDS,
+        boss.scheduleWithFixedDelay(() -> {
+            tls.values().forEach(ServerTls::refresh);
+            nodeTls.values().forEach(NodeTlsContext::refresh);
+        }, TLS_REFRESH_SECONDS,
                 TLS_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -167,6 +172,10 @@ public class Gateway {
                     } else {
                         splits.put(s.clusterId(), split);
                     }
+                    NodeTlsContext towardsNodes = nodeTls.get(s.clusterId());
+                    if (towardsNodes == null || !towardsNodes.spec().equals(s.tls())) {
+                        nodeTls.put(s.clusterId(), new NodeTlsContext(s.clusterId(), s.tls(), secrets));
+                    }
                     positions.computeIfAbsent(s.clusterId(),
                             c -> new io.mysqlha.gateway.split.WriterPosition(config.causalPositionReads()));
                     for (ListenerSpec l : s.listeners()) {
@@ -174,7 +183,8 @@ public class Gateway {
                                 l.maxConnections(), metrics.computeIfAbsent(s.clusterId() + "/" + l.name(),
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
                                 positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
-                                        SessionContext.Flavour.configured(config.serverVersion()))), l.tls(), tls);
+                                        SessionContext.Flavour.configured(config.serverVersion()))), l.tls(), tls,
+                                nodeTls);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
@@ -182,6 +192,7 @@ public class Gateway {
                         }
                     }
                 });
+        nodeTls.keySet().retainAll(specs.keySet());
         wanted = Set.copyOf(desired.keySet());
         tls.keySet().removeIf(key -> desired.get(key) == null || desired.get(key).tlsSpec() == null);
         desired.forEach((key, l) -> {

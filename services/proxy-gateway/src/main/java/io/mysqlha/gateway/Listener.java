@@ -21,7 +21,8 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
                 java.util.Map<String, SplitSettings> splits,
                 java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions,
                 java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour,
-                io.mysqlha.domain.ListenerTls tlsSpec, java.util.Map<String, ServerTls> tlsContexts)
+                io.mysqlha.domain.ListenerTls tlsSpec, java.util.Map<String, ServerTls> tlsContexts,
+                java.util.Map<String, NodeTlsContext> nodeTlsContexts)
         implements SessionContext.Route {
 
     @Override
@@ -104,6 +105,11 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
     @Override
     public boolean requireTls() {
         return tlsSpec != null && tlsSpec.require();
+    }
+
+    @Override
+    public SessionContext.NodeTls nodeTls() {
+        return nodeTlsContexts.get(clusterId); // made with the listener (Gateway)
     }
 
     String key() {

@@ -39,9 +39,9 @@ public final class NodeSql implements AutoCloseable {
     }
 
     /** Connects within {@code connectTimeout}, or throws saying why; statements then wait up to {@code timeout}. */
-    public static NodeSql connect(Vertx vertx, NodeSpec node, DbCredentials credentials, Duration connectTimeout,
-                                  Duration timeout) {
-        MySQLConnectOptions o = new MySQLConnectOptions().setHost(node.host()).setPort(node.port())
+    public static NodeSql connect(Vertx vertx, NodeSpec node, DbCredentials credentials, NodeTlsSettings tls,
+                                  Duration connectTimeout, Duration timeout) {
+        MySQLConnectOptions o = tls.applyTo(new MySQLConnectOptions()).setHost(node.host()).setPort(node.port())
                 .setUser(credentials.user()).setPassword(credentials.password().reveal())
                 .setCachePreparedStatements(false);
         o.setConnectTimeout((int) connectTimeout.toMillis());

@@ -35,11 +35,20 @@ public final class MySqlTopology implements GtidTopology {
 
     /** A primary and {@code replicas} replicas (mysql1...) on free ports under {@code dir}, killed when the JVM exits. */
     public static MySqlTopology startForTests(Path dir, int replicas) {
+        return startForTests(dir, replicas, Map.of());
+    }
+
+    /** As {@link #startForTests(Path, int)}, each node requiring TLS with these certificates (replicas over TLS). */
+    public static MySqlTopology startForTests(Path dir, int replicas, io.mysqlha.testsupport.tls.NodeCertificates tls) {
+        return startForTests(dir, replicas, tls.serverConfig());
+    }
+
+    private static MySqlTopology startForTests(Path dir, int replicas, Map<String, String> extra) {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= replicas; i++) {
             ports.add(FreePorts.next());
         }
-        MySqlTopology t = create(dir, "mysql", ports, ManagedProcess.Ownership.TEST);
+        MySqlTopology t = create(dir, "mysql", ports, ManagedProcess.Ownership.TEST, extra);
         t.bootstrap();
         return t;
     }
@@ -49,7 +58,7 @@ public final class MySqlTopology implements GtidTopology {
      * bootstraps only a fresh set.
      */
     public static MySqlTopology startDetached(Path dir, List<Integer> ports) {
-        MySqlTopology t = create(dir, "node", ports, ManagedProcess.Ownership.DETACHED);
+        MySqlTopology t = create(dir, "node", ports, ManagedProcess.Ownership.DETACHED, Map.of());
         if (t.nodes.stream().noneMatch(MySqlNode::isInitialised)) {
             t.bootstrap();
         } else {
@@ -59,11 +68,13 @@ public final class MySqlTopology implements GtidTopology {
     }
 
     private static MySqlTopology create(Path dir, String prefix, List<Integer> ports,
-                                        ManagedProcess.Ownership ownership) {
+                                        ManagedProcess.Ownership ownership, Map<String, String> extra) {
         List<MySqlNode> nodes = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             String name = prefix + (i + 1);
-            nodes.add(new MySqlNode(name, ports.get(i), 101 + i, dir.resolve(name), replicationConfig(), ownership));
+            Map<String, String> config = replicationConfig();
+            config.putAll(extra);
+            nodes.add(new MySqlNode(name, ports.get(i), 101 + i, dir.resolve(name), config, ownership));
         }
         return new MySqlTopology(nodes, DbUsers.LOCAL);
     }
@@ -162,7 +173,8 @@ public final class MySqlTopology implements GtidTopology {
             Sql.execute(c, "STOP REPLICA", "CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + source.host()
                     + "', SOURCE_PORT=" + source.port() + ", SOURCE_USER='" + users.replication().name()
                     + "', SOURCE_PASSWORD='" + users.replication().password().reveal() + "', SOURCE_AUTO_POSITION=1,"
-                    + " SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1", "START REPLICA");
+                    + " SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1"
+                    + (source.requiresTls() ? ", SOURCE_SSL=1" : ""), "START REPLICA");
             Waits.until(replica + " replicating from " + source, Duration.ofSeconds(30), () -> {
                 Map<String, String> s = Sql.rows(c, "SHOW REPLICA STATUS").getFirst();
                 if (!s.get("Last_IO_Error").isEmpty() || !s.get("Last_SQL_Error").isEmpty()) {

@@ -36,18 +36,28 @@ public final class ReplicationTopology implements GtidTopology {
 
     /** A primary and {@code replicas} replicas on free ports under {@code dir}, killed when the JVM exits. */
     public static ReplicationTopology startForTests(Path dir, int replicas) {
+        return startForTests(dir, replicas, Map.of());
+    }
+
+    /** As {@link #startForTests(Path, int)}, each node requiring TLS with these certificates (replicas over TLS). */
+    public static ReplicationTopology startForTests(Path dir, int replicas,
+                                                    io.mysqlha.testsupport.tls.NodeCertificates tls) {
+        return startForTests(dir, replicas, tls.serverConfig());
+    }
+
+    private static ReplicationTopology startForTests(Path dir, int replicas, Map<String, String> extra) {
         List<Integer> ports = new ArrayList<>();
         for (int i = 0; i <= replicas; i++) {
             ports.add(FreePorts.next());
         }
-        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.TEST);
+        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.TEST, extra);
         t.bootstrap();
         return t;
     }
 
     /** The launcher's nodes on fixed ports; starts what is not running, bootstraps only a fresh set. */
     public static ReplicationTopology startDetached(Path dir, List<Integer> ports) {
-        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.DETACHED);
+        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.DETACHED, Map.of());
         boolean fresh = t.nodes.stream().noneMatch(MariaDbNode::isInitialised);
         if (fresh) {
             t.bootstrap();
@@ -57,11 +67,14 @@ public final class ReplicationTopology implements GtidTopology {
         return t;
     }
 
-    private static ReplicationTopology create(Path dir, List<Integer> ports, ManagedProcess.Ownership ownership) {
+    private static ReplicationTopology create(Path dir, List<Integer> ports, ManagedProcess.Ownership ownership,
+                                              Map<String, String> extra) {
         List<MariaDbNode> nodes = new ArrayList<>();
         for (int i = 0; i < ports.size(); i++) {
             String name = "node" + (i + 1);
-            nodes.add(new MariaDbNode(name, ports.get(i), i + 1, dir.resolve(name), replicationConfig(name), ownership));
+            Map<String, String> config = replicationConfig(name);
+            config.putAll(extra);
+            nodes.add(new MariaDbNode(name, ports.get(i), i + 1, dir.resolve(name), config, ownership));
         }
         return new ReplicationTopology(nodes, DbUsers.LOCAL);
     }
@@ -167,7 +180,7 @@ public final class ReplicationTopology implements GtidTopology {
             Sql.execute(c, "STOP SLAVE", "CHANGE MASTER TO MASTER_HOST='" + source.host() + "', MASTER_PORT="
                     + source.port() + ", MASTER_USER='" + users.replication().name() + "', MASTER_PASSWORD='"
                     + users.replication().password().reveal() + "', MASTER_USE_GTID=slave_pos,"
-                    + " MASTER_CONNECT_RETRY=1", "START SLAVE");
+                    + " MASTER_CONNECT_RETRY=1" + (source.requiresTls() ? ", MASTER_SSL=1" : ""), "START SLAVE");
             Waits.until(replica + " replicating from " + source, Duration.ofSeconds(30), () -> {
                 Map<String, String> s = Sql.rows(c, "SHOW SLAVE STATUS").getFirst();
                 if (!s.get("Last_IO_Error").isEmpty() || !s.get("Last_SQL_Error").isEmpty()) {

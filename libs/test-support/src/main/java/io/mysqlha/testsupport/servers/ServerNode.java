@@ -218,7 +218,12 @@ public abstract class ServerNode {
     }
 
     public Connection connect(DbUser user) throws SQLException {
-        return Sql.connect(host(), port, user, 5_000);
+        return Sql.connect(host(), port, user, 5_000, requiresTls());
+    }
+
+    /** Whether the server refuses logins in clear over TCP (started with TLS required). */
+    public boolean requiresTls() {
+        return "ON".equals(config.get(io.mysqlha.testsupport.tls.NodeCertificates.REQUIRE));
     }
 
     /** Runs SQL as root over the unix socket: how accounts are created before any exist. */

@@ -19,7 +19,16 @@ public final class Sql {
     }
 
     public static Connection connect(String host, int port, DbUser user, int timeoutMillis) throws SQLException {
+        return connect(host, port, user, timeoutMillis, false);
+    }
+
+    /** With {@code tls}: over TLS, the server's certificate not checked (servers that require TLS). */
+    public static Connection connect(String host, int port, DbUser user, int timeoutMillis, boolean tls)
+            throws SQLException {
         java.util.Properties p = new java.util.Properties();
+        if (tls) {
+            p.setProperty("sslMode", "trust");
+        }
         p.setProperty("user", user.name());
         p.setProperty("password", user.password().reveal());
         p.setProperty("connectTimeout", Integer.toString(timeoutMillis));

@@ -41,6 +41,15 @@ public final class Secrets {
         }
     }
 
+    /** A secret holding {@code content} as it is (a certificate, a CA). */
+    public static void putText(Path dir, String name, String content) {
+        try {
+            secret(dir, name, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write secret " + name + " under " + dir, e);
+        }
+    }
+
     private static String credentials(DbUser user) {
         return "user=" + user.name() + "\npassword=" + user.password().reveal() + "\n";
     }

@@ -60,6 +60,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private final String clusterId;
     private final Settings settings;
     private final DbCredentials credentials;
+    private final io.mysqlha.service.sql.NodeTlsSettings tls;
     private final Vertx vertx;
     private final Listener listener;
     private final Clock clock;
@@ -78,11 +79,13 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
     private Thread thread;
 
     public BinlogArchiver(String clusterId, BackupRepository repository, Settings settings, DbCredentials credentials,
+                          io.mysqlha.service.sql.NodeTlsSettings tls,
                           Vertx vertx, Listener listener, Clock clock) {
         this.clusterId = clusterId;
         this.store = new SpoolArchive(clusterId, repository, clock);
         this.settings = settings;
         this.credentials = credentials;
+        this.tls = tls;
         this.vertx = vertx;
         this.listener = listener;
         this.clock = clock;
@@ -201,10 +204,12 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         GtidPosition reached = store.reached();
         Start start = startFile(writer, reached);
         tool = start.flavour().tools().binlog();
-        List<String> command = List.of(tool, "--read-from-remote-server", "--raw", "--stop-never",
-                start.flavour().streamerServerId(settings.streamerServerId()), "--protocol=TCP",
+        List<String> command = new java.util.ArrayList<>(List.of(tool, "--read-from-remote-server", "--raw",
+                "--stop-never", start.flavour().streamerServerId(settings.streamerServerId()), "--protocol=TCP",
                 "--host=" + writer.host(), "--port=" + writer.port(), "--user=" + credentials.user(),
-                "--result-file=" + spool + "/", start.file());
+                "--result-file=" + spool + "/"));
+        command.addAll(tls.toolArguments(start.flavour().flavour(), settings.spool().resolve("tls").resolve(clusterId)));
+        command.add(start.file());
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("MYSQL_PWD", credentials.password().reveal());
         Process p;
@@ -229,7 +234,7 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
 
     /** Where to stream from on this writer ({@link ResumePoint}); a gap is raised as it is found. */
     private Start startFile(NodeSpec writer, GtidPosition reached) {
-        try (NodeSql sql = NodeSql.connect(vertx, writer, credentials, settings.sqlTimeout(), settings.sqlTimeout())) {
+        try (NodeSql sql = NodeSql.connect(vertx, writer, credentials, tls, settings.sqlTimeout(), settings.sqlTimeout())) {
             BackupFlavour flavour = settings.flavours().of(sql.flavour());
             if (reached != null && reached.flavour() != flavour.flavour()) {
                 throw new NodeSqlException("the binlog archive of " + clusterId + " holds " + reached.flavour()

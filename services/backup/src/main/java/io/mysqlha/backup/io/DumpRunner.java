@@ -3,12 +3,14 @@ package io.mysqlha.backup.io;
 import io.mysqlha.backup.repository.BackupRepository;
 import io.mysqlha.backup.repository.Manifest;
 import io.mysqlha.service.DbCredentials;
+import io.mysqlha.service.sql.NodeTlsSettings;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +37,14 @@ public final class DumpRunner {
 
     /** What the dump is of and where it goes. */
     public record Request(String clusterId, String backupId, String sourceNode, String host, int port,
-                          DbCredentials credentials, String serverVersion, Compression compression) {
+                          DbCredentials credentials, NodeTlsSettings tls, Path caDir, String serverVersion,
+                          Compression compression) {
+        /** A dump with the tools' default TLS (preferred). */
+        public Request(String clusterId, String backupId, String sourceNode, String host, int port,
+                       DbCredentials credentials, String serverVersion, Compression compression) {
+            this(clusterId, backupId, sourceNode, host, port, credentials, NodeTlsSettings.PREFERRED, null,
+                    serverVersion, compression);
+        }
     }
 
     /** Why a dump failed (its message says what to do). */
@@ -80,6 +89,7 @@ public final class DumpRunner {
         String artifact = r.backupId() + r.compression().extension();
         List<String> command = new ArrayList<>(List.of(tool, "--host=" + r.host(), "--port=" + r.port(),
                 "--user=" + r.credentials().user(), "--protocol=TCP"));
+        command.addAll(r.tls().toolArguments(flavour.flavour(), r.caDir()));
         command.addAll(flavour.dumpOptions());
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("MYSQL_PWD", r.credentials().password().reveal());

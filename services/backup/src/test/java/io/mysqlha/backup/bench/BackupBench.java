@@ -121,7 +121,8 @@ public final class BackupBench {
         };
         NodeSpec writer = new NodeSpec(primary.name(), primary.host(), primary.port(), null, null, null, null);
         try (BinlogArchiver archiver = new BinlogArchiver("bench", repo, new BinlogArchiver.Settings(TestFlavours.choice(work),
-                4_000_000_009L, work.resolve("spool"), Duration.ofSeconds(10)), ADMIN, vertx, none, Clock.systemUTC());
+                4_000_000_009L, work.resolve("spool"), Duration.ofSeconds(10)), ADMIN,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, vertx, none, Clock.systemUTC());
              Connection c = primary.connect(io.mysqlha.testsupport.servers.DbUsers.LOCAL.admin())) {
             archiver.follow(writer);
             archiver.start();

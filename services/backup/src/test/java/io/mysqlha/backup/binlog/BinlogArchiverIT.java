@@ -81,7 +81,8 @@ class BinlogArchiverIT {
         MariaDbNode second = t.replicas().get(0);
         MariaDbNode third = t.replicas().get(1);
         try (BinlogArchiver archiver = new BinlogArchiver("arch", repo, new BinlogArchiver.Settings(io.mysqlha.backup.TestFlavours.choice(work),
-                4_000_000_001L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, listener,
+                4_000_000_001L, work.resolve("spool"), Duration.ofSeconds(5)), admin,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, vertx, listener,
                 Clock.systemUTC())) {
             archiver.follow(spec(first));
             archiver.start();

@@ -77,7 +77,8 @@ class MysqlBackupIT {
         MySqlNode second = t.replicas().get(0);
         MySqlNode third = t.replicas().get(1);
         try (BinlogArchiver archiver = new BinlogArchiver("mysql-pitr", repo, new BinlogArchiver.Settings(flavours,
-                4_000_000_003L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, listener, clock)) {
+                4_000_000_003L, work.resolve("spool"), Duration.ofSeconds(5)), admin,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, vertx, listener, clock)) {
             archiver.follow(first.nodeSpec());
             archiver.start();
             try (Connection primary = first.connect(t.users().admin())) {
@@ -89,7 +90,7 @@ class MysqlBackupIT {
 
             // a dump of a replica held still (its applier stopped), with the checksums of that moment
             Manifest m;
-            try (NodeSql source = NodeSql.connect(vertx, third.nodeSpec(), admin, Duration.ofSeconds(5),
+            try (NodeSql source = NodeSql.connect(vertx, third.nodeSpec(), admin, io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, Duration.ofSeconds(5),
                     Duration.ofSeconds(30))) {
                 source.execute(mysql.stopApplier());
                 try {
@@ -218,7 +219,8 @@ class MysqlBackupIT {
         MySqlNode first = g.members().getFirst();
         MySqlNode secondary = g.members().getLast();
         try (BinlogArchiver archiver = new BinlogArchiver("gr-pitr", repo, new BinlogArchiver.Settings(flavours,
-                4_000_000_013L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, gapsInto(gaps), clock)) {
+                4_000_000_013L, work.resolve("spool"), Duration.ofSeconds(5)), admin,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, vertx, gapsInto(gaps), clock)) {
             archiver.follow(first.nodeSpec());
             archiver.start();
             try (Connection primary = first.connect(g.users().admin())) {
@@ -230,7 +232,7 @@ class MysqlBackupIT {
             Waits.until(secondary.name() + " applied " + written, Duration.ofSeconds(30),
                     () -> MysqlGtidSet.parse(executed(secondary, g)).contains(MysqlGtidSet.parse(written)));
             Manifest m;
-            try (NodeSql source = NodeSql.connect(vertx, secondary.nodeSpec(), admin, Duration.ofSeconds(5),
+            try (NodeSql source = NodeSql.connect(vertx, secondary.nodeSpec(), admin, io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, Duration.ofSeconds(5),
                     Duration.ofSeconds(30))) {
                 m = new DumpRunner(repo, mysql, clock, Duration.ofMinutes(5)).dump(new DumpRunner.Request("gr-pitr",
                         "b-gr-1", secondary.name(), secondary.host(), secondary.port(), admin,

@@ -74,7 +74,8 @@ class RestoreIT {
         };
         MariaDbNode replica = t.replicas().getLast();
         try (BinlogArchiver archiver = new BinlogArchiver("pitr", repo, new BinlogArchiver.Settings(flavours,
-                4_000_000_002L, work.resolve("spool"), Duration.ofSeconds(5)), admin, vertx, quiet, clock);
+                4_000_000_002L, work.resolve("spool"), Duration.ofSeconds(5)), admin,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, vertx, quiet, clock);
              Connection primary = t.primary().connect(t.users().admin())) {
             archiver.follow(spec(t.primary()));
             archiver.start();
@@ -86,7 +87,7 @@ class RestoreIT {
 
             // the dump, taken while the replica applies nothing, with its checksums
             Manifest m;
-            try (NodeSql source = NodeSql.connect(vertx, spec(replica), admin, Duration.ofSeconds(5),
+            try (NodeSql source = NodeSql.connect(vertx, spec(replica), admin, io.mysqlha.service.sql.NodeTlsSettings.PREFERRED, Duration.ofSeconds(5),
                     Duration.ofSeconds(30))) {
                 assertEquals("0", source.value("SELECT MASTER_GTID_WAIT('" + written + "', 30)").orElseThrow());
                 source.execute("STOP SLAVE SQL_THREAD");

@@ -37,16 +37,17 @@ public final class AdminAudit {
     }
 
     public Result audit(ClusterSpec spec) {
-        DbCredentials admin;
+        ClusterCredentials creds;
         try {
-            admin = ClusterCredentials.resolve(spec, context.secrets()).admin();
+            creds = ClusterCredentials.resolve(spec, context.secrets());
         } catch (RuntimeException e) {
             return new Result(Map.of(), List.of()); // the missing secret is reported where recoveries run
         }
+        DbCredentials admin = creds.admin();
         Map<String, Finding> findings = new LinkedHashMap<>();
         List<String> judged = new java.util.ArrayList<>();
         for (NodeSpec node : spec.nodes()) {
-            try (NodeSql sql = context.connect(node, admin)) {
+            try (NodeSql sql = context.connect(node, creds)) {
                 List<String> lines = sql.rows("SHOW GRANTS").stream()
                         .map(row -> row.values().iterator().next()).toList();
                 String account = sql.value("SELECT CURRENT_USER()").map(AdminAudit::quoted).orElse(admin.user());

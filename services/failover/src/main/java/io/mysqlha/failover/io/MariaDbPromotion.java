@@ -94,7 +94,8 @@ final class MariaDbPromotion implements PromotionDialect {
     }
 
     @Override
-    public void pointAt(NodeSql sql, NodeSpec source, DbCredentials replication, boolean fromOwnBinlog) {
+    public void pointAt(NodeSql sql, NodeSpec source, ClusterCredentials creds, boolean fromOwnBinlog) {
+        DbCredentials replication = creds.replication();
         sql.executeSlow("STOP SLAVE", SLOW);
         if (fromOwnBinlog) {
             // measured here: an old primary's gtid_slave_pos is stale or empty; from it the new primary would be
@@ -103,9 +104,22 @@ final class MariaDbPromotion implements PromotionDialect {
         }
         sql.executeSecret("CHANGE MASTER TO MASTER_HOST='" + quote(source.host()) + "', MASTER_PORT=" + source.port()
                 + ", MASTER_USER='" + quote(replication.user()) + "', MASTER_PASSWORD='"
-                + quote(replication.password().reveal()) + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1",
+                + quote(replication.password().reveal()) + "', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1"
+                + replicationTls("MASTER_SSL", creds.tls().mode()),
                 "CHANGE MASTER TO " + source.address() + " as " + replication.user());
         sql.execute("START SLAVE");
+    }
+
+    /**
+     * The replication channel's TLS for the cluster's mode: on when TLS is required (the CA cannot be checked there: it
+     * would be a file on the replica's host, which the replica's own {@code MASTER_SSL_CA} names), off when disabled,
+     * and as the server's default (or as it was) when preferred.
+     */
+    static String replicationTls(String option, io.mysqlha.domain.TlsMode mode) {
+        if (mode.required()) {
+            return ", " + option + "=1";
+        }
+        return mode == io.mysqlha.domain.TlsMode.DISABLED ? ", " + option + "=0" : "";
     }
 
     /**

@@ -97,14 +97,16 @@ final class MysqlPromotion implements PromotionDialect {
     }
 
     @Override
-    public void pointAt(NodeSql sql, NodeSpec source, DbCredentials replication, boolean fromOwnBinlog) {
+    public void pointAt(NodeSql sql, NodeSpec source, ClusterCredentials creds, boolean fromOwnBinlog) {
         // MySQL's auto-position sends gtid_executed, which already is the node's own history: nothing to set
+        DbCredentials replication = creds.replication();
         sql.executeSlow("STOP REPLICA", Duration.ofSeconds(30));
         sql.executeSecret("CHANGE REPLICATION SOURCE TO SOURCE_HOST='" + MariaDbPromotion.quote(source.host())
                         + "', SOURCE_PORT=" + source.port() + ", SOURCE_USER='"
                         + MariaDbPromotion.quote(replication.user()) + "', SOURCE_PASSWORD='"
                         + MariaDbPromotion.quote(replication.password().reveal())
-                        + "', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1",
+                        + "', SOURCE_AUTO_POSITION=1, SOURCE_CONNECT_RETRY=1, GET_SOURCE_PUBLIC_KEY=1"
+                        + MariaDbPromotion.replicationTls("SOURCE_SSL", creds.tls().mode()),
                 "CHANGE REPLICATION SOURCE TO " + source.address() + " as " + replication.user());
         sql.execute("START REPLICA");
     }

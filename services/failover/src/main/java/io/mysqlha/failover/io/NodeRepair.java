@@ -39,7 +39,7 @@ public final class NodeRepair {
     public String fence(String recoveryId, ClusterSpec spec, NodeSpec node) {
         long started = System.nanoTime();
         ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
-        try (NodeSql sql = context.connect(node, creds.admin())) {
+        try (NodeSql sql = context.connect(node, creds)) {
             RecoveryRunner.dialect(sql).fence(sql);
         }
         String detail = node.id() + " read_only=ON (it was writable beside the primary)";
@@ -55,8 +55,8 @@ public final class NodeRepair {
     public Rejoin rejoin(String recoveryId, ClusterSpec spec, NodeSpec node, NodeSpec primary) {
         long started = System.nanoTime();
         ClusterCredentials creds = ClusterCredentials.resolve(spec, context.secrets());
-        try (NodeSql sql = context.connect(node, creds.admin());
-             NodeSql p = context.connect(primary, creds.admin())) {
+        try (NodeSql sql = context.connect(node, creds);
+             NodeSql p = context.connect(primary, creds)) {
             PromotionDialect dialect = RecoveryRunner.dialect(sql);
             ReplicaReading mine = dialect.read(sql);
             if (!mine.readOnly()) {
@@ -70,7 +70,7 @@ public final class NodeRepair {
                 step(recoveryId, spec, "rejoin-refused", started, detail);
                 return new Rejoin(false, mine.own().toString(), detail);
             }
-            dialect.pointAt(sql, primary, creds.replication(), mine.sourceHost() == null);
+            dialect.pointAt(sql, primary, creds, mine.sourceHost() == null);
             String detail = node.id() + " (at " + mine.own() + ") replicates from " + primary.id();
             step(recoveryId, spec, "rejoin", started, detail);
             LOG.infof("cluster %s: %s", spec.clusterId(), detail);

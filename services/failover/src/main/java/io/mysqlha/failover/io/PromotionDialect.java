@@ -7,7 +7,6 @@ import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.Flavour;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.domain.gtid.GtidPosition;
-import io.mysqlha.service.DbCredentials;
 
 import java.time.Duration;
 
@@ -53,7 +52,7 @@ public interface PromotionDialect {
      * Replicates from {@code source} by GTID. {@code fromOwnBinlog}: the node continues from what its own binlog
      * holds (an old primary rejoining, whose replication position is stale or empty).
      */
-    void pointAt(NodeSql sql, NodeSpec source, DbCredentials replication, boolean fromOwnBinlog);
+    void pointAt(NodeSql sql, NodeSpec source, ClusterCredentials creds, boolean fromOwnBinlog);
 
     void semiSyncSource(NodeSql sql, boolean enabled);
 

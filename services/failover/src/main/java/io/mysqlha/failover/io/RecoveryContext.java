@@ -4,7 +4,6 @@ import io.mysqlha.service.sql.NodeSql;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.Event;
 import io.mysqlha.events.EventHeader;
-import io.mysqlha.service.DbCredentials;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.service.SecretResolver;
 import io.vertx.core.Vertx;
@@ -17,8 +16,9 @@ public record RecoveryContext(Vertx vertx, SecretResolver secrets, RecoverySetti
                               EventSource source, Consumer<Event> publish) {
 
     /** An administrative connection with the settings' patience; throws when the node does not answer. */
-    public NodeSql connect(NodeSpec node, DbCredentials admin) {
-        return NodeSql.connect(vertx, node, admin, settings.connectTimeout(), settings.statementTimeout());
+    public NodeSql connect(NodeSpec node, ClusterCredentials creds) {
+        return NodeSql.connect(vertx, node, creds.admin(), creds.tls(), settings.connectTimeout(),
+                settings.statementTimeout());
     }
 
     public EventHeader header(Class<? extends Event> type, String clusterId) {

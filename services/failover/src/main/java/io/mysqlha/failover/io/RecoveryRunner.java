@@ -155,7 +155,7 @@ public final class RecoveryRunner {
                     }
                     try {
                         boolean isOld = e.getKey().equals(old.id());
-                        dialect.pointAt(e.getValue(), candidate, creds.replication(), isOld);
+                        dialect.pointAt(e.getValue(), candidate, creds, isOld);
                         repointed.add(e.getKey());
                     } catch (NodeSqlException ex) {
                         failed.add(ex.getMessage());
@@ -377,7 +377,7 @@ public final class RecoveryRunner {
     private void turnOffSemiSyncSource(ClusterSpec spec, NodeSpec old, ClusterCredentials creds, Steps steps) {
         semiSyncOff.put(spec.clusterId() + "/" + old.id(), java.util.concurrent.CompletableFuture.runAsync(() ->
                 steps.run("old-primary-semi-sync-off", () -> {
-                    try (NodeSql sql = context.connect(old, creds.admin())) {
+                    try (NodeSql sql = context.connect(old, creds)) {
                         dialect(sql).semiSyncSource(sql, false);
                         return old.id() + " rpl_semi_sync_master_enabled=OFF";
                     } catch (RuntimeException e) {
@@ -404,7 +404,7 @@ public final class RecoveryRunner {
 
     Optional<NodeSql> connect(NodeSpec node, ClusterCredentials creds) {
         try {
-            return Optional.of(context.connect(node, creds.admin()));
+            return Optional.of(context.connect(node, creds));
         } catch (NodeSqlException e) {
             LOG.debugf("%s unreachable: %s", node.id(), e.getMessage());
             return Optional.empty();

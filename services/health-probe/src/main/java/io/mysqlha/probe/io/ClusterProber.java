@@ -45,17 +45,18 @@ public final class ClusterProber {
 
     /**
      * @param credentials       the monitor user, or null when they could not be resolved
+     * @param tls               the cluster's TLS towards its nodes
      * @param credentialProblem why they could not (reported in every observation instead of probing)
      */
     public ClusterProber(Vertx vertx, ClusterSpec spec, ProbeSettings settings, DbCredentials credentials,
-                         String credentialProblem, Clock clock, EventSource source, Consumer<NodeHealthObserved> sink) {
+                         io.mysqlha.service.sql.NodeTlsSettings tls, String credentialProblem, Clock clock, EventSource source, Consumer<NodeHealthObserved> sink) {
         this.vertx = vertx;
         this.spec = spec;
         this.sink = sink;
         this.clock = clock;
         HeartbeatBook heartbeats = new HeartbeatBook();
         for (NodeSpec node : spec.nodes()) {
-            nodes.add(new NodeProber(vertx, new ProbeTarget(spec.clusterId(), node), settings, credentials,
+            nodes.add(new NodeProber(vertx, new ProbeTarget(spec.clusterId(), node), settings, credentials, tls,
                     credentialProblem, heartbeats, this::nodeAt, clock, source));
         }
         this.cadence = new ProbeCadence(spec.kind(), settings.intervalMs(), settings.fastIntervalMs(),

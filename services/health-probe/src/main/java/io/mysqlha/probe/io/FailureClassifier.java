@@ -22,6 +22,7 @@ public final class FailureClassifier {
     private static final int ER_DBACCESS_DENIED = 1044;
     private static final int ER_CON_COUNT = 1040;
     private static final int ER_TOO_MANY_USER_CONNECTIONS = 1203;
+    private static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
 
     private FailureClassifier() {
     }
@@ -30,11 +31,19 @@ public final class FailureClassifier {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof MySQLException m) {
                 Reason reason = switch (m.getErrorCode()) {
-                    case ER_ACCESS_DENIED, ER_DBACCESS_DENIED -> Reason.AUTH_FAILURE;
+                    case ER_ACCESS_DENIED, ER_DBACCESS_DENIED, ER_SECURE_TRANSPORT_REQUIRED -> Reason.AUTH_FAILURE;
                     case ER_CON_COUNT, ER_TOO_MANY_USER_CONNECTIONS -> Reason.TOO_MANY_CONNECTIONS;
                     default -> Reason.OTHER;
                 };
-                return new ProbeFailure(reason, m.getErrorCode(), m.getMessage());
+                return new ProbeFailure(reason, m.getErrorCode(), m.getErrorCode() == ER_SECURE_TRANSPORT_REQUIRED
+                        ? m.getMessage() + " (the node requires TLS: set the cluster's tls.mode to preferred or above)"
+                        : m.getMessage());
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                // the server answered and offered TLS: alive, but the suite cannot log in as the spec says
+                Throwable why = t.getCause() != null ? t.getCause() : t;
+                return new ProbeFailure(Reason.AUTH_FAILURE, null, "the TLS handshake failed (" + why.getMessage()
+                        + "): check the cluster's tls.mode and tls.ca against the node's certificate");
             }
             if (t instanceof ProbeTimeoutException || t instanceof ConnectTimeoutException) {
                 return new ProbeFailure(Reason.TIMEOUT, null, t.getMessage());

@@ -64,7 +64,8 @@ final class NodeProber {
     private int cyclesSinceDiscovery;
 
     NodeProber(Vertx vertx, ProbeTarget target, ProbeSettings settings, DbCredentials credentials,
-               String credentialProblem, HeartbeatBook heartbeats, BiFunction<String, Integer, Optional<String>> nodeAt,
+               io.mysqlha.service.sql.NodeTlsSettings tls, String credentialProblem, HeartbeatBook heartbeats,
+               BiFunction<String, Integer, Optional<String>> nodeAt,
                Clock clock, EventSource source) {
         this.vertx = vertx;
         this.target = target;
@@ -73,11 +74,12 @@ final class NodeProber {
         this.heartbeat = new HeartbeatProbe(target.node().id(), settings.heartbeat(), heartbeats, nodeAt, clock);
         this.clock = clock;
         this.source = source;
-        this.options = credentials == null ? null : options(target, settings, credentials);
+        this.options = credentials == null ? null : options(target, settings, credentials, tls);
     }
 
-    private static MySQLConnectOptions options(ProbeTarget target, ProbeSettings settings, DbCredentials credentials) {
-        MySQLConnectOptions o = new MySQLConnectOptions()
+    private static MySQLConnectOptions options(ProbeTarget target, ProbeSettings settings, DbCredentials credentials,
+                                               io.mysqlha.service.sql.NodeTlsSettings tls) {
+        MySQLConnectOptions o = tls.applyTo(new MySQLConnectOptions())
                 .setHost(target.node().host()).setPort(target.node().port())
                 .setUser(credentials.user()).setPassword(credentials.password().reveal())
                 .setCachePreparedStatements(false);

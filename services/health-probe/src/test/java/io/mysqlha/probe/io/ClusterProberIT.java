@@ -82,6 +82,7 @@ class ClusterProberIT {
     private Seen probe(ClusterSpec spec, DbCredentials credentials, ProbeSettings settings) {
         Seen seen = new Seen();
         ClusterProber prober = new ClusterProber(VERTX, spec, settings, credentials,
+                io.mysqlha.service.sql.NodeTlsSettings.PREFERRED,
                 credentials == null ? "secret 'mysqlha-monitor' not found: set MYSQLHA_SECRET_MYSQLHA_MONITOR" : null,
                 Clock.systemUTC(), new EventSource("health-probe", "it"), seen.all::add);
         started.add(prober);

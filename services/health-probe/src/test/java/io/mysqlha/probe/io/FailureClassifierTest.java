@@ -25,6 +25,19 @@ class FailureClassifierTest {
     }
 
     @Test
+    void shouldTellATlsMismatchFromDeathAndSayWhatToCheck() {
+        var handshake = FailureClassifier.classify(new CompletionException(new javax.net.ssl.SSLHandshakeException(
+                "PKIX path building failed")));
+        assertEquals(Reason.AUTH_FAILURE, handshake.reason(), "the node answered: alive");
+        assertTrue(handshake.message().contains("tls.ca") && handshake.message().contains("PKIX"),
+                handshake.message());
+        var clear = FailureClassifier.classify(new MySQLException("Connections using insecure transport are"
+                + " prohibited while --require_secure_transport=ON.", 3159, "HY000"));
+        assertEquals(Reason.AUTH_FAILURE, clear.reason());
+        assertTrue(clear.message().contains("tls.mode"), clear.message());
+    }
+
+    @Test
     void shouldClassifyEachWayAProbeFails() {
         assertEquals(Reason.TOO_MANY_CONNECTIONS,
                 FailureClassifier.classify(new MySQLException("Too many connections", 1040, "08004")).reason());

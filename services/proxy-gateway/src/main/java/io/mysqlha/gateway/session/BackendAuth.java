@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
  * The gateway's side of authenticating to a node as the client's user, packet by packet, with what it knows of
  * the user: SHA1(password) recovered from the client's mysql_native_password proof and the native hash, and the
  * password itself when the users secret gives it in clear ({@link AppUsers}). It speaks mysql_native_password and
- * caching_sha2_password (fast path, and full authentication with the node's RSA key, asked for when needed: the
- * gateway reaches nodes without TLS). Each packet of the node gives the next {@link Step}; no channel here.
+ * caching_sha2_password (fast path, and full authentication: the password itself over TLS, else encrypted with the
+ * node's RSA key, asked for when needed). Each packet of the node gives the next {@link Step}; no channel here.
  */
 final class BackendAuth {
     /** What to do after a packet of the node. */
@@ -41,6 +41,7 @@ final class BackendAuth {
     private String plugin = "";
     private byte[] nonce = new byte[0];
     private boolean keyRequested;
+    private boolean secure;
 
     /** @param password the user's password when the gateway has it, else null */
     BackendAuth(String user, byte[] stage1, byte[] nativeHash, Secret password) {
@@ -59,6 +60,11 @@ final class BackendAuth {
         plugin = CachingSha2Password.PLUGIN.equals(greetingPlugin) && password != null ? CachingSha2Password.PLUGIN
                 : NativePassword.PLUGIN;
         return new Answer(plugin, answer());
+    }
+
+    /** The connection to the node is encrypted (TLS): a full authentication sends the password as it is. */
+    void secured() {
+        secure = true;
     }
 
     /** AuthSwitchRequest: the user's plugin on the node, with a new nonce. */
@@ -96,6 +102,10 @@ final class BackendAuth {
         if (data.length == 1 && data[0] == CachingSha2Password.PERFORM_FULL_AUTHENTICATION) {
             if (password == null) {
                 return new Fail(withoutPassword());
+            }
+            if (secure) { // as a client over TLS does: the password, NUL-terminated
+                byte[] p = passwordBytes();
+                return new Send(java.util.Arrays.copyOf(p, p.length + 1));
             }
             keyRequested = true;
             return new Send(new byte[] {CachingSha2Password.REQUEST_PUBLIC_KEY});

@@ -81,6 +81,8 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     private final boolean trackGtids;
     private boolean wasReady;
+    /** TLS towards the node when the session wants it (null: in clear). */
+    private SessionContext.NodeTls tls;
 
     /**
      * @param trackGtids the connection reports each write's GTID in its OK packets (causal reads): enabled after
@@ -213,12 +215,29 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             } else {
                 caps &= ~Capabilities.CONNECT_WITH_DB;
             }
+            boolean offersTls = Capabilities.has(greeting.capabilities(), Capabilities.SSL);
+            if (tls != null && !offersTls) {
+                if (tls.mode().required()) {
+                    fail("it offers no TLS, and the cluster's tls.mode is " + tls.mode().specName() + ": give the node"
+                            + " a certificate (ssl_cert, ssl_key), or set tls.mode preferred");
+                    return;
+                }
+                tls = null; // preferred: in clear, as a MySQL client does
+            }
+            if (tls != null) {
+                caps |= Capabilities.SSL;
+            }
             BackendAuth.Answer opening = auth.first(greeting.authPluginName(), seed(greeting.authPluginData()));
             HandshakeResponse41Packet answer = client.withAuth(caps, opening.data(), opening.plugin())
                     .withMariaDbCapabilities(extended);
             phase = Phase.AUTH;
-            nextSeq = Frames.sequenceId(frame) + 2;
-            channel.writeAndFlush(Packets.frame(channel.alloc(), Frames.sequenceId(frame) + 1, answer::encode));
+            int seq = Frames.sequenceId(frame) + 1;
+            if (tls != null) {
+                startTls(answer, seq);
+                return;
+            }
+            nextSeq = seq + 1;
+            channel.writeAndFlush(Packets.frame(channel.alloc(), seq, answer::encode));
             channel.read();
             return;
         }
@@ -246,6 +265,38 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     }
 
     private int statusFlags;
+
+    /**
+     * The SSLRequest in clear (packet {@code seq}), then TLS from the next byte on, checking the node's certificate as
+     * the cluster's mode says; the login goes once the handshake is done, as packet {@code seq + 1}.
+     */
+    private void startTls(HandshakeResponse41Packet answer, int seq) {
+        io.netty.handler.ssl.SslHandler handler = tls.handler(channel.alloc(), target.getHostString(),
+                target.getPort());
+        if (handler == null) {
+            fail("TLS towards it cannot be set up: " + tls.problem());
+            return;
+        }
+        auth.secured();
+        nextSeq = seq + 2;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), seq, answer::encodeSslRequest));
+        channel.pipeline().addFirst("tls", handler);
+        handler.handshakeFuture().addListener(done -> {
+            if (phase != Phase.AUTH) {
+                return;
+            }
+            if (!done.isSuccess()) {
+                Throwable cause = done.cause();
+                fail("the TLS handshake with it failed (" + (cause.getCause() != null ? cause.getCause().getMessage()
+                        : cause.getMessage()) + "); check the cluster's tls.mode and tls.ca against the node's"
+                        + " certificate");
+                return;
+            }
+            channel.writeAndFlush(Packets.frame(channel.alloc(), seq + 1, answer::encode));
+            channel.read();
+        });
+        channel.read();
+    }
 
     private void nextSetup() {
         String statement = setup.pollFirst();
@@ -389,6 +440,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     boolean isMariaDb() {
         return serverVersion.contains("MariaDB");
+    }
+
+    /** Connects to the node over TLS (set before the connection is made). */
+    void tls(SessionContext.NodeTls nodeTls) {
+        this.tls = nodeTls;
     }
 
     long stateVersion() {

@@ -339,6 +339,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void connect(BackendSession next, InetSocketAddress target) {
+        SessionContext.NodeTls nodeTls = route.nodeTls();
+        if (nodeTls.wanted(client.pipeline().get(TLS_HANDLER) != null)) {
+            next.tls(nodeTls);
+        }
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -105,5 +105,34 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
 
         /** Whether a login in clear is refused (MySQL's 3159). */
         boolean requireTls();
+
+        /** The cluster's TLS towards its nodes, for the sessions' backend connections. */
+        NodeTls nodeTls();
+    }
+
+    /** TLS from the gateway to a cluster's nodes (the cluster spec's {@code tls}). */
+    public interface NodeTls {
+        io.mysqlha.domain.TlsMode mode();
+
+        /**
+         * A client-side TLS handler for a connection to {@code host:port} that checks the node's certificate as the
+         * mode says; null while the CA's secret gives no usable certificate ({@link #problem()} says why).
+         */
+        io.netty.handler.ssl.SslHandler handler(io.netty.buffer.ByteBufAllocator alloc, String host, int port);
+
+        /** Why no handler can be made now, naming the secret; null when one can. */
+        String problem();
+
+        /**
+         * Whether a session's connection to a node goes over TLS: never when disabled; under {@code preferred} when
+         * the application came over TLS (MySQL Router's {@code AS_CLIENT}); always from {@code required} on.
+         */
+        default boolean wanted(boolean clientOverTls) {
+            return switch (mode()) {
+                case DISABLED -> false;
+                case PREFERRED -> clientOverTls;
+                default -> true;
+            };
+        }
     }
 }

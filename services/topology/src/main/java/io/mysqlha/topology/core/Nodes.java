@@ -32,7 +32,8 @@ final class Nodes {
         NodeHealthObserved o = t.latest();
         if (o != null && !o.reachable() && o.failure().reason() == ProbeFailure.Reason.AUTH_FAILURE && !t.stale()) {
             return new AlertCondition("NodeUnreachableAuth", Severity.WARNING, n.id(), n.id()
-                    + " answers but refuses the monitor user's credentials: " + o.failure().message());
+                    + " answers but the probe cannot log in as the spec says (monitor credentials or TLS): "
+                    + o.failure().message());
         }
         return new AlertCondition("NodeDown", Severity.CRITICAL, n.id(), n.id() + " " + downReason(t));
     }
