@@ -49,6 +49,25 @@ class ClusterSpecYamlTest {
     }
 
     @Test
+    void shouldReadTheTlsTowardsTheNodes() {
+        ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL + """
+                tls: { mode: verify_identity, ca: nodes-ca }
+                """, "orders.yaml");
+        assertEquals(new io.mysqlha.domain.NodeTls(io.mysqlha.domain.TlsMode.VERIFY_IDENTITY, "nodes-ca"), spec.tls());
+        assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
+        assertEquals(io.mysqlha.domain.TlsMode.PREFERRED, ClusterSpecYaml.parse(MINIMAL, "orders.yaml").tls().mode());
+        String message = refused(MINIMAL + """
+                tls: { mode: verify_ca }
+                """);
+        assertTrue(message.contains("tls.ca: required with tls.mode verify_ca"), message);
+        String typo = refused(MINIMAL + """
+                tls: { mode: verify }
+                """);
+        System.out.println("a mode that does not exist: " + typo);
+        assertTrue(typo.contains("verify_identity"), "the allowed modes are listed: " + typo);
+    }
+
+    @Test
     void shouldReadAListenersTls() {
         ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL + """
                 listeners:

@@ -41,6 +41,16 @@ class BackendAuthTest {
     }
 
     @Test
+    void fullAuthenticationOverTlsSendsThePasswordAsAClientDoesWithoutAskingForTheKey() {
+        BackendAuth auth = withPassword();
+        auth.first(CachingSha2Password.PLUGIN, NONCE);
+        auth.secured();
+        BackendAuth.Send full = assertInstanceOf(BackendAuth.Send.class,
+                auth.moreData(new byte[] {CachingSha2Password.PERFORM_FULL_AUTHENTICATION}));
+        assertArrayEquals(new byte[] {'a', 'p', 'p', 0}, full.data(), "the password, NUL-terminated");
+    }
+
+    @Test
     void fastAuthenticationWaitsForTheOkAndFullAuthenticationAsksForTheKeyThenSendsThePasswordEncrypted()
             throws Exception {
         BackendAuth auth = withPassword();
