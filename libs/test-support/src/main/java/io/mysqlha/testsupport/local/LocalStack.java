@@ -130,9 +130,11 @@ public final class LocalStack {
         List<? extends ServerNode> nodes;
         DbUsers users;
         ClusterKind kind = ClusterKind.SEMI_SYNC;
+        // the nodes offer TLS with a certificate of the local CA (a Group Replication group keeps MySQL's own)
+        Map<String, String> tls = nodeCertificate(var).offeredConfig();
         switch (flavor) {
             case "mysql" -> {
-                MySqlTopology topology = MySqlTopology.startDetached(data, NODE_PORTS);
+                MySqlTopology topology = MySqlTopology.startDetached(data, NODE_PORTS, tls);
                 nodes = topology.nodes();
                 users = topology.users();
             }
@@ -143,7 +145,7 @@ public final class LocalStack {
                 kind = ClusterKind.GROUP_REPLICATION;
             }
             default -> {
-                ReplicationTopology topology = ReplicationTopology.startDetached(data, NODE_PORTS);
+                ReplicationTopology topology = ReplicationTopology.startDetached(data, NODE_PORTS, tls);
                 nodes = topology.nodes();
                 users = topology.users();
             }
@@ -158,12 +160,37 @@ public final class LocalStack {
         ClusterSpec local = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
         ClusterSpec spec = kind == local.kind() ? local : new ClusterSpec(local.clusterId(), kind, local.nodes(),
                 local.routing(), local.probe(), local.listeners(), local.backup(), local.credentials(),
-                local.zonePreference());
+                local.zonePreference(), local.tls());
         try (var clients = new KafkaClients(kafka.bootstrapServers())) {
             var applied = clients.apply(spec);
             say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()
                     + (applied.changed() ? " applied" : " unchanged"));
         }
+    }
+
+    /** The local CA (var/tls/ca.pem), made once. */
+    private static io.mysqlha.testsupport.tls.Certificates localCa(Path var) {
+        Path tls = var.resolve("tls");
+        return Files.exists(tls.resolve("ca.pem"))
+                ? new io.mysqlha.testsupport.tls.Certificates(tls.resolve("ca.pem"), tls.resolve("ca-key.pem"))
+                : io.mysqlha.testsupport.tls.Certificates.authority(tls, "mysqlha local CA");
+    }
+
+    /**
+     * The nodes' TLS: a certificate for 127.0.0.1 and localhost signed by the local CA (var/tls/nodes-*.pem), made
+     * once; the CA in the secret nodes-tls-ca (unless it exists), for a spec with tls.mode verify_identity.
+     */
+    private static io.mysqlha.testsupport.tls.NodeCertificates nodeCertificate(Path var) throws IOException {
+        io.mysqlha.testsupport.tls.NodeCertificates certs = io.mysqlha.testsupport.tls.NodeCertificates.kept(
+                localCa(var), var.resolve("tls"), "nodes");
+        Path secrets = var.resolve("secrets");
+        Files.createDirectories(secrets);
+        Path ca = secrets.resolve("nodes-tls-ca");
+        if (!Files.exists(ca)) {
+            Files.writeString(ca, certs.authority().certPem());
+            Files.setPosixFilePermissions(ca, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        return certs;
     }
 
     /**
@@ -178,11 +205,7 @@ public final class LocalStack {
         if (Files.exists(cert) || Files.exists(key)) {
             return;
         }
-        Path tls = var.resolve("tls");
-        io.mysqlha.testsupport.tls.Certificates ca = Files.exists(tls.resolve("ca.pem"))
-                ? new io.mysqlha.testsupport.tls.Certificates(tls.resolve("ca.pem"), tls.resolve("ca-key.pem"))
-                : io.mysqlha.testsupport.tls.Certificates.authority(tls, "mysqlha local CA");
-        io.mysqlha.testsupport.tls.Certificates server = ca.sign(tls, "mysqlha-gateway");
+        io.mysqlha.testsupport.tls.Certificates server = localCa(var).sign(var.resolve("tls"), "mysqlha-gateway");
         for (var secret : java.util.Map.of(cert, server.certPem(), key, server.keyPem()).entrySet()) {
             Files.writeString(secret.getKey(), secret.getValue());
             Files.setPosixFilePermissions(secret.getKey(),

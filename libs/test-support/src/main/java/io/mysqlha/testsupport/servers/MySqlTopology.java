@@ -58,7 +58,12 @@ public final class MySqlTopology implements GtidTopology {
      * bootstraps only a fresh set.
      */
     public static MySqlTopology startDetached(Path dir, List<Integer> ports) {
-        MySqlTopology t = create(dir, "node", ports, ManagedProcess.Ownership.DETACHED, Map.of());
+        return startDetached(dir, ports, Map.of());
+    }
+
+    /** As {@link #startDetached(Path, List)}, with server options beside the replication ones (TLS). */
+    public static MySqlTopology startDetached(Path dir, List<Integer> ports, Map<String, String> extra) {
+        MySqlTopology t = create(dir, "node", ports, ManagedProcess.Ownership.DETACHED, extra);
         if (t.nodes.stream().noneMatch(MySqlNode::isInitialised)) {
             t.bootstrap();
         } else {

@@ -57,7 +57,12 @@ public final class ReplicationTopology implements GtidTopology {
 
     /** The launcher's nodes on fixed ports; starts what is not running, bootstraps only a fresh set. */
     public static ReplicationTopology startDetached(Path dir, List<Integer> ports) {
-        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.DETACHED, Map.of());
+        return startDetached(dir, ports, Map.of());
+    }
+
+    /** As {@link #startDetached(Path, List)}, with server options beside the replication ones (TLS). */
+    public static ReplicationTopology startDetached(Path dir, List<Integer> ports, Map<String, String> extra) {
+        ReplicationTopology t = create(dir, ports, ManagedProcess.Ownership.DETACHED, extra);
         boolean fresh = t.nodes.stream().noneMatch(MariaDbNode::isInitialised);
         if (fresh) {
             t.bootstrap();

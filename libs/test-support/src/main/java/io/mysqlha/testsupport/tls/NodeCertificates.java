@@ -24,22 +24,42 @@ public record NodeCertificates(Certificates authority, Certificates server) {
     public static NodeCertificates make(Path dir) {
         Certificates ca = Certificates.authority(dir, "mysqlha-test-nodes-ca");
         Certificates server = ca.sign(dir, "mysqlha-test-node");
-        try {
-            // a test key, read by servers that run as the mysql user when the tests run as root
-            Files.setPosixFilePermissions(server.key(), PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        readable(server.key());
         return new NodeCertificates(ca, server);
     }
 
     /** The server options: these certificates, and TLS required. */
     public Map<String, String> serverConfig() {
+        Map<String, String> c = offeredConfig();
+        c.put(REQUIRE, "ON");
+        return c;
+    }
+
+    /** The server options: these certificates, TLS offered (clients choose). */
+    public Map<String, String> offeredConfig() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("ssl-ca", authority.cert().toAbsolutePath().toString());
         c.put("ssl-cert", server.cert().toAbsolutePath().toString());
         c.put("ssl-key", server.key().toAbsolutePath().toString());
-        c.put(REQUIRE, "ON");
         return c;
+    }
+
+    /** The server certificate {@code name} signed by {@code authority}, made once in {@code dir} and kept. */
+    public static NodeCertificates kept(Certificates authority, Path dir, String name) {
+        Path cert = dir.resolve(name + "-cert.pem");
+        Path key = dir.resolve(name + "-key.pem");
+        Certificates server = Files.exists(cert) && Files.exists(key) ? new Certificates(cert, key)
+                : authority.sign(dir, name);
+        readable(server.key());
+        return new NodeCertificates(authority, server);
+    }
+
+    private static void readable(Path key) {
+        try {
+            // a test key, read by servers that run as the mysql user when the tests run as root
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
