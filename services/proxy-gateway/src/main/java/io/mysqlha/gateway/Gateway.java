@@ -5,7 +5,6 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerSpec;
 import io.mysqlha.gateway.kafka.TopologyFollower;
 import io.mysqlha.gateway.routing.RoutingTable;
-import io.mysqlha.gateway.session.AppUsers;
 import io.mysqlha.gateway.session.ClientSession;
 import io.mysqlha.gateway.session.FrameDecoder;
 import io.mysqlha.gateway.session.SessionContext;
@@ -49,7 +48,7 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class Gateway {
     private static final Logger LOG = Logger.getLogger(Gateway.class);
-    private static final int TLS_REFRESH_SECONDS = 5;
+    private static final int SECRETS_REFRESH_SECONDS = 5;
 
     private final GatewayConfig config;
     private final MeterRegistry registry;
@@ -69,6 +68,8 @@ public class Gateway {
     /** Per cluster: TLS towards its nodes. */
     private final Map<String, NodeTlsContext> nodeTls = new ConcurrentHashMap<>();
     private final SecretResolver secrets;
+    /** The application users, re-read from their secret every few seconds. */
+    private final UsersSecret users;
     private volatile Set<String> wanted = Set.of();
     private Class<? extends io.netty.channel.ServerChannel> serverChannel;
     private EventLoopGroup boss;
@@ -78,8 +79,8 @@ public class Gateway {
         this.config = config;
         this.registry = registry;
         this.secrets = new SecretResolver(common.secretsDir(), System.getenv());
-        AppUsers users = loadUsers(common, config.usersSecret());
-        this.context = new SessionContext(() -> users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
+        this.users = new UsersSecret(config.usersSecret(), secrets);
+        this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
         this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
                 this::specsChanged);
@@ -119,18 +120,6 @@ public class Gateway {
         });
     }
 
-    private static AppUsers loadUsers(MysqlhaConfig common, String secret) {
-        try {
-            AppUsers users = AppUsers.parse(new SecretResolver(common.secretsDir(), System.getenv()).resolve(secret)
-                    .reveal(), "secret " + secret);
-            LOG.infof("gateway: %d application user(s) from secret %s", users.size(), secret);
-            return users;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("the gateway needs its application users, one user:password or"
-                    + " user:*HASH per line: " + e.getMessage(), e);
-        }
-    }
-
     @PostConstruct
     void start() {
         // one loop per core, as HAProxy's threads (Netty's own default, two per core, measured slower here: more
@@ -155,9 +144,10 @@ public class Gateway {
         // a certificate an operator replaced in its secret is served to new connections within seconds, no restart
         boss.scheduleWithFixedDelay(() -> {
             tls.values().forEach(ServerTls::refresh);
+            users.refresh();
             nodeTls.values().forEach(NodeTlsContext::refresh);
-        }, TLS_REFRESH_SECONDS,
-                TLS_REFRESH_SECONDS, TimeUnit.SECONDS);
+        }, SECRETS_REFRESH_SECONDS,
+                SECRETS_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Called by the follower with every spec: opens what is declared and not open, closes what is not declared. */
