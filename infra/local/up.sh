@@ -100,7 +100,7 @@ mysqlha is up: every /q/health is UP.
   Kafka                127.0.0.1:9092 (topics mysqlha.*)
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
                        (/q/health, /q/metrics on each)
-  backups              curl -XPOST 127.0.0.1:8085/clusters/local/backups   (list: GET the same; binlogs: /clusters/local/binlogs)
+  backups              bin/mysqlha backups run local   (REST: curl -XPOST -H "Authorization: Bearer \$(cat var/secrets/local-operator-token)" 127.0.0.1:8085/clusters/local/backups)
   alerts               $ALERTS_LINE
   status               infra/local/status.sh        stop: infra/local/down.sh
 MSG

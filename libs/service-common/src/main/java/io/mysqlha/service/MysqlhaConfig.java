@@ -29,6 +29,23 @@ public interface MysqlhaConfig {
     @WithDefault("/run/secrets/mysqlha")
     Path secretsDir();
 
+    /** Who may call the service's REST API. */
+    Api api();
+
+    interface Api {
+        /**
+         * The secret of API tokens, one {@code name:role:token} per line (role {@code viewer} or {@code operator}):
+         * every call that changes something (switchover, acknowledge, backup, restore) needs an operator's token as
+         * {@code Authorization: Bearer <token>}, and the token's name is recorded as who did it.
+         */
+        @WithDefault("mysqlha-api-tokens")
+        String tokensSecret();
+
+        /** Whether reads (GET) are answered without a token; false: they need a viewer's or an operator's. */
+        @WithDefault("true")
+        boolean openReads();
+    }
+
     interface Kafka {
         @WithDefault("127.0.0.1:9092")
         @Pattern(regexp = "[^,:\\s]+:\\d{1,5}(,[^,:\\s]+:\\d{1,5})*",

@@ -16,7 +16,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import io.mysqlha.service.api.ApiAuthFilter;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -81,8 +84,8 @@ public class BackupResource {
     @POST
     @Path("clusters/{id}/backups")
     @Operation(summary = "Dumps the cluster now from a healthy replica; follow the job at /jobs/{jobId}")
-    public Response dump(@PathParam("id") String clusterId, @QueryParam("by") @DefaultValue("api") String by) {
-        return accepted(service.requestDump(clusterId, "request by " + by));
+    public Response dump(@PathParam("id") String clusterId, @Context SecurityContext security) {
+        return accepted(service.requestDump(clusterId, "request by " + ApiAuthFilter.caller(security, "api")));
     }
 
     @GET
@@ -109,7 +112,8 @@ public class BackupResource {
     @Operation(summary = "Restores the newest dump before a point (time or GTID; none: the newest dump) into a"
             + " target server and replays the archived binlogs up to it; refused with the reason when the archive"
             + " cannot reach it")
-    public Response restore(@PathParam("id") String clusterId, RestoreRequest request) {
+    public Response restore(@PathParam("id") String clusterId, RestoreRequest request,
+                            @Context SecurityContext security) {
         ClusterSpec spec = service.spec(clusterId).orElse(null);
         if (spec == null) {
             return problem(404, service.notOwned(clusterId));
@@ -145,7 +149,7 @@ public class BackupResource {
         }
         Restorer.Target target = new Restorer.Target(request.target(), List.of("--host=" + host, "--port=" + port,
                 "--protocol=TCP", "--user=" + credentials.user()), credentials.password());
-        return accepted(service.requestRestore(clusterId, point, target));
+        return accepted(service.requestRestore(clusterId, point, target, ApiAuthFilter.caller(security, "api")));
     }
 
     @GET

@@ -291,7 +291,7 @@ public class BackupService implements OwnershipListener {
         }
     }
 
-    public Result requestRestore(String clusterId, RestorePlanner.Point point, Restorer.Target target) {
+    public Result requestRestore(String clusterId, RestorePlanner.Point point, Restorer.Target target, String by) {
         Owned o = owned.get(clusterId);
         if (o == null) {
             return Result.refused(404, notOwned(clusterId));
@@ -313,7 +313,7 @@ public class BackupService implements OwnershipListener {
         RestorePlanner.Plan plan = (RestorePlanner.Plan) outcome;
         Instant now = clock.instant();
         Job job = new Job("restore-" + ID_TIME.format(now) + "-" + UUID.randomUUID().toString().substring(0, 6),
-                "restore", clusterId, plan.dump().backupId(), "request", now);
+                "restore", clusterId, plan.dump().backupId(), "request by " + by, now);
         remember(job);
         restores.submit(() -> run(job, () -> work.restore(job, plan, target)));
         return new Result(job, 202, null);

@@ -14,6 +14,7 @@ import io.mysqlha.events.Topic;
 import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.testsupport.FreePorts;
 import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
 import io.mysqlha.testsupport.kafka.Events;
@@ -50,6 +51,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(BackupServiceInfra.class)
 class BackupServiceIT extends ServiceContract {
     private static final Duration PATIENCE = Duration.ofSeconds(120);
+
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().header("Authorization", "Bearer " + Secrets.OPERATOR_TOKEN);
+    }
 
     private static TopologyChanged.AssignedNode assigned(NodeSpec n) {
         return new TopologyChanged.AssignedNode(n.id(), n.host(), n.port(), 1, "test");
@@ -105,9 +110,11 @@ class BackupServiceIT extends ServiceContract {
                         "REPLACE INTO svc.t VALUES (1)");
             }
             t.awaitReplicated(Duration.ofSeconds(30));
-            String jobId = given().post("/clusters/bsvc/backups?by=alice").then().statusCode(202)
+            String jobId = operator().post("/clusters/bsvc/backups?by=alice").then().statusCode(202)
                     .body("follow", containsString("/jobs/")).extract().path("jobId");
-            given().post("/clusters/bsvc/backups").then().statusCode(409).body("error", containsString("already"));
+            operator().post("/clusters/bsvc/backups").then().statusCode(409).body("error", containsString("already"));
+            given().get("/jobs/" + jobId).then().body("trigger", equalTo("request by " + Secrets.OPERATOR)); // not alice
+            given().post("/clusters/bsvc/backups").then().statusCode(401); // no token, no dump
             String result = awaitJob(jobId, "COMPLETED");
             System.out.println("dump job: " + result);
             assertTrue(result.contains("verification passed"), result);
@@ -142,17 +149,17 @@ class BackupServiceIT extends ServiceContract {
             target.start();
             try {
                 target.runAsRoot(t.users().createStatements());
-                given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + t.primary().port()))
+                operator().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + t.primary().port()))
                         .post("/clusters/bsvc/restores").then().statusCode(400)
                         .body("error", containsString("is node node1 of bsvc"));
-                given().contentType(ContentType.JSON).body(Map.of("target", "nowhere"))
+                operator().contentType(ContentType.JSON).body(Map.of("target", "nowhere"))
                         .post("/clusters/bsvc/restores").then().statusCode(400).body("error", containsString("host:port"));
-                given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + target.port(),
+                operator().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + target.port(),
                                 "time", "2001-01-01T00:00:00Z")).post("/clusters/bsvc/restores").then().statusCode(409)
                         .body("error", containsString("no completed dump is older than 2001-01-01T00:00:00Z"));
-                given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + target.port(),
+                operator().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:" + target.port(),
                         "time", "yesterday")).post("/clusters/bsvc/restores").then().statusCode(400);
-                String restore = given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:"
+                String restore = operator().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:"
                         + target.port(), "gtid", afterFirst)).post("/clusters/bsvc/restores").then().statusCode(202)
                         .extract().path("jobId");
                 String restored = awaitJob(restore, "COMPLETED");
@@ -169,7 +176,7 @@ class BackupServiceIT extends ServiceContract {
                     live = Sql.value(p, "SELECT @@gtid_binlog_pos").orElseThrow();
                 }
                 String liveJob = Waits.forValue("a restore planned up to " + live, PATIENCE, () -> {
-                    var response = given().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:"
+                    var response = operator().contentType(ContentType.JSON).body(Map.of("target", "127.0.0.1:"
                             + target.port(), "gtid", live)).post("/clusters/bsvc/restores");
                     return response.statusCode() == 202 ? response.path("jobId") : null; // 409 until spooled
                 });
@@ -197,12 +204,12 @@ class BackupServiceIT extends ServiceContract {
         try (EventTap tap = new EventTap(bootstrap, BackupServiceInfra.TOPICS, "bdead", Topic.BACKUP)) {
             Specs.apply(bootstrap, BackupServiceInfra.TOPICS, spec);
             Waits.until("bdead owned", PATIENCE, () -> given().get("/clusters").asString().contains("bdead"));
-            String noTopology = given().post("/clusters/bdead/backups").then().statusCode(202).extract().path("jobId");
+            String noTopology = operator().post("/clusters/bdead/backups").then().statusCode(202).extract().path("jobId");
             assertTrue(awaitJob(noTopology, "FAILED").contains("no topology is known"));
             publishTopology(spec, 1, spec.nodes().get(0), List.of(spec.nodes().get(1)));
             Waits.until("bdead's writer known", PATIENCE, () -> given().get("/clusters").asString()
                     .contains("\"writer\":\"node1\""));
-            String jobId = given().post("/clusters/bdead/backups").then().statusCode(202).extract().path("jobId");
+            String jobId = operator().post("/clusters/bdead/backups").then().statusCode(202).extract().path("jobId");
             String why = awaitJob(jobId, "FAILED");
             assertTrue(why.contains("node2") && why.contains("failed"), why);
             BackupFailed failed = tap.await("BackupFailed from node2", BackupFailed.class, 0,

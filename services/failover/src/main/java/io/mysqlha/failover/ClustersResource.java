@@ -10,7 +10,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
+import io.mysqlha.service.api.ApiAuthFilter;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -56,7 +59,7 @@ public class ClustersResource {
     @Operation(summary = "Planned primary change: publishes SwitchoverRequested; the cluster's owner runs it."
             + " Follow it at /clusters/{id}/recoveries")
     public Response switchover(@PathParam("id") String clusterId, @QueryParam("to") String target,
-                               @QueryParam("by") String by) {
+                               @Context SecurityContext security) {
         var spec = service.log().spec(clusterId);
         if (spec.isEmpty()) {
             return unknown(clusterId);
@@ -68,7 +71,7 @@ public class ClustersResource {
         }
         String requestId = "switchover-" + UUID.randomUUID();
         service.publisher().publish(new SwitchoverRequested(header(SwitchoverRequested.class, clusterId), requestId,
-                target, by == null ? "rest" : by));
+                target, ApiAuthFilter.caller(security, "rest")));
         return Response.accepted(new Accepted(requestId, clusterId, target, "/clusters/" + clusterId
                 + "/recoveries")).build();
     }
@@ -76,13 +79,13 @@ public class ClustersResource {
     @POST
     @Path("/{id}/recoveries/acknowledge")
     @Operation(summary = "Acknowledge the last recovery: clears the block window so another may start at once")
-    public Response acknowledge(@PathParam("id") String clusterId, @QueryParam("by") String by) {
+    public Response acknowledge(@PathParam("id") String clusterId, @Context SecurityContext security) {
         if (service.log().spec(clusterId).isEmpty()) {
             return unknown(clusterId);
         }
         String requestId = "ack-" + UUID.randomUUID();
         service.publisher().publish(new RecoveryBlockAcknowledged(header(RecoveryBlockAcknowledged.class, clusterId),
-                requestId, by == null ? "rest" : by));
+                requestId, ApiAuthFilter.caller(security, "rest")));
         return Response.accepted(new Accepted(requestId, clusterId, null, "/clusters/" + clusterId + "/recoveries"))
                 .build();
     }

@@ -3,7 +3,12 @@ package io.mysqlha.failover;
 import io.mysqlha.domain.ClusterKind;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
+import io.mysqlha.events.SwitchoverRequested;
+import io.mysqlha.events.Topic;
 import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.kafka.EventTap;
+import io.mysqlha.testsupport.services.Secrets;
+import io.restassured.specification.RequestSpecification;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.quarkus.ServiceContract;
 import io.quarkus.test.common.WithTestResource;
@@ -14,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -22,6 +28,24 @@ import static org.hamcrest.Matchers.startsWith;
 @QuarkusTest
 @WithTestResource(FailoverServiceInfra.class)
 class FailoverServiceIT extends ServiceContract {
+
+    private static RequestSpecification operator() {
+        return given().header("Authorization", "Bearer " + Secrets.OPERATOR_TOKEN);
+    }
+
+    @Test
+    void shouldRefuseEveryChangeWithoutAnOperatorsTokenAndKeepReadsOpen() {
+        given().post("/clusters/svc/switchover").then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer"))
+                .body("error", containsString("needs a token: send Authorization: Bearer <token>"))
+                .body("error", containsString("mysqlha-api-tokens"));
+        given().header("Authorization", "Bearer not-a-token-of-ours-at-all").post("/clusters/svc/recoveries/acknowledge")
+                .then().statusCode(401).body("error", containsString("not one of the secret mysqlha-api-tokens"));
+        given().header("Authorization", "Bearer " + Secrets.VIEWER_TOKEN).post("/clusters/svc/switchover")
+                .then().statusCode(403).body("error", containsString("needs an operator's token; it-viewer is a viewer"));
+        given().get("/clusters/nope/recoveries").then().statusCode(404); // reads stay open (mysqlha.api.open-reads)
+        given().get("/q/health/live").then().statusCode(200);
+    }
 
     @Test
     void shouldTakeSwitchoverRequestsAndShowWhatBecameOfThem() throws Exception {
@@ -37,10 +61,17 @@ class FailoverServiceIT extends ServiceContract {
                 () -> given().get("/q/health/ready").asString().contains("svc"));
 
         given().get("/clusters/nope/recoveries").then().statusCode(404).body("error", containsString("no cluster 'nope'"));
-        given().post("/clusters/svc/switchover?to=node9").then().statusCode(400)
+        operator().post("/clusters/svc/switchover?to=node9").then().statusCode(400)
                 .body("error", containsString("has no node 'node9'"));
-        String requestId = given().post("/clusters/svc/switchover?to=node2&by=alice").then().statusCode(202)
-                .body("follow", equalTo("/clusters/svc/recoveries")).extract().path("requestId");
+        String requestId;
+        try (EventTap commands = new EventTap(bootstrap, FailoverServiceInfra.TOPICS, "svc", Topic.COMMANDS)) {
+            // who asked comes from the token, never from a query parameter
+            requestId = operator().post("/clusters/svc/switchover?to=node2&by=alice").then().statusCode(202)
+                    .body("follow", equalTo("/clusters/svc/recoveries")).extract().path("requestId");
+            SwitchoverRequested asked = commands.await("the request", SwitchoverRequested.class, 0,
+                    r -> r.requestId().equals(requestId), Duration.ofSeconds(30));
+            assertEquals(Secrets.OPERATOR, asked.requestedBy());
+        }
         Waits.until("the refused switchover in /recoveries", Duration.ofSeconds(30), () -> given()
                 .get("/clusters/svc/recoveries").asString().contains(requestId));
         given().get("/clusters/svc/recoveries").then().statusCode(200)
@@ -49,7 +80,7 @@ class FailoverServiceIT extends ServiceContract {
                 .body("recoveries[0].reason", startsWith("at request: no primary is known for svc"));
         given().get("/q/metrics").then().statusCode(200).body(containsString(
                 "mysqlha_failover_recoveries_total{cluster=\"svc\",kind=\"switchover\",outcome=\"failed\"} 1.0"));
-        given().post("/clusters/svc/recoveries/acknowledge?by=alice").then().statusCode(202);
+        operator().post("/clusters/svc/recoveries/acknowledge").then().statusCode(202);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/clusters/{id}/switchover"));
     }
 }

@@ -33,6 +33,26 @@ final class BackupsCommand {
             scope = picocli.CommandLine.ScopeType.INHERIT)
     String backupUrl;
 
+    @Option(names = "--token-file", defaultValue = "${env:MYSQLHA_API_TOKEN_FILE}",
+            description = "a file holding the API token that backups run and restore need (an operator's; default:"
+                    + " $MYSQLHA_API_TOKEN_FILE, else the token in $MYSQLHA_API_TOKEN)",
+            scope = picocli.CommandLine.ScopeType.INHERIT)
+    java.nio.file.Path tokenFile;
+
+    /** The API token from --token-file or $MYSQLHA_API_TOKEN (never from the command line itself); null when none. */
+    private String token() {
+        if (tokenFile != null) {
+            try {
+                return java.nio.file.Files.readString(tokenFile).strip();
+            } catch (IOException e) {
+                throw new CliException("cannot read the API token from " + tokenFile + " (" + e.getClass()
+                        .getSimpleName() + ")", 2);
+            }
+        }
+        String env = System.getenv("MYSQLHA_API_TOKEN");
+        return env == null || env.isBlank() ? null : env.strip();
+    }
+
     @Command(name = "list", description = "A cluster's dumps, newest first.")
     static final class ListBackups extends ClusterArgument implements Callable<Integer> {
         @ParentCommand
@@ -151,6 +171,10 @@ final class BackupsCommand {
     JsonNode call(String method, String path, String json) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(backupUrl.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        String token = token();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
         request = json == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
                 : request.header("Content-Type", "application/json").method(method,
                 HttpRequest.BodyPublishers.ofString(json));
@@ -169,6 +193,10 @@ final class BackupsCommand {
             body = answer.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(answer.body());
         } catch (IOException e) {
             throw new CliException(method + " " + path + ": HTTP " + answer.statusCode() + ", not JSON", 1);
+        }
+        if (answer.statusCode() == 401 || answer.statusCode() == 403) {
+            throw new CliException(body.path("error").asText("HTTP " + answer.statusCode()) + " (give the CLI a"
+                    + " token: --token-file FILE, $MYSQLHA_API_TOKEN_FILE or $MYSQLHA_API_TOKEN)", 2);
         }
         if (answer.statusCode() >= 400) {
             throw new CliException(body.path("error").asText("HTTP " + answer.statusCode()),

@@ -154,6 +154,7 @@ public final class LocalStack {
             Files.writeString(pidFile(n.name()), n.process().pid() + "\n");
             say(String.format("%-10s running on 127.0.0.1:%d (pid %d)", n.name(), n.port(), n.process().pid()));
         }
+        apiToken(var);
         io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), users);
         gatewayCertificate(var);
 
@@ -166,6 +167,29 @@ public final class LocalStack {
             say("cluster    '" + applied.clusterId() + "' spec version " + applied.specVersion()
                     + (applied.changed() ? " applied" : " unchanged"));
         }
+    }
+
+    /**
+     * The REST API's tokens: an operator's, local-operator, made once with a random token, which bin/mysqlha reads
+     * from var/secrets/local-operator-token; a tokens secret that exists is never overwritten.
+     */
+    private static void apiToken(Path var) throws IOException {
+        Path secrets = var.resolve("secrets");
+        Files.createDirectories(secrets);
+        Path tokens = secrets.resolve("mysqlha-api-tokens");
+        if (Files.exists(tokens)) {
+            return;
+        }
+        byte[] random = new byte[32];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = java.util.HexFormat.of().formatHex(random);
+        Path own = secrets.resolve("local-operator-token");
+        for (var secret : Map.of(tokens, "local-operator:operator:" + token + "\n", own, token + "\n").entrySet()) {
+            Files.writeString(secret.getKey(), secret.getValue());
+            Files.setPosixFilePermissions(secret.getKey(),
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        say("api        operator token local-operator in var/secrets/local-operator-token (bin/mysqlha uses it)");
     }
 
     /** The local CA (var/tls/ca.pem), made once. */

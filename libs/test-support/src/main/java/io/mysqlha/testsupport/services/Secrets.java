@@ -15,7 +15,18 @@ import java.nio.file.attribute.PosixFilePermissions;
  * one {@code user:password} per line.
  */
 public final class Secrets {
+    /** The API tokens of the tests' services (secret mysqlha-api-tokens): an operator's and a viewer's, per JVM. */
+    public static final String OPERATOR = "it-operator";
+    public static final String OPERATOR_TOKEN = java.util.UUID.randomUUID().toString();
+    public static final String VIEWER = "it-viewer";
+    public static final String VIEWER_TOKEN = java.util.UUID.randomUUID().toString();
+
     private Secrets() {
+    }
+
+    /** The API tokens secret's content: the tests' operator and viewer. */
+    public static String apiTokens() {
+        return OPERATOR + ":operator:" + OPERATOR_TOKEN + "\n" + VIEWER + ":viewer:" + VIEWER_TOKEN + "\n";
     }
 
     public static Path write(Path dir, DbUsers users) {
@@ -26,6 +37,9 @@ public final class Secrets {
             secret(dir, "mysqlha-replication", credentials(users.replication()));
             secret(dir, "mysqlha-admin", credentials(users.admin()));
             secret(dir, "mysqlha-app-users", users.app().name() + ":" + users.app().password().reveal() + "\n");
+            if (!Files.exists(dir.resolve("mysqlha-api-tokens"))) { // tokens an operator (or up.sh) made stay
+                secret(dir, "mysqlha-api-tokens", apiTokens());
+            }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write secrets under " + dir, e);

@@ -78,15 +78,22 @@ public final class ServiceProcess implements AutoCloseable {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).GET());
     }
 
-    /** A POST without a body (the services' operator requests take query parameters). */
+    /** A POST without a body (the services' operator requests take query parameters), with the tests' operator token. */
     public HttpResponse<String> post(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        return postAs(path, Secrets.OPERATOR_TOKEN);
     }
 
-    /** A POST with a JSON body. */
+    /** A POST without a body with {@code token} (null: none). */
+    public HttpResponse<String> postAs(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        return send(token == null ? r : r.header("Authorization", "Bearer " + token));
+    }
+
+    /** A POST with a JSON body, with the tests' operator token. */
     public HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("Authorization", "Bearer " + Secrets.OPERATOR_TOKEN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
