@@ -1,5 +1,7 @@
 package io.mysqlha.e2e;
 
+import io.mysqlha.domain.BackupSchedule;
+import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.BackupVerified;
 import io.mysqlha.events.BinlogSegmentArchived;
@@ -80,12 +82,19 @@ class SuiteBackupIT {
         ServerNode target = t.standalone("pitr-target", FreePorts.next(), 55, dir.resolve("target"));
         String bootstrap = SharedInfra.kafka().bootstrapServers();
         try (EventTap tap = new EventTap(bootstrap, topics, CLUSTER, Topic.BACKUP, Topic.FAILOVER, Topic.ALERTS)) {
-            Suite suite = new Suite(bootstrap, topics, Secrets.write(dir.resolve("secrets"), t.users()), dir);
+            Path secrets = Secrets.write(dir.resolve("secrets"), t.users());
+            // encrypted at rest: what follows restores through decryption
+            Secrets.putText(secrets, "backup-key", java.util.HexFormat.of().formatHex(
+                    java.security.SecureRandom.getSeed(32)) + "\n");
+            Suite suite = new Suite(bootstrap, topics, secrets, dir);
             for (String s : List.of("health-probe", "topology", "failover", "backup")) {
                 services.add(suite.start(s));
             }
             ServiceProcess backup = services.getLast();
-            Specs.apply(bootstrap, topics, t.spec(CLUSTER));
+            ClusterSpec base = t.spec(CLUSTER);
+            Specs.apply(bootstrap, topics, new ClusterSpec(CLUSTER, base.kind(), base.nodes(), base.routing(),
+                    base.probe(), base.listeners(), new BackupSchedule(null, null, null, null, "backup-key"),
+                    base.credentials(), base.zonePreference()));
             Waits.until("backup streaming the primary's binlogs", PATIENCE, () -> {
                 String c = backup.get("/clusters").body();
                 return c.contains("\"writer\":\"" + t.primary().name() + "\"") && c.contains("\"streaming\":true");
@@ -140,6 +149,10 @@ class SuiteBackupIT {
                 }
             });
             String restored = awaitJob(backup, jobId);
+            String listed = backup.get("/clusters/" + CLUSTER + "/backups").body();
+            assertTrue(listed.contains("\"encryptionKey\":\"sha256:"), "the dump is encrypted at rest: " + listed);
+            assertTrue(backup.get("/clusters/" + CLUSTER + "/binlogs").body().contains("\"encryptionKey\":\"sha256:"),
+                    "and the archived binlogs");
             System.out.printf("PITR across the failover %s -> %s: %s%n", old.name(), promoted.name(), restored);
             try (Connection c = target.connect(t.users().admin())) {
                 assertEquals("150", Sql.value(c, "SELECT COUNT(DISTINCT id) FROM app.kept").orElseThrow());

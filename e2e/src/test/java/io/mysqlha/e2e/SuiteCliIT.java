@@ -77,10 +77,21 @@ class SuiteCliIT {
 
     /** Runs the CLI to its end (stdout and stderr together), stopping it by its pid if it takes longer than a minute. */
     private static Ran cli(String... args) throws IOException, InterruptedException {
+        return cliWithToken(Secrets.OPERATOR_TOKEN, args);
+    }
+
+    /** With {@code token} in $MYSQLHA_API_TOKEN (null: none), as an operator gives it: never on the command line. */
+    private static Ran cliWithToken(String token, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "cli-", ".out");
-        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().remove("MYSQLHA_API_TOKEN_FILE");
+        if (token == null) {
+            pb.environment().remove("MYSQLHA_API_TOKEN");
+        } else {
+            pb.environment().put("MYSQLHA_API_TOKEN", token);
+        }
+        Process p = pb.start();
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 throw new AssertionError("mysqlha " + String.join(" ", args) + " did not end within 60 s:\n"
@@ -141,6 +152,10 @@ class SuiteCliIT {
     void shouldRunAndListABackup() throws Exception {
         String url = "http://127.0.0.1:" + backup.httpPort();
         Waits.until("the backup service owning local", PATIENCE, () -> backup.get("/clusters").body().contains("local"));
+        Ran refused = cliWithToken(null, "backups", "--backup-url", url, "run", "local");
+        assertEquals(2, refused.exit(), refused.out());
+        assertTrue(refused.out().contains("needs a token") && refused.out().contains("MYSQLHA_API_TOKEN"),
+                refused.out());
         Ran run = cli("backups", "--backup-url", url, "run", "local");
         assertEquals(0, run.exit(), run.out());
         assertTrue(run.out().contains("verification passed"), run.out());

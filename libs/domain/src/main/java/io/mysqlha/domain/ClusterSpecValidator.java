@@ -216,6 +216,9 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("backup.compression", "one of " + COMPRESSIONS.stream().sorted().toList()
                     + "; got " + quoted(backup.compression())));
         }
+        if (backup.encryptionKey() != null) {
+            checkSecretName("backup.encryption_key", backup.encryptionKey(), errors);
+        }
     }
 
     private static void validateCredentials(CredentialRefs refs, List<SpecError> errors) {

@@ -6,6 +6,9 @@ import io.mysqlha.backup.core.RestorePlanner;
 import io.mysqlha.backup.io.Restorer;
 import io.mysqlha.backup.kafka.BackupEvents;
 import io.mysqlha.backup.kafka.TopologyFollower;
+import io.mysqlha.backup.io.BackupKey;
+import io.mysqlha.backup.repository.BackupRepository;
+import io.mysqlha.backup.repository.EncryptedRepository;
 import io.mysqlha.backup.repository.LocalRepository;
 import io.mysqlha.backup.repository.SegmentIndex;
 import io.mysqlha.domain.ClusterSpec;
@@ -67,7 +70,10 @@ public class BackupService implements OwnershipListener {
     private final Clock clock = Clock.systemUTC();
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Map<String, Job> jobs = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
-    private LocalRepository repository;
+    private LocalRepository local;
+    /** The local repository, behind encryption at rest for the clusters that have a key. */
+    private BackupRepository repository;
+    private final Map<String, BackupKey> keys = new java.util.concurrent.ConcurrentHashMap<>();
     private Producer<byte[], byte[]> producer;
     private EventPublisher publisher;
     private BackupEvents events;
@@ -118,7 +124,8 @@ public class BackupService implements OwnershipListener {
     void onStart(@Observes StartupEvent event) {
         String bootstrap = config.kafka().bootstrapServers();
         String instance = identity.source().instance();
-        repository = new LocalRepository(backup.repository());
+        local = new LocalRepository(backup.repository());
+        repository = new EncryptedRepository(local, keys::get);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, "backup-dead-letters-" + instance), new ByteArraySerializer(),
                 new ByteArraySerializer());
@@ -179,8 +186,22 @@ public class BackupService implements OwnershipListener {
                     + " need it): " + e.getMessage();
             LOG.error(problem);
         }
+        String keySecret = spec.backup().encryptionKey();
         try {
-            int removed = repository.removePartials(spec.clusterId());
+            if (keySecret == null) {
+                keys.remove(spec.clusterId());
+            } else {
+                keys.put(spec.clusterId(), BackupKey.parse(new SecretResolver(config.secretsDir(), System.getenv())
+                        .resolve(keySecret).reveal(), keySecret));
+            }
+        } catch (RuntimeException e) {
+            keys.remove(spec.clusterId());
+            problem = "the backups of " + spec.clusterId() + " are to be encrypted and cannot be: " + e.getMessage()
+                    + "; nothing is dumped or archived in clear meanwhile";
+            LOG.error(problem);
+        }
+        try {
+            int removed = local.removePartials(spec.clusterId());
             if (removed > 0) {
                 LOG.infof("removed %d partial file(s) of %s that an interrupted dump or archive left", removed,
                         spec.clusterId());
@@ -360,7 +381,7 @@ public class BackupService implements OwnershipListener {
         return owner(clusterId).map(o -> o.admin);
     }
 
-    LocalRepository repository() {
+    BackupRepository repository() {
         return repository;
     }
 

@@ -70,8 +70,8 @@ final class SpoolArchive {
         try (BackupRepository.Artifact a = repository.createSegment(clusterId, name);
              InputStream in = Files.newInputStream(file)) {
             in.transferTo(a.out());
+            sha = a.commit(); // first: an encrypted artefact's last record is written at commit
             bytes = a.bytes();
-            sha = a.commit();
         }
         SegmentIndex index = new SegmentIndex(sequence, clusterId, nodeId, file.getFileName().toString(), name,
                 bytes, sha, added.startOffset(), added.endOffset(), added.firstGtid(), added.lastGtid(),

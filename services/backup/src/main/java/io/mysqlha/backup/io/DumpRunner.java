@@ -132,8 +132,8 @@ public final class DumpRunner {
                 throw new DumpFailed(tool + " exited with " + exit + " dumping " + r.sourceNode() + " ("
                         + r.host() + ":" + r.port() + "): " + errors.settle().last(2_000), null);
             }
+            sha = a.commit(); // first: an encrypted artefact's last record is written at commit
             bytes = a.bytes();
-            sha = a.commit();
         } catch (IOException e) {
             process.destroyForcibly();
             throw new DumpFailed("writing the dump of " + r.sourceNode() + " to the repository failed ("

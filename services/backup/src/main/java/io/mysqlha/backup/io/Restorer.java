@@ -61,7 +61,10 @@ public final class Restorer {
             throws RestoreFailed, InterruptedException {
         Instant started = clock.instant();
         BackupFlavour flavour = flavours.of(plan.dump().flavour());
+        Path work = null; // what the repository decrypts (or downloads) for this restore, removed after it
         try {
+            Files.createDirectories(scratch);
+            work = Files.createTempDirectory(scratch, "restore-");
             String problem = repository.verify(plan.dump());
             if (problem != null) {
                 throw new RestoreFailed("dump " + plan.dump().backupId() + ": " + problem);
@@ -76,14 +79,14 @@ public final class Restorer {
                     + plan.dump().compression() + ") into " + target.description());
             Compression compression = Compression.of(plan.dump().compression());
             try (InputStream in = compression.decompress(Files.newInputStream(
-                    repository.localFile(plan.dump(), scratch)))) {
+                    repository.localFile(plan.dump(), work)))) {
                 load(List.of(client(flavour, target)), target, in, "the dump " + plan.dump().backupId(), flavour);
             }
             long transactions = 0;
             String last = plan.after() == null ? "" : plan.after().toString();
             int applied = 0;
             for (SegmentIndex s : plan.segments()) {
-                Path file = s.sha256() == null ? Path.of(s.artifact()) : repository.localFile(s, scratch);
+                Path file = s.sha256() == null ? Path.of(s.artifact()) : repository.localFile(s, work);
                 if (s.sha256() == null && !Files.exists(file)) {
                     throw new RestoreFailed("the writer's binlog " + s.file() + " was archived while this restore"
                             + " ran (it was live when planned); run the restore again: it will read the archived"
@@ -120,6 +123,22 @@ public final class Restorer {
                     Duration.between(started, clock.instant()).toMillis());
         } catch (IOException e) {
             throw new RestoreFailed("restore into " + target.description() + " failed: " + e.getMessage());
+        } finally {
+            removeAll(work);
+        }
+    }
+
+    private static void removeAll(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            org.jboss.logging.Logger.getLogger(Restorer.class).warnf("a restore's scratch folder %s could not be"
+                    + " removed (%s): it may hold decrypted backups; remove it", dir, e.getMessage());
         }
     }
 

@@ -32,6 +32,12 @@ import java.util.stream.Stream;
  * ignores and {@link #removePartials} removes.
  */
 public final class LocalRepository implements BackupRepository {
+    /** Every file the repository writes is the service user's alone (0600). */
+    private static final java.util.Set<StandardOpenOption> OWNER_ONLY_NEW = java.util.Set.of(
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    private static final java.nio.file.attribute.FileAttribute<?> OWNER_ONLY =
+            java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     private static final String PARTIAL = ".partial-";
     private static final String BINLOGS = "binlogs";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -98,7 +104,7 @@ public final class LocalRepository implements BackupRepository {
             this.target = target;
             this.partial = dir.resolve(PARTIAL + UUID.randomUUID().toString().substring(0, 8) + "-"
                     + target.getFileName());
-            this.channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            this.channel = FileChannel.open(partial, OWNER_ONLY_NEW, OWNER_ONLY);
             this.sha = sha256();
             this.out = new CountingStream(new DigestOutputStream(Channels.newOutputStream(channel), sha));
         }
@@ -171,7 +177,7 @@ public final class LocalRepository implements BackupRepository {
         Path target = dir.resolve(name);
         Path partial = dir.resolve(PARTIAL + UUID.randomUUID().toString().substring(0, 8) + "-"
                 + target.getFileName());
-        try (FileChannel ch = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(partial, OWNER_ONLY_NEW, OWNER_ONLY)) {
             ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(value)));
             ch.force(true);
         } catch (IOException e) {

@@ -24,9 +24,25 @@ public record Manifest(String backupId, String clusterId, String sourceNode, Str
                        String gtidPosition, String binlogFile, Long binlogPosition, Instant startedAt,
                        Instant endedAt, String artifact, long bytes, String sha256, String compression, String tool,
                        Status status, String failure, java.util.Map<String, Long> tableChecksums,
-                       Flavour flavour) {
+                       Flavour flavour, String encryptionKey) {
     public Manifest {
         flavour = flavour == null ? Flavour.MARIADB : flavour;
+    }
+
+    /** A dump stored as it was written (not encrypted at rest). */
+    public Manifest(String backupId, String clusterId, String sourceNode, String serverVersion,
+                    String gtidPosition, String binlogFile, Long binlogPosition, Instant startedAt,
+                    Instant endedAt, String artifact, long bytes, String sha256, String compression, String tool,
+                    Status status, String failure, java.util.Map<String, Long> tableChecksums, Flavour flavour) {
+        this(backupId, clusterId, sourceNode, serverVersion, gtidPosition, binlogFile, binlogPosition, startedAt,
+                endedAt, artifact, bytes, sha256, compression, tool, status, failure, tableChecksums, flavour, null);
+    }
+
+    /** The same dump, its artefact encrypted at rest with the key of this id ({@code BackupKey}). */
+    public Manifest withEncryptionKey(String keyId) {
+        return new Manifest(backupId, clusterId, sourceNode, serverVersion, gtidPosition, binlogFile, binlogPosition,
+                startedAt, endedAt, artifact, bytes, sha256, compression, tool, status, failure, tableChecksums,
+                flavour, keyId);
     }
 
     /** The GTID position the dump is consistent with (null when it has none). */
@@ -37,7 +53,7 @@ public record Manifest(String backupId, String clusterId, String sourceNode, Str
     public Manifest withTableChecksums(java.util.Map<String, Long> checksums) {
         return new Manifest(backupId, clusterId, sourceNode, serverVersion, gtidPosition, binlogFile, binlogPosition,
                 startedAt, endedAt, artifact, bytes, sha256, compression, tool, status, failure,
-                checksums == null ? null : java.util.Map.copyOf(checksums), flavour);
+                checksums == null ? null : java.util.Map.copyOf(checksums), flavour, encryptionKey);
     }
 
     /** Where a backup stands. */

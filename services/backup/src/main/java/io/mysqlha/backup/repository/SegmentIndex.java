@@ -23,10 +23,27 @@ import java.util.List;
 public record SegmentIndex(long sequence, String clusterId, String sourceNode, String file, String artifact,
                            long bytes, String sha256, long startOffset, long endOffset, String firstGtid,
                            String lastGtid, Instant firstEventTime, Instant lastEventTime, long transactions,
-                           String reached, List<String> problems, Instant archivedAt, Flavour flavour) {
+                           String reached, List<String> problems, Instant archivedAt, Flavour flavour,
+                           String encryptionKey) {
     public SegmentIndex {
         problems = problems == null ? List.of() : List.copyOf(problems);
         flavour = flavour == null ? Flavour.MARIADB : flavour;
+    }
+
+    /** A segment stored as it was written (not encrypted at rest). */
+    public SegmentIndex(long sequence, String clusterId, String sourceNode, String file, String artifact,
+                        long bytes, String sha256, long startOffset, long endOffset, String firstGtid,
+                        String lastGtid, Instant firstEventTime, Instant lastEventTime, long transactions,
+                        String reached, List<String> problems, Instant archivedAt, Flavour flavour) {
+        this(sequence, clusterId, sourceNode, file, artifact, bytes, sha256, startOffset, endOffset, firstGtid,
+                lastGtid, firstEventTime, lastEventTime, transactions, reached, problems, archivedAt, flavour, null);
+    }
+
+    /** The same segment, its bytes encrypted at rest with the key of this id ({@code BackupKey}). */
+    public SegmentIndex withEncryptionKey(String keyId) {
+        return new SegmentIndex(sequence, clusterId, sourceNode, file, artifact, bytes, sha256, startOffset,
+                endOffset, firstGtid, lastGtid, firstEventTime, lastEventTime, transactions, reached, problems,
+                archivedAt, flavour, keyId);
     }
 
     /** The archive's GTID position after this segment. */
