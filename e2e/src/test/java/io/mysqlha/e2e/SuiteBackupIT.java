@@ -17,6 +17,7 @@ import io.mysqlha.testsupport.kafka.Specs;
 import io.mysqlha.testsupport.servers.GtidTopology;
 import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
+import io.mysqlha.testsupport.services.SecretLeaks;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
@@ -84,8 +85,8 @@ class SuiteBackupIT {
         try (EventTap tap = new EventTap(bootstrap, topics, CLUSTER, Topic.BACKUP, Topic.FAILOVER, Topic.ALERTS)) {
             Path secrets = Secrets.write(dir.resolve("secrets"), t.users());
             // encrypted at rest: what follows restores through decryption
-            Secrets.putText(secrets, "backup-key", java.util.HexFormat.of().formatHex(
-                    java.security.SecureRandom.getSeed(32)) + "\n");
+            String backupKey = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(32));
+            Secrets.putText(secrets, "backup-key", backupKey + "\n");
             Suite suite = new Suite(bootstrap, topics, secrets, dir);
             for (String s : List.of("health-probe", "topology", "failover", "backup")) {
                 services.add(suite.start(s));
@@ -163,6 +164,9 @@ class SuiteBackupIT {
             assertTrue(sources.contains(old.name()), "the old primary's binlog was archived: " + sources);
             assertEquals(List.of(), tap.all(AlertRaised.class).stream().filter(a -> a.name().equals("BinlogArchiveGap"))
                     .map(AlertRaised::summary).toList(), "no gap in the archive");
+            java.util.Map<String, String> held = new java.util.HashMap<>(SecretLeaks.apiTokens());
+            held.put("backup key", backupKey);
+            assertEquals(List.of(), SecretLeaks.inLogs(dir, held), "no secret in any service's log");
         } finally {
             services.forEach(ServiceProcess::close);
             target.stop();

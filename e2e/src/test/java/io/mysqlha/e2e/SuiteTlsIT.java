@@ -21,6 +21,7 @@ import io.mysqlha.testsupport.servers.MySqlTopology;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.ServerNode;
 import io.mysqlha.testsupport.servers.Sql;
+import io.mysqlha.testsupport.services.SecretLeaks;
 import io.mysqlha.testsupport.services.Secrets;
 import io.mysqlha.testsupport.services.ServiceProcess;
 import io.mysqlha.testsupport.services.Suite;
@@ -146,10 +147,18 @@ class SuiteTlsIT {
             assertTrue(named.summary().contains("tls.ca"), named.summary());
             assertTrue(tap.all(FailoverCompleted.class).stream().noneMatch(f -> f.kind() == FailoverKind.FAILOVER),
                     "no failover for nodes the probe cannot log in to");
+            java.util.Map<String, String> held = new java.util.HashMap<>(SecretLeaks.apiTokens());
+            held.put("the nodes' private key", pemBody(certs.server().keyPem()));
+            assertEquals(List.of(), SecretLeaks.inLogs(dir, held), "no secret in any service's log");
         } finally {
             services.forEach(ServiceProcess::close);
             t.close();
         }
+    }
+
+    /** The first line of a PEM block's base64 body (64 characters, as a log would print it). */
+    private static String pemBody(String pem) {
+        return pem.lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
     }
 
     private static ClusterSpec spec(ClusterSpec base, int rw, NodeTls tls) {

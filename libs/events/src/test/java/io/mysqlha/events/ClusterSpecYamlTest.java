@@ -49,6 +49,19 @@ class ClusterSpecYamlTest {
     }
 
     @Test
+    void shouldReadTheBackupsEncryptionKeyByItsSecretsName() {
+        ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL + """
+                backup: { encryption_key: orders-backup-key }
+                """, "orders.yaml");
+        assertEquals("orders-backup-key", spec.backup().encryptionKey());
+        assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
+        String message = refused(MINIMAL + """
+                backup: { encryption_key: "not a secret name!" }
+                """);
+        assertTrue(message.contains("backup.encryption_key"), message);
+    }
+
+    @Test
     void shouldReadTheTlsTowardsTheNodes() {
         ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL + """
                 tls: { mode: verify_identity, ca: nodes-ca }
