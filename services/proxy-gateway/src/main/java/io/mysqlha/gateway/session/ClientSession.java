@@ -339,8 +339,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     private void connect(BackendSession next, InetSocketAddress target) {
-        SessionContext.NodeTls nodeTls = route.nodeTls();
-        if (nodeTls.wanted(client.pipeline().get(TLS_HANDLER) != null)) {
+        SessionContext.NodeTls nodeTls = route.nodeTls(); // null once the cluster's spec is gone (sessions go on)
+        if (nodeTls != null && nodeTls.wanted(client.pipeline().get(TLS_HANDLER) != null)) {
             next.tls(nodeTls);
         }
         new Bootstrap().group(client.eventLoop()).channel(client.getClass())

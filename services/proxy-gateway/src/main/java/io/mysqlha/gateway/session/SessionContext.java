@@ -106,7 +106,7 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
         /** Whether a login in clear is refused (MySQL's 3159). */
         boolean requireTls();
 
-        /** The cluster's TLS towards its nodes, for the sessions' backend connections. */
+        /** The cluster's TLS towards its nodes, for the sessions' backend connections; null once its spec is gone. */
         NodeTls nodeTls();
     }
 
