@@ -1,5 +1,6 @@
 package io.mysqlha.service;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
@@ -24,13 +25,13 @@ public class KafkaReadinessCheck implements HealthCheck {
     private final String bootstrap;
     private final boolean required;
 
-    public KafkaReadinessCheck(MysqlhaConfig config) {
-        this.bootstrap = config.kafka().bootstrapServers();
+    public KafkaReadinessCheck(MysqlhaConfig config, KafkaAccess kafka) {
+        this.bootstrap = kafka.toString();
         this.required = config.kafka().requiredForReadiness();
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        this.admin = Admin.create(kafka.config(Map.of(
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000));
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000)));
     }
 
     @Override

@@ -58,5 +58,35 @@ public interface MysqlhaConfig {
          */
         @WithDefault("true")
         boolean requiredForReadiness();
+
+        /** PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, as Kafka's clients name it. */
+        @WithDefault("PLAINTEXT")
+        @Pattern(regexp = "PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL",
+                message = "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL")
+        String securityProtocol();
+
+        /** The service's Kafka user, with SASL_SSL or SASL_PLAINTEXT. */
+        Sasl sasl();
+
+        /**
+         * The secret holding the CA certificates (PEM) the brokers' certificates are checked against, with SSL or
+         * SASL_SSL; without it, the JVM's default trust store.
+         */
+        Optional<String> caSecret();
+    }
+
+    interface Sasl {
+        /** SCRAM-SHA-512 (the default), SCRAM-SHA-256 or PLAIN. */
+        @WithDefault("SCRAM-SHA-512")
+        @Pattern(regexp = "SCRAM-SHA-512|SCRAM-SHA-256|PLAIN", message = "SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN")
+        String mechanism();
+
+        /** The user (its name is not a secret: it shows in messages and in the brokers' ACLs). */
+        Optional<@Pattern(regexp = "[^\\s\"]{1,200}", message = "no spaces or quotes, 1..200 characters")
+                String> username();
+
+        /** The secret holding the user's password. */
+        @WithDefault("kafka-password")
+        String passwordSecret();
     }
 }

@@ -7,6 +7,7 @@ import io.mysqlha.alerts.core.RetryDelay;
 import io.mysqlha.alerts.io.Webhook;
 import io.mysqlha.alerts.kafka.AlertForwarder;
 import io.mysqlha.events.Topic;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.MysqlhaConfig;
 import io.mysqlha.service.SecretResolver;
 import io.mysqlha.service.ServiceIdentity;
@@ -26,13 +27,15 @@ public class AlertForwarderService {
     private static final Logger LOG = Logger.getLogger(AlertForwarderService.class);
 
     private final MysqlhaConfig config;
+    private final KafkaAccess kafka;
     private final AlertForwarderConfig alerts;
     private final ServiceIdentity identity;
     private final MeterRegistry registry;
     private AlertForwarder forwarder;
 
-    public AlertForwarderService(MysqlhaConfig config, AlertForwarderConfig alerts, ServiceIdentity identity,
-                                 MeterRegistry registry) {
+    public AlertForwarderService(MysqlhaConfig config, KafkaAccess kafka, AlertForwarderConfig alerts,
+                                 ServiceIdentity identity, MeterRegistry registry) {
+        this.kafka = kafka;
         this.config = config;
         this.alerts = alerts;
         this.identity = identity;
@@ -43,7 +46,7 @@ public class AlertForwarderService {
         Webhook webhook = new Webhook(new SecretResolver(config.secretsDir(), System.getenv())
                 .resolve(alerts.webhookSecret()), alerts.webhookSecret(), Duration.ofMillis(alerts.requestTimeoutMs()));
         String topic = identity.topics().name(Topic.ALERTS);
-        forwarder = new AlertForwarder(new AlertForwarder.Settings(config.kafka().bootstrapServers(), topic,
+        forwarder = new AlertForwarder(new AlertForwarder.Settings(kafka, topic,
                 alerts.groupId(), "alert-forwarder-" + identity.source().instance(),
                 Duration.ofSeconds(alerts.maxAgeSeconds()),
                 new RetryDelay(Duration.ofMillis(alerts.retryFirstMs()), Duration.ofMillis(alerts.retryMaxMs())),

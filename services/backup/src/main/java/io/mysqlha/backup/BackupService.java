@@ -15,6 +15,7 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.CronSchedule;
 import io.mysqlha.domain.NodeSpec;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.DbCredentials;
 import io.mysqlha.service.MysqlhaConfig;
 import io.mysqlha.service.SecretResolver;
@@ -64,6 +65,7 @@ public class BackupService implements OwnershipListener {
 
     private final Vertx vertx;
     private final MysqlhaConfig config;
+    private final KafkaAccess kafka;
     private final BackupConfig backup;
     private final ServiceIdentity identity;
     private final MeterRegistry registry;
@@ -112,8 +114,9 @@ public class BackupService implements OwnershipListener {
                               Job.View current, BinlogArchiver.Status binlogs) {
     }
 
-    public BackupService(Vertx vertx, MysqlhaConfig config, BackupConfig backup, ServiceIdentity identity,
-                         MeterRegistry registry) {
+    public BackupService(Vertx vertx, MysqlhaConfig config, KafkaAccess kafka, BackupConfig backup,
+                         ServiceIdentity identity, MeterRegistry registry) {
+        this.kafka = kafka;
         this.vertx = vertx;
         this.config = config;
         this.backup = backup;
@@ -122,23 +125,22 @@ public class BackupService implements OwnershipListener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        String bootstrap = config.kafka().bootstrapServers();
         String instance = identity.source().instance();
         local = new LocalRepository(backup.repository());
         repository = new EncryptedRepository(local, keys::get);
-        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.CLIENT_ID_CONFIG, "backup-dead-letters-" + instance), new ByteArraySerializer(),
+        producer = new KafkaProducer<>(kafka.config(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "backup-dead-letters-" + instance)), new ByteArraySerializer(),
                 new ByteArraySerializer());
-        publisher = new EventPublisher(bootstrap, "backup-" + instance, identity.topics());
+        publisher = new EventPublisher(kafka, "backup-" + instance, identity.topics());
         events = new BackupEvents(publisher, identity.source(), clock);
         work = new BackupJobs(repository, backup, events, vertx, clock, registry);
         dumps = Executors.newFixedThreadPool(backup.maxParallelDumps(), Thread.ofPlatform().name("dump-", 0).factory());
         restores = Executors.newCachedThreadPool(Thread.ofPlatform().name("restore-", 0).factory());
         ticker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("backup-schedule").factory());
         ticker.scheduleWithFixedDelay(this::tick, 5, 5, TimeUnit.SECONDS);
-        topology = new TopologyFollower(bootstrap, identity.topics(), this::topologyChanged);
+        topology = new TopologyFollower(kafka, identity.topics(), this::topologyChanged);
         topology.start();
-        ownership = new ClusterOwnership(bootstrap, backup.groupId(), instance, identity.topics(), producer, this);
+        ownership = new ClusterOwnership(kafka, backup.groupId(), instance, identity.topics(), producer, this);
         ownership.start();
         LOG.infof("backup %s: repository %s, spool %s, %d dump(s) at a time, verify after dump: %s, archive"
                         + " binlogs: %s, group %s", instance, backup.repository().toAbsolutePath(),

@@ -1,5 +1,6 @@
 package io.mysqlha.failover;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.failover.io.AdminAudit;
 import io.mysqlha.failover.io.NodeRepair;
 import io.mysqlha.failover.io.RecoveryContext;
@@ -34,12 +35,14 @@ public class FailoverService {
     private final FailoverConfig failover;
     private final ServiceIdentity identity;
     private final io.micrometer.core.instrument.MeterRegistry registry;
+    private final KafkaAccess kafka;
     private EventPublisher publisher;
     private FailoverOwner owner;
     private RecoveryLog log;
 
-    public FailoverService(Vertx vertx, MysqlhaConfig config, FailoverConfig failover, ServiceIdentity identity,
-                           io.micrometer.core.instrument.MeterRegistry registry) {
+    public FailoverService(Vertx vertx, MysqlhaConfig config, KafkaAccess kafka, FailoverConfig failover,
+                           ServiceIdentity identity, io.micrometer.core.instrument.MeterRegistry registry) {
+        this.kafka = kafka;
         this.registry = registry;
         this.vertx = vertx;
         this.config = config;
@@ -48,8 +51,7 @@ public class FailoverService {
     }
 
     void onStart(@Observes StartupEvent event) {
-        String bootstrap = config.kafka().bootstrapServers();
-        publisher = new EventPublisher(bootstrap, "failover-" + identity.source().instance(), identity.topics());
+        publisher = new EventPublisher(kafka, "failover-" + identity.source().instance(), identity.topics());
         publisher.onPublished(this::count);
         SecretResolver secrets = new SecretResolver(config.secretsDir(), System.getenv());
         RecoverySettings settings = new RecoverySettings(Duration.ofMillis(failover.connectTimeoutMs()),
@@ -60,11 +62,11 @@ public class FailoverService {
                 publisher::publish);
         RecoveryRunner runner = new RecoveryRunner(context);
         NodeRepair repair = new NodeRepair(context);
-        owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap, failover.groupId(), identity.topics(),
+        owner = new FailoverOwner(new FailoverOwner.Settings(kafka, failover.groupId(), identity.topics(),
                 identity.source(), Duration.ofMillis(failover.healthReplayMs()), Duration.ofMillis(failover.tickMs()),
                 Duration.ofSeconds(failover.blockWindowSeconds()), Duration.ofSeconds(failover.retryAfterFailureSeconds()),
                 failover.rejoin(), failover.dryRun()), clock, runner, repair, new AdminAudit(context), publisher);
-        log = new RecoveryLog(bootstrap, identity.topics());
+        log = new RecoveryLog(kafka, identity.topics());
         owner.start();
         log.start();
         LOG.infof("failover %s: group %s, block window %d s, rejoin %s%s", identity.source().instance(),

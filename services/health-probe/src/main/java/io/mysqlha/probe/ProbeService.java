@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.NodeHealthObserved;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.probe.io.ClusterProber;
 import io.mysqlha.probe.io.ProbeSettings;
 import io.mysqlha.service.kafka.ClusterOwnership;
@@ -40,6 +41,7 @@ public class ProbeService implements OwnershipListener {
 
     private final Vertx vertx;
     private final MysqlhaConfig config;
+    private final KafkaAccess kafka;
     private final ProbeConfig probeConfig;
     private final ServiceIdentity identity;
     private final MeterRegistry registry;
@@ -52,8 +54,9 @@ public class ProbeService implements OwnershipListener {
     private HealthPublisher publisher;
     private ClusterOwnership ownership;
 
-    public ProbeService(Vertx vertx, MysqlhaConfig config, ProbeConfig probeConfig, ServiceIdentity identity,
-                        MeterRegistry registry) {
+    public ProbeService(Vertx vertx, MysqlhaConfig config, KafkaAccess kafka, ProbeConfig probeConfig,
+                        ServiceIdentity identity, MeterRegistry registry) {
+        this.kafka = kafka;
         this.vertx = vertx;
         this.config = config;
         this.probeConfig = probeConfig;
@@ -63,8 +66,7 @@ public class ProbeService implements OwnershipListener {
     }
 
     void onStart(@Observes StartupEvent event) {
-        String bootstrap = config.kafka().bootstrapServers();
-        producer = HealthPublisher.producer(bootstrap, "health-probe-" + identity.source().instance());
+        producer = HealthPublisher.producer(kafka, "health-probe-" + identity.source().instance());
         publisher = new HealthPublisher(producer, identity.topics());
         // held strongly and removed at stop: a registry that outlives the application (tests restart Quarkus in
         // one JVM) would otherwise keep a meter whose weakly held state was collected, and drop the new one
@@ -72,13 +74,13 @@ public class ProbeService implements OwnershipListener {
                 .strongReference(true).register(registry));
         serviceMeters.add(io.micrometer.core.instrument.FunctionCounter.builder("mysqlha.probe.observations.dropped",
                 publisher, HealthPublisher::dropped).register(registry));
-        ownership = new ClusterOwnership(bootstrap, probeConfig.groupId(), identity.source().instance(),
+        ownership = new ClusterOwnership(kafka, probeConfig.groupId(), identity.source().instance(),
                 identity.topics(), producer, this);
         Thread.ofPlatform().name("probe-start").daemon().start(() -> {
             try {
                 if (!publisher.warmUp(Duration.ofSeconds(30))) {
                     LOG.warnf("no metadata for the health topic from %s after 30 s; probing anyway, observations"
-                            + " are dropped until Kafka answers", bootstrap);
+                            + " are dropped until Kafka answers", kafka);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

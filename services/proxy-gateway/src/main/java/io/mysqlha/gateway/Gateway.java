@@ -3,6 +3,7 @@ package io.mysqlha.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.ListenerSpec;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.gateway.kafka.TopologyFollower;
 import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.gateway.session.ClientSession;
@@ -75,14 +76,15 @@ public class Gateway {
     private EventLoopGroup boss;
     private EventLoopGroup workers;
 
-    public Gateway(GatewayConfig config, MysqlhaConfig common, ServiceIdentity identity, MeterRegistry registry) {
+    public Gateway(GatewayConfig config, MysqlhaConfig common, KafkaAccess kafka, ServiceIdentity identity,
+                   MeterRegistry registry) {
         this.config = config;
         this.registry = registry;
         this.secrets = new SecretResolver(common.secretsDir(), System.getenv());
         this.users = new UsersSecret(config.usersSecret(), secrets);
         this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
                 config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
-        this.follower = new TopologyFollower(common.kafka().bootstrapServers(), identity.topics(), table,
+        this.follower = new TopologyFollower(kafka, identity.topics(), table,
                 this::specsChanged);
         registry.more().counter("mysqlha.gateway.topology.stale.generations", List.of(), follower,
                 TopologyFollower::staleGenerations);

@@ -2,6 +2,7 @@ package io.mysqlha.topology;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.MysqlhaConfig;
 import io.mysqlha.service.ServiceIdentity;
 import io.mysqlha.topology.kafka.IgnoredRecords;
@@ -32,6 +33,7 @@ public class TopologyService implements OwnerEvents {
     private static final Logger LOG = Logger.getLogger(TopologyService.class);
 
     private final MysqlhaConfig config;
+    private final KafkaAccess kafka;
     private final TopologyConfig topologyConfig;
     private final ServiceIdentity identity;
     private final MeterRegistry registry;
@@ -42,8 +44,9 @@ public class TopologyService implements OwnerEvents {
     private TopologyOwner owner;
     private TopologyView view;
 
-    public TopologyService(MysqlhaConfig config, TopologyConfig topologyConfig, ServiceIdentity identity,
-                           MeterRegistry registry) {
+    public TopologyService(MysqlhaConfig config, KafkaAccess kafka, TopologyConfig topologyConfig,
+                           ServiceIdentity identity, MeterRegistry registry) {
+        this.kafka = kafka;
         this.config = config;
         this.topologyConfig = topologyConfig;
         this.identity = identity;
@@ -53,19 +56,18 @@ public class TopologyService implements OwnerEvents {
     }
 
     void onStart(@Observes StartupEvent event) {
-        String bootstrap = config.kafka().bootstrapServers();
         latency = Timer.builder("mysqlha.topology.decision")
                 .description("From the round that received an input to the commit of the generation it caused")
                 .publishPercentileHistogram().register(registry);
         registry.counter("mysqlha.topology.publish.failures");
-        deadLetters = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.CLIENT_ID_CONFIG, "topology-dead-letters-" + identity.source().instance()),
+        deadLetters = new KafkaProducer<>(kafka.config(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "topology-dead-letters-" + identity.source().instance())),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        owner = new TopologyOwner(new TopologyOwner.Settings(bootstrap, topologyConfig.groupId(), identity.topics(),
+        owner = new TopologyOwner(new TopologyOwner.Settings(kafka, topologyConfig.groupId(), identity.topics(),
                 identity.source(), Duration.ofMillis(topologyConfig.healthReplayMs()),
                 Duration.ofMillis(topologyConfig.tickMs())), Clock.systemUTC(), ignored, this, deadLetters);
         registry.gauge("mysqlha.topology.clusters.owned", owner, o -> o.ownedClusters().size());
-        view = new TopologyView(bootstrap, identity.topics());
+        view = new TopologyView(kafka, identity.topics());
         owner.start();
         view.start();
         LOG.infof("topology %s: group %s, health replay %d ms, tick %d ms", identity.source().instance(),

@@ -59,18 +59,18 @@ final class ClustersCommand {
             }
             Mysqlha root = parent.root;
             var topics = new io.mysqlha.events.Topics(root.topicPrefix);
-            Map<String, Object> common = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, root.bootstrap);
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    root.bootstrap, ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) root.kafkaTimeout.toMillis()),
-                    new ByteArraySerializer(), new ByteArraySerializer());
-                 var reader = new KafkaConsumer<>(common, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            var kafka = root.kafka();
+            try (var producer = new KafkaProducer<>(kafka.config(Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                    (int) root.kafkaTimeout.toMillis())), new ByteArraySerializer(), new ByteArraySerializer());
+                 var reader = new KafkaConsumer<>(kafka.config(Map.of(ConsumerConfig.CLIENT_ID_CONFIG, "mysqlha-cli")),
+                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 var applier = new ClusterSpecApplier(topics, new EventSource("mysqlha-cli", user()), Clock.systemUTC());
                 for (ClusterSpec s : specs) {
                     ClusterSpecApplier.Applied a;
                     try {
                         a = applier.apply(s, reader, producer, root.kafkaTimeout);
                     } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
-                        throw new CliException("applying " + s.clusterId() + ": Kafka at " + root.bootstrap
+                        throw new CliException("applying " + s.clusterId() + ": Kafka at " + kafka
                                 + " did not take it (" + e.getMessage() + ")", 1);
                     }
                     spec.commandLine().getOut().println(a.clusterId() + ": spec version " + a.specVersion()

@@ -5,6 +5,7 @@ import io.mysqlha.events.Event;
 import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -37,14 +38,14 @@ import java.util.function.Predicate;
 final class Fleet implements AutoCloseable {
     /** A Kafka that does not answer within this is reported as unreachable. */
     private final Duration timeout;
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final Topics topics;
     private final EventCodec codec = new EventCodec();
     private final List<String> unreadable = new ArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
 
-    Fleet(String bootstrap, Topics topics, Duration timeout) {
-        this.bootstrap = bootstrap;
+    Fleet(KafkaAccess kafka, Topics topics, Duration timeout) {
+        this.kafka = kafka;
         this.topics = topics;
         this.timeout = timeout;
     }
@@ -150,10 +151,10 @@ final class Fleet implements AutoCloseable {
     /** Publishes one event as the services do (its topic, keyed by its cluster) and waits for Kafka to have it. */
     void publish(Event event) {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            producer = new KafkaProducer<>(kafka.config(Map.of(
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeout.toMillis(),
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis() + 1_000,
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())),
                     new ByteArraySerializer(), new ByteArraySerializer());
         }
         try {
@@ -185,14 +186,24 @@ final class Fleet implements AutoCloseable {
             throw unreachable("reading " + name, e);
         }
         if (infos == null || infos.isEmpty()) {
-            throw new CliException("topic " + name + " does not exist: is the suite running on " + bootstrap
+            throw new CliException("topic " + name + " does not exist: is the suite running on " + kafka
                     + " with the topic prefix '" + topics.prefix() + "' (--topic-prefix)?", 1);
         }
         return infos.stream().map(i -> new TopicPartition(name, i.partition())).toList();
     }
 
     private CliException unreachable(String what, Exception e) {
-        return new CliException(what + ": Kafka at " + bootstrap + " did not answer within " + timeout.toSeconds()
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
+            return new CliException(what + ": Kafka at " + kafka + " refused it (" + cause.getMessage() + "); the"
+                    + " brokers' ACLs do not let this user do that (see docs/security.md, Kafka ACLs)", 1);
+        }
+        if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                || cause instanceof org.apache.kafka.common.errors.SslAuthenticationException) {
+            return new CliException(what + ": Kafka at " + kafka + " did not let this client in ("
+                    + cause.getMessage() + "); check --kafka-config", 1);
+        }
+        return new CliException(what + ": Kafka at " + kafka + " did not answer within " + timeout.toSeconds()
                 + " s (" + e.getClass().getSimpleName() + "); check --bootstrap-servers or"
                 + " MYSQLHA_KAFKA_BOOTSTRAP_SERVERS", 1);
     }
@@ -208,12 +219,12 @@ final class Fleet implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        return new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "mysqlha-cli",
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()),
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis())),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -1,6 +1,7 @@
 package io.mysqlha.cli;
 
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.KafkaAccess;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +23,12 @@ public final class Mysqlha {
             scope = CommandLine.ScopeType.INHERIT)
     String bootstrap;
 
+    @Option(names = "--kafka-config", defaultValue = "${env:MYSQLHA_KAFKA_CONFIG}", paramLabel = "FILE",
+            description = "Kafka client properties for a secured broker (security.protocol, sasl.*, ssl.*), the file"
+                    + " Kafka's own tools take as --command-config (default: $MYSQLHA_KAFKA_CONFIG)",
+            scope = CommandLine.ScopeType.INHERIT)
+    String kafkaConfig;
+
     @Option(names = "--topic-prefix", defaultValue = "${env:MYSQLHA_TOPIC_PREFIX:-mysqlha.}",
             description = "prefix of the suite's topics (default: $MYSQLHA_TOPIC_PREFIX or ${DEFAULT-VALUE})",
             scope = CommandLine.ScopeType.INHERIT)
@@ -34,9 +41,29 @@ public final class Mysqlha {
 
     Fleet fleet() {
         try {
-            return new Fleet(bootstrap, new Topics(topicPrefix), kafkaTimeout);
+            return new Fleet(kafka(), new Topics(topicPrefix), kafkaTimeout);
         } catch (IllegalArgumentException e) {
             throw new CliException("--topic-prefix: " + e.getMessage(), 2);
+        }
+    }
+
+    /** How this command reaches Kafka: in clear, or as --kafka-config says. */
+    KafkaAccess kafka() {
+        if (kafkaConfig == null || kafkaConfig.isBlank()) {
+            return KafkaAccess.plaintext(bootstrap);
+        }
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(kafkaConfig))) {
+            properties.load(in);
+        } catch (java.io.IOException e) {
+            throw new CliException("--kafka-config: cannot read " + kafkaConfig + " (" + e.getMessage() + ")", 2);
+        }
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k)));
+        try {
+            return KafkaAccess.fromProperties(bootstrap, settings, kafkaConfig);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--kafka-config " + e.getMessage(), 2);
         }
     }
 

@@ -39,9 +39,9 @@ final class TopicsCommand {
         public Integer call() throws Exception {
             Mysqlha root = parent.root;
             Instant deadline = Instant.now().plus(wait);
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, root.bootstrap,
+            try (Admin admin = Admin.create(root.kafka().config(Map.of(
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) root.kafkaTimeout.toMillis(),
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) root.kafkaTimeout.toMillis()))) {
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) root.kafkaTimeout.toMillis())))) {
                 while (true) {
                     try {
                         List<String> created = TopicProvisioner.ensureTopics(admin, new Topics(root.topicPrefix),

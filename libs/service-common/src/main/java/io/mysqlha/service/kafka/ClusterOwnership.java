@@ -1,5 +1,6 @@
 package io.mysqlha.service.kafka;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.events.ClusterSpecDefined;
 import io.mysqlha.events.DecodeResult;
 import io.mysqlha.events.EventCodec;
@@ -60,13 +61,13 @@ public final class ClusterOwnership implements Runnable, AutoCloseable {
     private record Replayed(int partition, ClusterSpecDefined defined) {
     }
 
-    public ClusterOwnership(String bootstrap, String groupId, String instance, Topics topics,
+    public ClusterOwnership(KafkaAccess kafka, String groupId, String instance, Topics topics,
                             Producer<byte[], byte[]> deadLetters, OwnershipListener listener) {
         this.topics = topics;
         this.deadLetters = deadLetters;
         this.listener = listener;
         this.consumerName = groupId + "/" + instance;
-        Map<String, Object> config = KafkaClients.groupMember(bootstrap, groupId, consumerName,
+        Map<String, Object> config = KafkaClients.groupMember(kafka, groupId, consumerName,
                 CooperativeStickyAssignor.class);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         this.consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -3,6 +3,7 @@ package io.mysqlha.service.kafka;
 import io.mysqlha.events.Event;
 import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -31,10 +32,10 @@ public final class EventPublisher implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
     private volatile java.util.function.Consumer<Event> published = e -> { };
 
-    public EventPublisher(String bootstrap, String clientId, Topics topics) {
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    public EventPublisher(KafkaAccess kafka, String clientId, Topics topics) {
+        this.producer = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 0),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 0)),
                 new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = topics;
     }

@@ -1,10 +1,10 @@
 package io.mysqlha.service.kafka;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 /** What the services' Kafka consumers have in common: group membership settings, and stopping a poll thread. */
@@ -16,10 +16,9 @@ public final class KafkaClients {
      * A consumer-group member that owns clusters by partition: offsets are never auto-committed (an owner replays
      * what it owns on assignment), and a member that dies without leaving loses its partitions after 10 s.
      */
-    public static Map<String, Object> groupMember(String bootstrap, String groupId, String clientId,
+    public static Map<String, Object> groupMember(KafkaAccess kafka, String groupId, String clientId,
                                                   Class<?> assignor) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = kafka.config(Map.of());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -34,8 +33,8 @@ public final class KafkaClients {
      * assignor, so partition p of every subscribed topic goes to the same member; committed records only; a new
      * group starts at the end (the owner replays what it needs itself); short fetch waits, decisions are latency.
      */
-    public static KafkaConsumer<byte[], byte[]> partitionOwner(String bootstrap, String groupId, String memberName) {
-        Map<String, Object> config = groupMember(bootstrap, groupId, memberName,
+    public static KafkaConsumer<byte[], byte[]> partitionOwner(KafkaAccess kafka, String groupId, String memberName) {
+        Map<String, Object> config = groupMember(kafka, groupId, memberName,
                 org.apache.kafka.clients.consumer.RangeAssignor.class);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
@@ -49,7 +48,7 @@ public final class KafkaClients {
      * rebalance listener and runs rounds; a consumer lost to an error releases every owned cluster and rejoins the
      * group a second later (an owner never acts on what it may no longer own). Releases everything when it ends.
      */
-    public static void ownPartitions(String bootstrap, String groupId, String memberName,
+    public static void ownPartitions(KafkaAccess kafka, String groupId, String memberName,
                                      java.util.function.BooleanSupplier closed, java.util.List<String> topics,
                                      java.util.function.Function<KafkaConsumer<byte[], byte[]>,
                                              org.apache.kafka.clients.consumer.ConsumerRebalanceListener> rebalance,
@@ -57,7 +56,7 @@ public final class KafkaClients {
                                      java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> published,
                                      Runnable releaseAll, org.jboss.logging.Logger log) {
         while (!closed.getAsBoolean()) {
-            try (KafkaConsumer<byte[], byte[]> c = partitionOwner(bootstrap, groupId, memberName)) {
+            try (KafkaConsumer<byte[], byte[]> c = partitionOwner(kafka, groupId, memberName)) {
                 published.accept(c);
                 c.subscribe(topics, rebalance.apply(c));
                 while (!closed.getAsBoolean()) {
@@ -86,10 +85,9 @@ public final class KafkaClients {
      * A consumer that reads topics whole, outside any group (it assigns partitions itself), committed records only:
      * the compacted state topics and the transactional topology and alerts topics.
      */
-    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrap, String clientId,
+    public static KafkaConsumer<byte[], byte[]> committedReader(KafkaAccess kafka, String clientId,
                                                                Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(extra);
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Map<String, Object> config = kafka.config(extra);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);

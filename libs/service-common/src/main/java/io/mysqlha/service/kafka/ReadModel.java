@@ -1,5 +1,6 @@
 package io.mysqlha.service.kafka;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
@@ -16,7 +17,7 @@ import java.util.Map;
  * instance owns it.
  */
 public abstract class ReadModel implements Runnable, AutoCloseable {
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final String clientId;
     private final Logger log = Logger.getLogger(getClass());
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -24,8 +25,8 @@ public abstract class ReadModel implements Runnable, AutoCloseable {
     private Thread thread;
 
     /** {@code clientId}: the Kafka client id, and the name of the thread. */
-    protected ReadModel(String bootstrap, String clientId) {
-        this.bootstrap = bootstrap;
+    protected ReadModel(KafkaAccess kafka, String clientId) {
+        this.kafka = kafka;
         this.clientId = clientId;
     }
 
@@ -42,7 +43,7 @@ public abstract class ReadModel implements Runnable, AutoCloseable {
     @Override
     public final void run() {
         while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, clientId, Map.of())) {
+            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(kafka, clientId, Map.of())) {
                 consumer = c;
                 position(c);
                 while (!closed) {

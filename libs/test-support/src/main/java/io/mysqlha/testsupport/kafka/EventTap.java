@@ -29,10 +29,13 @@ public final class EventTap implements AutoCloseable {
     private volatile boolean closed;
 
     public EventTap(String bootstrap, Topics topics, String clusterId, Topic... of) {
+        this(io.mysqlha.events.kafka.KafkaAccess.plaintext(bootstrap), topics, clusterId, of);
+    }
+
+    public EventTap(io.mysqlha.events.kafka.KafkaAccess kafka, Topics topics, String clusterId, Topic... of) {
         EventCodec codec = new EventCodec();
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.config(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (Topic t : of) {

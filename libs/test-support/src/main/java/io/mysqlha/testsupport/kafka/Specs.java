@@ -4,10 +4,10 @@ import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.events.EventSource;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.ClusterSpecApplier;
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -21,10 +21,14 @@ public final class Specs {
     }
 
     public static void apply(String bootstrap, Topics topics, ClusterSpec spec) {
-        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap), new ByteArraySerializer(), new ByteArraySerializer());
-             var reader = new KafkaConsumer<>(Map.<String, Object>of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "apply-" + spec.clusterId()),
+        apply(KafkaAccess.plaintext(bootstrap), topics, spec);
+    }
+
+    public static void apply(KafkaAccess kafka, Topics topics, ClusterSpec spec) {
+        try (var producer = new KafkaProducer<>(kafka.config(Map.of()), new ByteArraySerializer(),
+                new ByteArraySerializer());
+             var reader = new KafkaConsumer<>(kafka.config(Map.of(ConsumerConfig.GROUP_ID_CONFIG,
+                     "apply-" + spec.clusterId())),
                      new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             new ClusterSpecApplier(topics, new EventSource("test", "it"), Clock.systemUTC())
                     .apply(spec, reader, producer, Duration.ofSeconds(30));

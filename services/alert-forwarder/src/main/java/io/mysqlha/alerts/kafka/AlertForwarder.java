@@ -7,6 +7,7 @@ import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.DecodeResult;
 import io.mysqlha.events.Event;
 import io.mysqlha.events.EventCodec;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +44,7 @@ public final class AlertForwarder implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AlertForwarder.class);
     private static final int REMEMBERED_RAISES = 10_000;
 
-    public record Settings(String bootstrap, String topic, String groupId, String clientId, Duration maxAge,
+    public record Settings(KafkaAccess kafka, String topic, String groupId, String clientId, Duration maxAge,
                            RetryDelay retry, AlertPayloads.Format format, String receiver) {
     }
 
@@ -102,7 +103,7 @@ public final class AlertForwarder implements AutoCloseable {
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Map<String, Object> config = KafkaClients.groupMember(settings.bootstrap(), settings.groupId(),
+        Map<String, Object> config = KafkaClients.groupMember(settings.kafka(), settings.groupId(),
                 settings.clientId(), org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

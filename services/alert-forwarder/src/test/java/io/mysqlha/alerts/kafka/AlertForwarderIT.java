@@ -62,7 +62,7 @@ class AlertForwarderIT {
     }
 
     private AlertForwarder start(AlertPayloads.Format format) {
-        AlertForwarder f = new AlertForwarder(new AlertForwarder.Settings(SharedInfra.kafka().bootstrapServers(),
+        AlertForwarder f = new AlertForwarder(new AlertForwarder.Settings(SharedInfra.kafka().access(),
                 topics.name(Topic.ALERTS), group, "forwarder-it", Duration.ofHours(1),
                 new RetryDelay(Duration.ofMillis(50), Duration.ofMillis(400)), format, "it"),
                 new Webhook(Secret.of(receiver.url()), "alert-webhook-url", Duration.ofSeconds(5))::post,

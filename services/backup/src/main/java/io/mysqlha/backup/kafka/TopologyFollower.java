@@ -5,6 +5,7 @@ import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,8 +27,8 @@ public final class TopologyFollower extends ReadModel {
     private final EventCodec codec = new EventCodec();
     private final Map<String, TopologyChanged> latest = new ConcurrentHashMap<>();
 
-    public TopologyFollower(String bootstrap, Topics topics, Consumer<TopologyChanged> changed) {
-        super(bootstrap, "backup-topology");
+    public TopologyFollower(KafkaAccess kafka, Topics topics, Consumer<TopologyChanged> changed) {
+        super(kafka, "backup-topology");
         this.topics = topics;
         this.changed = changed;
     }

@@ -1,5 +1,6 @@
 package io.mysqlha.failover.kafka;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.EventPublisher;
 import io.mysqlha.domain.ClusterSpec;
 import io.mysqlha.domain.NodeSpec;
@@ -90,7 +91,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
      * @param healthReplay how much health history a new owner reads to rebuild failure streaks
      * @param rejoin       make returning and disconnected nodes replicas of the primary automatically
      */
-    public record Settings(String bootstrap, String groupId, Topics topics, EventSource source, Duration healthReplay,
+    public record Settings(KafkaAccess kafka, String groupId, Topics topics, EventSource source, Duration healthReplay,
                            Duration tick, Duration blockWindow, Duration retryAfterFailure, boolean rejoin,
                            boolean dryRun) {
     }
@@ -147,7 +148,7 @@ public final class FailoverOwner implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        KafkaClients.ownPartitions(settings.bootstrap(), settings.groupId(), memberName, () -> closed,
+        KafkaClients.ownPartitions(settings.kafka(), settings.groupId(), memberName, () -> closed,
                 List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.TOPOLOGY), name(Topic.FAILOVER),
                         name(Topic.COMMANDS)), this::rebalance, this::round, c -> consumer = c, this::releaseAll, LOG);
     }

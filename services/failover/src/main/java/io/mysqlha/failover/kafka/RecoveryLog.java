@@ -10,6 +10,7 @@ import io.mysqlha.events.FailoverStepCompleted;
 import io.mysqlha.events.FailureAnalyzed;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,8 +54,8 @@ public final class RecoveryLog extends ReadModel {
     private final Map<String, LinkedHashMap<String, Entry>> recoveries = new ConcurrentHashMap<>();
     private final Map<String, Deque<Analyzed>> analyses = new ConcurrentHashMap<>();
 
-    public RecoveryLog(String bootstrap, Topics topics) {
-        super(bootstrap, "failover-log");
+    public RecoveryLog(KafkaAccess kafka, Topics topics) {
+        super(kafka, "failover-log");
         this.topics = topics;
     }
 

@@ -77,14 +77,14 @@ class FailoverOwnerIT {
         probe = suite.start("health-probe");
         topology = suite.start("topology");
         vertx = Vertx.vertx();
-        publisher = new EventPublisher(bootstrap(), "failover-it", TOPICS);
+        publisher = new EventPublisher(SharedInfra.kafka().access(), "failover-it", TOPICS);
         EventSource source = new EventSource("failover", "it");
         SecretResolver resolver = new SecretResolver(secrets, Map.of());
         RecoverySettings settings = new RecoverySettings(Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(300));
         RecoveryContext context = new RecoveryContext(vertx, resolver, settings, Clock.systemUTC(), source,
                 publisher::publish);
-        owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), "failover-it", TOPICS, source,
+        owner = new FailoverOwner(new FailoverOwner.Settings(SharedInfra.kafka().access(), "failover-it", TOPICS, source,
                 Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
                 false), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context),
                 new AdminAudit(context), publisher);

@@ -71,7 +71,7 @@ class FailoverResumeIT {
         secrets = Secrets.write(dir.resolve("secrets"), DbUsers.LOCAL);
         probe = new Suite(bootstrap(), TOPICS, secrets, dir).start("health-probe");
         vertx = Vertx.vertx();
-        publisher = new EventPublisher(bootstrap(), "failover-resume-it", TOPICS);
+        publisher = new EventPublisher(SharedInfra.kafka().access(), "failover-resume-it", TOPICS);
     }
 
     @AfterAll
@@ -96,7 +96,7 @@ class FailoverResumeIT {
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofMillis(150));
         RecoveryContext context = new RecoveryContext(vertx, new SecretResolver(secrets, Map.of()), settings,
                 Clock.systemUTC(), SOURCE, publisher::publish);
-        FailoverOwner owner = new FailoverOwner(new FailoverOwner.Settings(bootstrap(), group, TOPICS, SOURCE,
+        FailoverOwner owner = new FailoverOwner(new FailoverOwner.Settings(SharedInfra.kafka().access(), group, TOPICS, SOURCE,
                 HEALTH_REPLAY, Duration.ofMillis(100), Duration.ofSeconds(30), Duration.ofSeconds(3), true,
                 dryRun), Clock.systemUTC(), new RecoveryRunner(context), new NodeRepair(context),
                 new AdminAudit(context), publisher);

@@ -4,6 +4,7 @@ import io.mysqlha.events.EventCodec;
 import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -30,8 +31,8 @@ public final class HealthPublisher implements AutoCloseable {
         this.topic = topics.name(Topic.HEALTH);
     }
 
-    public static Producer<byte[], byte[]> producer(String bootstrap, String clientId) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    public static Producer<byte[], byte[]> producer(KafkaAccess kafka, String clientId) {
+        return new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 // health is published every cycle for every node: batch it (50 ms is a tenth of a 500 ms cycle;
@@ -40,7 +41,7 @@ public final class HealthPublisher implements AutoCloseable {
                 ProducerConfig.BATCH_SIZE_CONFIG, 131_072,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 

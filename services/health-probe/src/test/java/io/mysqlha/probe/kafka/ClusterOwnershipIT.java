@@ -73,10 +73,10 @@ class ClusterOwnershipIT {
                     .getBytes(StandardCharsets.UTF_8), "{\"header\":{}}".getBytes(StandardCharsets.UTF_8))).get();
             Owner a = new Owner();
             Owner b = new Owner();
-            try (ClusterOwnership first = new ClusterOwnership(kafka.bootstrapServers(), group, "a", topics, producer, a)) {
+            try (ClusterOwnership first = new ClusterOwnership(kafka.access(), group, "a", topics, producer, a)) {
                 first.start();
                 Waits.until("instance a owns all 24 clusters", Duration.ofSeconds(60), () -> a.owned.size() == 24);
-                try (ClusterOwnership second = new ClusterOwnership(kafka.bootstrapServers(), group, "b", topics,
+                try (ClusterOwnership second = new ClusterOwnership(kafka.access(), group, "b", topics,
                         producer, b)) {
                     second.start();
                     Waits.until("the clusters split between a and b", Duration.ofSeconds(60), () ->

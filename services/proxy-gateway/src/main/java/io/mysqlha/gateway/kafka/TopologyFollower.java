@@ -10,6 +10,7 @@ import io.mysqlha.events.FailoverStarted;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.gateway.routing.RoutingTable;
 import io.mysqlha.service.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +37,7 @@ import java.util.function.Consumer;
 public final class TopologyFollower implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TopologyFollower.class);
 
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final Topics topics;
     private final RoutingTable table;
     private final Consumer<Map<String, ClusterSpec>> onSpecs;
@@ -49,9 +50,9 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
-    public TopologyFollower(String bootstrap, Topics topics, RoutingTable table,
+    public TopologyFollower(KafkaAccess kafka, Topics topics, RoutingTable table,
                             Consumer<Map<String, ClusterSpec>> onSpecs) {
-        this.bootstrap = bootstrap;
+        this.kafka = kafka;
         this.topics = topics;
         this.table = table;
         this.onSpecs = onSpecs;
@@ -77,7 +78,7 @@ public final class TopologyFollower implements Runnable, AutoCloseable {
     @Override
     public void run() {
         while (!closed) {
-            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(bootstrap, "gateway-topology",
+            try (KafkaConsumer<byte[], byte[]> c = KafkaClients.committedReader(kafka, "gateway-topology",
                     Map.of())) {
                 consumer = c;
                 List<TopicPartition> all = new ArrayList<>(partitions(c, Topic.CLUSTERS));

@@ -1,5 +1,6 @@
 package io.mysqlha.topology.kafka;
 
+import io.mysqlha.events.kafka.KafkaAccess;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -28,12 +29,12 @@ import java.util.Map;
 final class DecisionPublisher implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
 
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final String transactionalId;
     private KafkaProducer<byte[], byte[]> producer;
 
-    DecisionPublisher(String bootstrap, String transactionalId) {
-        this.bootstrap = bootstrap;
+    DecisionPublisher(KafkaAccess kafka, String transactionalId) {
+        this.kafka = kafka;
         this.transactionalId = transactionalId;
     }
 
@@ -77,8 +78,7 @@ final class DecisionPublisher implements AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> create() {
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
                 ProducerConfig.CLIENT_ID_CONFIG, transactionalId,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -87,7 +87,7 @@ final class DecisionPublisher implements AutoCloseable {
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000)),
                 new ByteArraySerializer(), new ByteArraySerializer());
         try {
             p.initTransactions(); // also aborts what an earlier life of this transactional id left open

@@ -10,6 +10,7 @@ import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
 import io.mysqlha.topology.core.ClusterBook;
@@ -41,7 +42,7 @@ import java.util.function.Consumer;
 final class StateRestorer {
     private static final Duration READ_PATIENCE = Duration.ofSeconds(60);
 
-    private final String bootstrap;
+    private final KafkaAccess kafka;
     private final Topics topics;
     private final Duration healthWindow;
     private final String service;
@@ -54,8 +55,8 @@ final class StateRestorer {
     record Owned(int partition, ClusterBook book) {
     }
 
-    StateRestorer(String bootstrap, Topics topics, Duration healthWindow, String service) {
-        this.bootstrap = bootstrap;
+    StateRestorer(KafkaAccess kafka, Topics topics, Duration healthWindow, String service) {
+        this.kafka = kafka;
         this.topics = topics;
         this.healthWindow = healthWindow;
         this.service = service;
@@ -64,7 +65,7 @@ final class StateRestorer {
     Restored restore(Set<Integer> partitions, Instant now) {
         Map<TopicPartition, Long> positions = new HashMap<>();
         int[] count = {0};
-        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(bootstrap, "topology-restore",
+        try (KafkaConsumer<byte[], byte[]> consumer = KafkaClients.committedReader(kafka, "topology-restore",
                 Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000))) {
             Map<String, ClusterSpecDefined> specs = new LinkedHashMap<>();
             Map<String, Integer> partitionOf = new HashMap<>();
@@ -154,7 +155,7 @@ final class StateRestorer {
         while (!remaining.isEmpty()) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("could not read " + name + " partitions " + partitions + " to their"
-                        + " end within " + READ_PATIENCE.toSeconds() + " s (is Kafka at " + bootstrap + " up?)");
+                        + " end within " + READ_PATIENCE.toSeconds() + " s (is Kafka at " + kafka + " up?)");
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 if (r.offset() < end.get(new TopicPartition(r.topic(), r.partition()))) {

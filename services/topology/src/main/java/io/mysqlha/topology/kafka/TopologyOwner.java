@@ -14,6 +14,7 @@ import io.mysqlha.events.TopologyChanged;
 import io.mysqlha.events.AlertRaised;
 import io.mysqlha.events.AlertResolved;
 import io.mysqlha.events.kafka.DeadLetters;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.topology.core.AlertCondition;
 import io.mysqlha.topology.core.AlertTracker;
@@ -54,7 +55,7 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
     private static final Duration RETRY = Duration.ofSeconds(1);
 
     /** Settings of the owner; {@code tick} is how often clusters are looked at when nothing arrives. */
-    public record Settings(String bootstrap, String groupId, Topics topics, EventSource source, Duration healthWindow,
+    public record Settings(KafkaAccess kafka, String groupId, Topics topics, EventSource source, Duration healthWindow,
                            Duration tick) {
     }
 
@@ -92,9 +93,9 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
         this.events = events;
         this.deadLetters = deadLetters;
         this.memberName = settings.groupId() + "/" + settings.source().instance();
-        this.restorer = new StateRestorer(settings.bootstrap(), settings.topics(), settings.healthWindow(),
+        this.restorer = new StateRestorer(settings.kafka(), settings.topics(), settings.healthWindow(),
                 settings.source().service());
-        this.publisher = new DecisionPublisher(settings.bootstrap(), settings.groupId() + "-"
+        this.publisher = new DecisionPublisher(settings.kafka(), settings.groupId() + "-"
                 + settings.source().instance());
     }
 
@@ -113,7 +114,7 @@ public final class TopologyOwner implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        KafkaClients.ownPartitions(settings.bootstrap(), settings.groupId(), memberName, () -> closed,
+        KafkaClients.ownPartitions(settings.kafka(), settings.groupId(), memberName, () -> closed,
                 List.of(name(Topic.CLUSTERS), name(Topic.HEALTH), name(Topic.FAILOVER)), this::rebalance, this::round,
                 c -> consumer = c, this::releaseAll, LOG);
         publisher.close();

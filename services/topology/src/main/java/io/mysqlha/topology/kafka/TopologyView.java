@@ -7,6 +7,7 @@ import io.mysqlha.events.NodeHealthObserved;
 import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.TopologyChanged;
+import io.mysqlha.events.kafka.KafkaAccess;
 import io.mysqlha.service.kafka.KafkaClients;
 import io.mysqlha.service.kafka.ReadModel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,8 +33,8 @@ public final class TopologyView extends ReadModel {
     private final Map<String, TopologyChanged> topologies = new ConcurrentHashMap<>();
     private final Map<String, Map<String, NodeHealthObserved>> health = new ConcurrentHashMap<>();
 
-    public TopologyView(String bootstrap, Topics topics) {
-        super(bootstrap, "topology-view");
+    public TopologyView(KafkaAccess kafka, Topics topics) {
+        super(kafka, "topology-view");
         this.topics = topics;
     }
 

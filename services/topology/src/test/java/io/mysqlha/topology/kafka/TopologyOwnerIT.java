@@ -76,7 +76,7 @@ class TopologyOwnerIT {
     }
 
     private static TopologyOwner startOwner(String instance) {
-        TopologyOwner o = new TopologyOwner(new TopologyOwner.Settings(TopologyInfra.bootstrap(), "topology-owner-it",
+        TopologyOwner o = new TopologyOwner(new TopologyOwner.Settings(SharedInfra.kafka().access(), "topology-owner-it",
                 TOPICS, new EventSource("topology", instance), Duration.ofSeconds(10), Duration.ofMillis(100)),
                 Clock.systemUTC(), ignored, new OwnerEvents() {
                     @Override
