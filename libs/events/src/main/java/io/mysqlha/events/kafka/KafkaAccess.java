@@ -111,9 +111,11 @@ public final class KafkaAccess {
             throw new IllegalArgumentException(where + ": security.protocol '" + protocol + "': expected one of "
                     + String.join(", ", new java.util.TreeSet<>(PROTOCOLS)));
         }
+        java.util.regex.Matcher user = java.util.regex.Pattern.compile("username=\"([^\"]*)\"")
+                .matcher(String.valueOf(security.getOrDefault(SaslConfigs.SASL_JAAS_CONFIG, "")));
         return new KafkaAccess(bootstrap, security, bootstrap + " (" + protocol
                 + (security.containsKey(SaslConfigs.SASL_MECHANISM) ? ", " + security.get(SaslConfigs.SASL_MECHANISM)
-                : "") + ", from " + where + ")");
+                : "") + (user.find() ? " as " + user.group(1) : "") + ", from " + where + ")");
     }
 
     public String bootstrap() {

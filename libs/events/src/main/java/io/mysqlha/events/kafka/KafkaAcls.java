@@ -118,6 +118,32 @@ public final class KafkaAcls {
         return acls;
     }
 
+    /**
+     * The table as docs/security.md shows it: per part of the suite, the topics it reads and writes, its consumer
+     * group (the default id; each READ) and its transactional ids (WRITE, prefixed).
+     */
+    public static String table(Topics topics) {
+        StringBuilder out = new StringBuilder("| part | reads (READ) | writes (WRITE) | consumer group (READ) |"
+                + " transactional ids (WRITE, prefixed) |\n|---|---|---|---|---|\n");
+        for (Role r : Role.values()) {
+            out.append("| ").append(r.shown()).append(" | ").append(names(topics, r.reads())).append(" | ")
+                    .append(names(topics, r.writes())).append(" | ")
+                    .append(r.defaultGroup() == null ? "none" : "`" + r.defaultGroup() + "`").append(" | ")
+                    .append(r.transactions() ? "`" + r.defaultGroup() + "`" : "none").append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static String names(Topics topics, Set<Topic> of) {
+        if (of.isEmpty()) {
+            return "none";
+        }
+        if (of.size() == Topic.values().length) {
+            return "every topic";
+        }
+        return String.join(", ", of.stream().map(t -> "`" + topics.name(t) + "`").toList());
+    }
+
     /** One binding as Kafka's own tool takes it ({@code kafka-acls.sh --add ...}), for an operator to run. */
     public static String command(AclBinding b) {
         ResourcePattern r = b.pattern();

@@ -82,6 +82,10 @@ class KafkaAccessTest {
                 "sasl.mechanism", "SCRAM-SHA-512", "ssl.truststore.location", "/ca.pem"), "cli.properties");
         assertEquals("/ca.pem", k.config(Map.of()).get("ssl.truststore.location"));
         assertEquals("b:1 (SASL_SSL, SCRAM-SHA-512, from cli.properties)", k.toString());
+        KafkaAccess as = KafkaAccess.fromProperties("b:1", Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"ops\" password=\"s3\";"),
+                "ops.properties");
+        assertEquals("b:1 (SASL_SSL as ops, from ops.properties)", as.toString());
         var typo = assertThrows(IllegalArgumentException.class, () -> KafkaAccess.fromProperties("b:1",
                 Map.of("security.protocl", "SASL_SSL"), "cli.properties"));
         assertEquals("cli.properties: 'security.protocl' is not a security setting (security.protocol, sasl.*,"
