@@ -82,7 +82,15 @@ class SuiteKafkaSecurityIT {
                 passwords.put(service, password);
                 Secrets.putText(secrets, "kafka-password-" + service, password.reveal());
             }
-            Secret operator = user(broker, topics, KafkaAcls.Role.OPERATOR, "ops", null);
+            // the operator's ACLs granted as an operator of Kafka would: with the CLI, as Kafka's admin
+            Secret operator = Secret.of(UUID.randomUUID().toString());
+            broker.addUser("ops", operator);
+            Path admin = dir.resolve("admin-kafka.properties");
+            store(broker.adminSecurity(), admin);
+            Ran granted = cli(broker.adminBootstrap(), topics, admin, "topics", "acls", "--role", "operator",
+                    "--principal", "User:ops", "--apply");
+            assertEquals(0, granted.exit(), granted.out());
+            assertTrue(granted.out().contains("ACL(s) of operator for User:ops created"), granted.out());
             Secret viewer = user(broker, topics, KafkaAcls.Role.VIEWER, "watch", null);
             passwords.put("ops", operator);
             passwords.put("watch", viewer);
@@ -188,10 +196,18 @@ class SuiteKafkaSecurityIT {
         p.setProperty("ssl.truststore.type", "PEM");
         p.setProperty("ssl.truststore.location", ca.toString());
         Path file = dir.resolve(user + "-kafka.properties");
+        Map<String, String> settings = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> settings.put(k, p.getProperty(k)));
+        store(settings, file);
+        return file;
+    }
+
+    private static void store(Map<String, String> settings, Path file) throws IOException {
+        Properties p = new Properties();
+        p.putAll(settings);
         try (var out = Files.newBufferedWriter(file)) {
             p.store(out, null);
         }
-        return file;
     }
 
     private record Ran(int exit, String out) {
@@ -199,9 +215,13 @@ class SuiteKafkaSecurityIT {
 
     /** Runs the CLI to its end with this Kafka client configuration (given by the environment, as a file's path). */
     private static Ran cli(KafkaBroker broker, Topics topics, Path config, String... args) throws Exception {
+        return cli(broker.bootstrapServers(), topics, config, args);
+    }
+
+    private static Ran cli(String bootstrap, Topics topics, Path config, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProjectLayout.java(), "-XX:TieredStopAtLevel=1", "-jar",
                 ProjectLayout.root().resolve("tools/cli/target/mysqlha-cli.jar").toString(), "--bootstrap-servers",
-                broker.bootstrapServers(), "--topic-prefix", topics.prefix(), "--kafka-timeout", "20s"));
+                bootstrap, "--topic-prefix", topics.prefix(), "--kafka-timeout", "20s"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(config.getParent(), "cli-", ".out");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())

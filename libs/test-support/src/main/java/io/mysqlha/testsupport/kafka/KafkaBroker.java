@@ -185,18 +185,26 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** An admin client that may do anything (on a secured broker: the broker's own identity, over mutual TLS). */
     public Admin admin() {
-        Map<String, Object> config = new java.util.HashMap<>(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers(), AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
-        if (secured != null) {
-            config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + secured.internalPort());
-            config.put("security.protocol", "SSL");
-            config.put("ssl.keystore.type", "PEM");
-            config.put("ssl.keystore.location", keystore().toString());
-            config.put("ssl.truststore.type", "PEM");
-            config.put("ssl.truststore.location", secured.ca().cert().toString());
-        }
+        Map<String, Object> config = new java.util.HashMap<>(adminSecurity());
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, adminBootstrap());
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
         return Admin.create(config);
+    }
+
+    /** Where an admin client connects: the clients' listener, or a secured broker's mutual-TLS one. */
+    public String adminBootstrap() {
+        return secured == null ? bootstrapServers() : "127.0.0.1:" + secured.internalPort();
+    }
+
+    /** The client properties of an admin (none in clear; on a secured broker, its certificate and key as PEM). */
+    public Map<String, String> adminSecurity() {
+        if (secured == null) {
+            return Map.of();
+        }
+        return Map.of("security.protocol", "SSL", "ssl.keystore.type", "PEM",
+                "ssl.keystore.location", keystore().toString(), "ssl.truststore.type", "PEM",
+                "ssl.truststore.location", secured.ca().cert().toString());
     }
 
     /** Clean shutdown, keeping the data (a restart resumes with every topic and offset). */
