@@ -226,6 +226,9 @@ public final class ClusterSpecValidator {
         checkSecretName("credentials.replication", refs.replication(), errors);
         checkSecretName("credentials.admin", refs.admin(), errors);
         checkSecretName("credentials.app_users", refs.appUsers(), errors);
+        if (refs.usersLoader() != null) {
+            checkSecretName("credentials.users_loader", refs.usersLoader(), errors);
+        }
     }
 
     private static void checkSecretName(String field, String name, List<SpecError> errors) {

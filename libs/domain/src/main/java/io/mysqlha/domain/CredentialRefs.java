@@ -8,10 +8,18 @@ package io.mysqlha.domain;
  * @param replication user and password replicas use to connect to a primary
  * @param admin       user and password failover uses to fence, promote and re-point
  * @param appUsers    the file of application users the gateway authenticates
+ * @param usersLoader user and password of an account that may read the servers' accounts ({@code mysql.global_priv}
+ *                    on MariaDB, {@code mysql.user} on MySQL): when set, the gateway also accepts the application
+ *                    users it reads from the cluster's writer (MaxScale's way); null: only those of its secret
  */
-public record CredentialRefs(String monitor, String replication, String admin, String appUsers) {
+public record CredentialRefs(String monitor, String replication, String admin, String appUsers, String usersLoader) {
 
-    public static final CredentialRefs DEFAULTS = new CredentialRefs(null, null, null, null);
+    public static final CredentialRefs DEFAULTS = new CredentialRefs(null, null, null, null, null);
+
+    /** Without loading users from the servers. */
+    public CredentialRefs(String monitor, String replication, String admin, String appUsers) {
+        this(monitor, replication, admin, appUsers, null);
+    }
 
     public CredentialRefs {
         monitor = monitor == null ? "mysqlha-monitor" : monitor;

@@ -19,6 +19,10 @@ public record ErrPacket(int errorCode, String sqlState, String message) {
     public static final int ER_NET_UNCOMPRESS_ERROR = 1157;
     public static final int ER_NOT_SUPPORTED_AUTH_MODE = 1251;
     public static final int ER_SECURE_TRANSPORT_REQUIRED = 3159;
+    /** MySQL: a login to an account that is locked (ACCOUNT LOCK). */
+    public static final int ER_ACCOUNT_HAS_BEEN_LOCKED = 3118;
+    /** MariaDB's code for the same. */
+    public static final int ER_ACCOUNT_HAS_BEEN_LOCKED_MARIADB = 4151;
     /** ProxySQL's code for "no backend available"; operators search for it. */
     public static final int BACKEND_UNAVAILABLE = 9001;
 

@@ -69,6 +69,11 @@ public class Gateway {
     /** Per cluster: TLS towards its nodes. */
     private final Map<String, NodeTlsContext> nodeTls = new ConcurrentHashMap<>();
     private final SecretResolver secrets;
+    /** Per cluster whose spec names credentials.users_loader: its users as its servers define them. */
+    private final Map<String, io.mysqlha.gateway.users.ServerUsers> serverUsers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService usersReads = java.util.concurrent.Executors.newFixedThreadPool(2,
+            Thread.ofPlatform().daemon().name("server-users-", 0).factory());
+    private final io.vertx.core.Vertx vertx;
     /** The application users, re-read from their secret every few seconds. */
     private final UsersSecret users;
     private volatile Set<String> wanted = Set.of();
@@ -77,7 +82,8 @@ public class Gateway {
     private EventLoopGroup workers;
 
     public Gateway(GatewayConfig config, MysqlhaConfig common, KafkaAccess kafka, ServiceIdentity identity,
-                   MeterRegistry registry) {
+                   MeterRegistry registry, io.vertx.core.Vertx vertx) {
+        this.vertx = vertx;
         this.config = config;
         this.registry = registry;
         this.secrets = new SecretResolver(common.secretsDir(), System.getenv());
@@ -148,6 +154,7 @@ public class Gateway {
             tls.values().forEach(ServerTls::refresh);
             users.refresh();
             nodeTls.values().forEach(NodeTlsContext::refresh);
+            serverUsers.values().forEach(io.mysqlha.gateway.users.ServerUsers::refreshIfDue);
         }, SECRETS_REFRESH_SECONDS,
                 SECRETS_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
@@ -168,6 +175,16 @@ public class Gateway {
                     if (towardsNodes == null || !towardsNodes.spec().equals(s.tls())) {
                         nodeTls.put(s.clusterId(), new NodeTlsContext(s.clusterId(), s.tls(), secrets));
                     }
+                    var fromServers = serverUsers.get(s.clusterId());
+                    if (s.credentials().usersLoader() == null) {
+                        serverUsers.remove(s.clusterId());
+                    } else if (fromServers == null || !fromServers.spec().equals(s)) {
+                        var loaded = new io.mysqlha.gateway.users.ServerUsers(s, secrets, vertx, table, usersReads,
+                                java.time.Clock.systemUTC(), java.time.Duration.ofSeconds(config.usersRefreshSeconds()),
+                                java.time.Duration.ofMillis(config.usersRefreshMinIntervalMs()));
+                        serverUsers.put(s.clusterId(), loaded);
+                        loaded.refreshNow();
+                    }
                     positions.computeIfAbsent(s.clusterId(),
                             c -> new io.mysqlha.gateway.split.WriterPosition(config.causalPositionReads()));
                     for (ListenerSpec l : s.listeners()) {
@@ -176,7 +193,7 @@ public class Gateway {
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
                                 positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
                                         SessionContext.Flavour.configured(config.serverVersion()))), l.tls(), tls,
-                                nodeTls);
+                                nodeTls, serverUsers);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
@@ -185,6 +202,7 @@ public class Gateway {
                     }
                 });
         nodeTls.keySet().retainAll(specs.keySet());
+        serverUsers.keySet().retainAll(specs.keySet());
         wanted = Set.copyOf(desired.keySet());
         tls.keySet().removeIf(key -> desired.get(key) == null || desired.get(key).tlsSpec() == null);
         desired.forEach((key, l) -> {
@@ -262,6 +280,7 @@ public class Gateway {
 
     @PreDestroy
     void stop() {
+        usersReads.shutdownNow();
         follower.close();
         bound.values().forEach(Channel::close);
         if (boss != null) {

@@ -22,6 +22,19 @@ public interface GatewayConfig {
     String usersSecret();
 
     /**
+     * How often the application users of a cluster whose spec names {@code credentials.users_loader} are read again
+     * from its writer (besides at once, when a client logs in as an unknown user or with a wrong password).
+     */
+    @WithDefault("30")
+    @jakarta.validation.constraints.Min(1)
+    int usersRefreshSeconds();
+
+    /** The least time between two reads of a cluster's users: a flood of bad logins costs its writer this little. */
+    @WithDefault("1000")
+    @jakarta.validation.constraints.Min(100)
+    int usersRefreshMinIntervalMs();
+
+    /**
      * The version the gateway greets clients with until a backend greeted it (then the backend's own, so drivers
      * see the server they really use).
      */

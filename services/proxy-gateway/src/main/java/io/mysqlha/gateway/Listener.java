@@ -22,8 +22,14 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
                 java.util.Map<String, io.mysqlha.gateway.split.WriterPosition> positions,
                 java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour,
                 io.mysqlha.domain.ListenerTls tlsSpec, java.util.Map<String, ServerTls> tlsContexts,
-                java.util.Map<String, NodeTlsContext> nodeTlsContexts)
+                java.util.Map<String, NodeTlsContext> nodeTlsContexts,
+                java.util.Map<String, ? extends SessionContext.ServerUsers> serverUsersByCluster)
         implements SessionContext.Route {
+
+    @Override
+    public SessionContext.ServerUsers serverUsers() {
+        return serverUsersByCluster.get(clusterId);
+    }
 
     @Override
     public String role() {

@@ -64,6 +64,12 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final String MYSQL_SPLIT = "mysql-split-" + UUID.randomUUID().toString().substring(0, 8);
     static final String MYSQL_GLOBAL_SPLIT = "mysql-global-" + UUID.randomUUID().toString().substring(0, 8);
     static int mysqlRwPort;
+    /** A cluster over the MariaDB nodes whose application users the gateway reads from its writer. */
+    static final String SERVER_USERS = "users-" + UUID.randomUUID().toString().substring(0, 8);
+    static int serverUsersPort;
+    /** The account it reads them with (SELECT on mysql.global_priv), and the secret naming it. */
+    static final String USERS_LOADER = "mysqlha_users_loader";
+    static final String USERS_LOADER_SECRET = "users-loader";
     /** The nodes a run goes to: their primary directly, and the gateway's three listeners in front of them. */
     record Backend(String name, Supplier<List<? extends ServerNode>> nodes, DbUsers users, IntSupplier direct,
                    IntSupplier passThrough, IntSupplier split, IntSupplier globalSplit) {
@@ -114,6 +120,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         splitPort = FreePorts.next();
         globalSplitPort = FreePorts.next();
         mysqlRwPort = FreePorts.next();
+        serverUsersPort = FreePorts.next();
         mysqlSplitPort = FreePorts.next();
         mysqlGlobalSplitPort = FreePorts.next();
         MySqlTopology mysql = SharedInfra.mysqlTopology();
@@ -130,6 +137,12 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                     // known to the gateway by its native hash only (see GatewayMySqlIT)
                     + HASH_ONLY + ":" + HASH_ONLY_HASH + "\n"
                     + ED25519 + ":" + ED25519 + "\n");
+            try (java.sql.Connection c = t.primary().connect(t.users().admin())) {
+                io.mysqlha.testsupport.servers.Sql.execute(c, "CREATE USER IF NOT EXISTS '" + USERS_LOADER
+                        + "'@'%' IDENTIFIED BY 'loader-pw'", "GRANT SELECT ON mysql.global_priv TO '" + USERS_LOADER
+                        + "'@'%'");
+            }
+            Files.writeString(secrets.resolve(USERS_LOADER_SECRET), "user=" + USERS_LOADER + "\npassword=loader-pw\n");
             ClusterSpec base = t.spec(CLUSTER);
             ClusterSpec spec = new ClusterSpec(CLUSTER, base.kind(), base.nodes(),
                     new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false), null, List.of(
@@ -163,6 +176,10 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(spec, reader, producer, Duration.ofSeconds(30));
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
                 applier.apply(globalSplit, reader, producer, Duration.ofSeconds(30));
+                applier.apply(new ClusterSpec(SERVER_USERS, base.kind(), base.nodes(), spec.routing(), null,
+                        List.of(new ListenerSpec("users", "127.0.0.1", serverUsersPort, ListenerRole.READ_WRITE, 64)),
+                        null, new io.mysqlha.domain.CredentialRefs(null, null, null, null, USERS_LOADER_SECRET), null),
+                        reader, producer, Duration.ofSeconds(30));
                 ClusterSpec m = mysql.spec(MYSQL_RW);
                 applier.apply(new ClusterSpec(MYSQL_RW, m.kind(), m.nodes(), spec.routing(), null,
                         List.of(new ListenerSpec("mysql-rw", "127.0.0.1", mysqlRwPort, ListenerRole.READ_WRITE, 64)),
@@ -181,6 +198,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
             route(t.primary(), List.of(t.replicas().getFirst()));
             routeSplit(t.primary(), t.replicas());
             publishRoute(GLOBAL_SPLIT, t.primary(), t.replicas());
+            publishRoute(SERVER_USERS, t.primary(), List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

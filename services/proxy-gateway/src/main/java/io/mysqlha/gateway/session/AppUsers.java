@@ -21,8 +21,25 @@ import java.util.Optional;
  * never printed), and a {@code user:*HASH} line can log in only to nodes where the user is mysql_native_password.
  */
 public final class AppUsers {
-    /** One user's credentials: the native hash, and the password when the secret gives it in clear (else null). */
-    public record User(byte[] nativeHash, Secret password) {
+    /**
+     * One user's credentials: the native hash, the password when the secret gives it in clear (else null), and
+     * whether the account is locked on the servers (ACCOUNT LOCK: its login is refused once its password is proved).
+     */
+    public record User(byte[] nativeHash, Secret password, boolean locked) {
+        public User(byte[] nativeHash, Secret password) {
+            this(nativeHash, password, false);
+        }
+    }
+
+    /** Who logs in: the account a user name from a client's address logs in as, or empty when there is none. */
+    @FunctionalInterface
+    public interface Lookup {
+        Optional<User> find(String user, String clientHost);
+
+        /** This lookup's account, or else {@code next}'s. */
+        default Lookup orElse(Lookup next) {
+            return (user, host) -> find(user, host).or(() -> next.find(user, host));
+        }
     }
 
     private final Map<String, User> users;
@@ -72,6 +89,11 @@ public final class AppUsers {
     /** A user's credentials (its native hash empty for an empty password), or empty when the gateway does not know it. */
     public Optional<User> user(String name) {
         return Optional.ofNullable(users.get(name));
+    }
+
+    /** The secret's users, whatever the client's address (the secret has no host patterns). */
+    public Lookup lookup() {
+        return (user, host) -> user(user);
     }
 
     public int size() {

@@ -50,7 +50,8 @@ final class ClientLogin {
     }
 
     private final byte[] scramble;
-    private final AppUsers users;
+    private AppUsers.Lookup users;
+    private final boolean mariadb;
     private final String host;
     private final String greetingPlugin;
     private final int offered;
@@ -62,21 +63,31 @@ final class ClientLogin {
     private int nextSeq;
     private HandshakeResponse41Packet handshake;
     private AppUsers.User user;
+    /** The client's last answer to a scramble (kept for a check again after the users were read again). */
+    private byte[] lastProof;
 
     /**
      * @param host           the client's address, for the access-denied message as MySQL words it
      * @param greetingPlugin the plugin the greeting named (the cluster's servers' default)
      * @param offered        the greeting's capabilities (with CLIENT_SSL when the listener offers TLS)
      * @param requireTls     refuse a login in clear
+     * @param mariadb        the cluster's servers are MariaDB (their error for a locked account)
      */
-    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin, int offered,
-                boolean requireTls) {
+    ClientLogin(byte[] scramble, AppUsers.Lookup users, String host, String greetingPlugin, int offered,
+                boolean requireTls, boolean mariadb) {
+        this.mariadb = mariadb;
         this.offered = offered;
         this.requireTls = requireTls;
         this.scramble = scramble;
         this.users = users;
         this.host = host;
         this.greetingPlugin = greetingPlugin;
+    }
+
+    /** With the users of a secret alone (their account has no host pattern), on a MySQL-like cluster. */
+    ClientLogin(byte[] scramble, AppUsers users, String host, String greetingPlugin, int offered,
+                boolean requireTls) {
+        this(scramble, users.lookup(), host, greetingPlugin, offered, requireTls, false);
     }
 
     /** The sequence id an error sent now would take. */
@@ -148,8 +159,26 @@ final class ClientLogin {
      * default) when the gateway can check it for this user (caching_sha2_password needs the user's password; the
      * gateway always "has the user in its cache", so its fast path always serves), else mysql_native_password.
      */
+    /**
+     * After a refusal for an unknown user or a wrong password, once the users were read again from the servers: the
+     * same answer checked against {@code now}'s account (a login is never asked to answer twice).
+     */
+    Step retry(AppUsers.Lookup now) {
+        this.users = now;
+        if (!switched) {
+            return authenticate();
+        }
+        var known = users.find(handshake.username(), host);
+        if (known.isEmpty()) {
+            return denied();
+        }
+        user = known.get();
+        String want = checkable(greetingPlugin) ? greetingPlugin : NativePassword.PLUGIN;
+        return want.equals(plugin) && lastProof != null ? check(lastProof) : denied();
+    }
+
     private Step authenticate() {
-        var known = users.user(handshake.username());
+        var known = users.find(handshake.username(), host);
         if (known.isEmpty()) {
             return denied();
         }
@@ -173,6 +202,20 @@ final class ClientLogin {
     }
 
     private Step check(byte[] proof) {
+        lastProof = proof;
+        Step checked = checkProof(proof);
+        if (checked instanceof Authenticated a && user.locked()) {
+            // as the servers: only who proved the password learns that the account is locked
+            int seq = a.fastAuthSeq() >= 0 ? a.fastAuthSeq() : a.nextSeq();
+            return mariadb ? new Refuse(seq, ErrPacket.ER_ACCOUNT_HAS_BEEN_LOCKED_MARIADB, "HY000",
+                    "Access denied, this account is locked", true)
+                    : new Refuse(seq, ErrPacket.ER_ACCOUNT_HAS_BEEN_LOCKED, "HY000", "Access denied for user '"
+                    + handshake.username() + "'@'" + host + "'. Account is locked.", true);
+        }
+        return checked;
+    }
+
+    private Step checkProof(byte[] proof) {
         int caps = handshake.capabilities() & Capabilities.GATEWAY;
         if (CachingSha2Password.PLUGIN.equals(plugin)) {
             byte[] password = user.password().reveal().getBytes(StandardCharsets.UTF_8);

@@ -81,6 +81,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private AppUsers.User user;
     private byte[] stage1;
     /** The plugin the greeting named (the cluster's servers' default). */
+    /** Whether this login already had the servers' users read again after a refusal (once per login). */
+    private boolean usersReread;
     private String greetingPlugin = NativePassword.PLUGIN;
     /** The capabilities the greeting offered. */
     private int greetingCapabilities;
@@ -208,6 +210,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Who may log in: the users of the gateway's secret, then those the cluster's servers define (if loaded). */
+    private AppUsers.Lookup users() {
+        AppUsers.Lookup fromSecret = context.users().get().lookup();
+        SessionContext.ServerUsers fromServers = route.serverUsers();
+        return fromServers == null ? fromSecret : fromSecret.orElse(fromServers);
+    }
+
     private int loginSeq() {
         return login == null ? nextSeq : login.nextSeq();
     }
@@ -215,8 +224,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** A frame of the client's login: the next step is carried out here. */
     private void loginFrame(ByteBuf frame) {
         if (login == null) {
-            login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
-                    greetingCapabilities, route.requireTls());
+            login = new ClientLogin(scramble, users(), host(), greetingPlugin, greetingCapabilities,
+                    route.requireTls(), route.flavour().get().mariadb());
         }
         loginStep(login.onFrame(frame));
     }
@@ -244,6 +253,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                         });
                     }
                 });
+            }
+            case ClientLogin.Refuse r when r.denied() && !usersReread && route.serverUsers() != null -> {
+                // perhaps an account created (or a password changed) on the servers a moment ago: read them again
+                // and check the same answer once more before refusing
+                usersReread = true;
+                route.serverUsers().refreshNow().whenComplete((changed, e) -> client.eventLoop().execute(() -> {
+                    if (phase == Phase.CLOSED || login == null) {
+                        return;
+                    }
+                    loginStep(Boolean.TRUE.equals(changed) ? login.retry(users()) : r);
+                }));
             }
             case ClientLogin.Refuse r -> {
                 if (r.denied()) {
@@ -301,8 +321,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         wroteUntracked = false;
         announcedBy = null;
         statusFlags = ServerStatus.AUTOCOMMIT;
-        login = new ClientLogin(scramble, context.users().get(), host(), greetingPlugin,
-                    greetingCapabilities, false);
+        usersReread = false;
+        login = new ClientLogin(scramble, users(), host(), greetingPlugin, greetingCapabilities, false,
+                route.flavour().get().mariadb());
         loginStep(login.changeUser(request, handshake));
     }
 

@@ -108,6 +108,20 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
 
         /** The cluster's TLS towards its nodes, for the sessions' backend connections; null once its spec is gone. */
         NodeTls nodeTls();
+
+        /** The cluster's application users read from its servers; null when its spec does not load them. */
+        default ServerUsers serverUsers() {
+            return null;
+        }
+    }
+
+    /** A cluster's application users as its servers define them (the spec's {@code credentials.users_loader}). */
+    public interface ServerUsers extends AppUsers.Lookup {
+        /**
+         * Reads them again (soon: at most one read per minimum interval), for a login refused as unknown or with a
+         * wrong password; completes with true when they changed (the login is then checked again).
+         */
+        java.util.concurrent.CompletableFuture<Boolean> refreshNow();
     }
 
     /** TLS from the gateway to a cluster's nodes (the cluster spec's {@code tls}). */

@@ -66,6 +66,47 @@ class ClientLoginTest {
         assertEquals("Access denied for user 'eve'@'10.0.0.1' (using password: NO)", unknown.message());
     }
 
+    private static AppUsers.Lookup account(String user, String password, boolean locked) {
+        AppUsers.User u = new AppUsers.User(NativePassword.storedHash(password.getBytes(StandardCharsets.UTF_8)), null,
+                locked);
+        return (name, host) -> name.equals(user) ? java.util.Optional.of(u) : java.util.Optional.empty();
+    }
+
+    @Test
+    void aLockedAccountIsRefusedWithItsServersErrorOnceThePasswordIsProved() {
+        var maria = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, account("bob", "pw", true),
+                "10.0.0.1", NativePassword.PLUGIN, OFFERED, false, true).onFrame(response("bob", proof("pw"),
+                NativePassword.PLUGIN)));
+        assertEquals(4151, maria.code());
+        assertEquals("Access denied, this account is locked", maria.message());
+        assertEquals(2, maria.seq());
+        var mysql = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, account("bob", "pw", true),
+                "10.0.0.1", NativePassword.PLUGIN, OFFERED, false, false).onFrame(response("bob", proof("pw"),
+                NativePassword.PLUGIN)));
+        assertEquals(3118, mysql.code());
+        assertEquals("Access denied for user 'bob'@'10.0.0.1'. Account is locked.", mysql.message());
+        var wrong = assertInstanceOf(ClientLogin.Refuse.class, new ClientLogin(SCRAMBLE, account("bob", "pw", true),
+                "10.0.0.1", NativePassword.PLUGIN, OFFERED, false, true).onFrame(response("bob", proof("guess"),
+                NativePassword.PLUGIN)));
+        assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, wrong.code(), "a wrong password does not learn of the lock");
+    }
+
+    @Test
+    void aLoginRefusedAsUnknownIsCheckedAgainOnceTheUsersWereReadAgain() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, (u, h) -> java.util.Optional.empty(), "10.0.0.1",
+                NativePassword.PLUGIN, OFFERED, false, true);
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, login.onFrame(response("new_user", proof("pw"),
+                NativePassword.PLUGIN)));
+        assertTrue(refused.denied());
+        var a = assertInstanceOf(ClientLogin.Authenticated.class, login.retry(account("new_user", "pw", false)));
+        assertEquals(2, a.nextSeq());
+        ClientLogin still = new ClientLogin(SCRAMBLE, (u, h) -> java.util.Optional.empty(), "10.0.0.1",
+                NativePassword.PLUGIN, OFFERED, false, true);
+        still.onFrame(response("new_user", proof("pw"), NativePassword.PLUGIN));
+        var again = assertInstanceOf(ClientLogin.Refuse.class, still.retry(account("other", "pw", false)));
+        assertEquals("Access denied for user 'new_user'@'10.0.0.1' (using password: YES)", again.message());
+    }
+
     @Test
     void cachingSha2PasswordIsCheckedWhenTheGatewayHasThePasswordAndTakesTheFastPath() {
         byte[] answer = CachingSha2Password.scramble("secret".getBytes(StandardCharsets.UTF_8), SCRAMBLE);
