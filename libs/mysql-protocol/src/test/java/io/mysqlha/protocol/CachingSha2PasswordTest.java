@@ -59,4 +59,50 @@ class CachingSha2PasswordTest {
                 () -> CachingSha2Password.publicKey("garbage".getBytes(StandardCharsets.US_ASCII)));
         assertTrue(e.getMessage().contains("not a PEM public key"), e.getMessage());
     }
+
+    @org.junit.jupiter.api.Test
+    void sha256CryptIsWhatOpensslPasswdMakes() {
+        // openssl passwd -5 -salt saltstring 'Hello world!'; -salt 'rounds=10000$saltstringsaltst'
+        org.junit.jupiter.api.Assertions.assertEquals("5B8vYYiY.CVt1RlTTf8KbXBH3hsxY/GNooZaBBGWEc5",
+                CachingSha2Password.sha256Crypt("Hello world!".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        "saltstring".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 5000));
+        org.junit.jupiter.api.Assertions.assertEquals("3xv.VbSHBb41AL9AvLeujZkZRBAwqFMz2.opqey6IcA",
+                CachingSha2Password.sha256Crypt("Hello world!".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        "saltstringsaltst".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 10000));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aStoredCryptIsReadAndChecked() {
+        byte[] salt = "abcdefghij0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] password = "pw".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String stored = "$A$005$" + new String(salt, java.nio.charset.StandardCharsets.US_ASCII)
+                + CachingSha2Password.sha256Crypt(password, salt, 5000);
+        var crypt = CachingSha2Password.StoredCrypt.parse(stored.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        org.junit.jupiter.api.Assertions.assertEquals(5000, crypt.rounds());
+        org.junit.jupiter.api.Assertions.assertTrue(crypt.matches(password));
+        org.junit.jupiter.api.Assertions.assertFalse(crypt.matches("pW".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        String nine = "$A$00A$" + new String(salt, java.nio.charset.StandardCharsets.US_ASCII)
+                + CachingSha2Password.sha256Crypt(password, salt, 10_000);
+        var mysql9 = CachingSha2Password.StoredCrypt.parse(nine.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        org.junit.jupiter.api.Assertions.assertEquals(10_000, mysql9.rounds(), "MySQL 9 writes its rounds in hex");
+        org.junit.jupiter.api.Assertions.assertTrue(mysql9.matches(password));
+        org.junit.jupiter.api.Assertions.assertNull(CachingSha2Password.StoredCrypt.parse(
+                "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        org.junit.jupiter.api.Assertions.assertFalse(crypt.toString().contains(crypt.digest()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPasswordEncryptedWithTheGatewaysPublicKeyDecryptsWithItsPrivateKey() throws Exception {
+        var keys = java.security.KeyPairGenerator.getInstance("RSA");
+        keys.initialize(2048);
+        var pair = keys.generateKeyPair();
+        byte[] nonce = "abcdefghijklmnopqrst".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        var publicKey = CachingSha2Password.publicKey(CachingSha2Password.pem(pair.getPublic()));
+        byte[] sent = CachingSha2Password.encryptPassword("s3cret".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                nonce, publicKey);
+        org.junit.jupiter.api.Assertions.assertEquals("s3cret", new String(CachingSha2Password.decryptPassword(sent,
+                nonce, pair.getPrivate()), java.nio.charset.StandardCharsets.US_ASCII));
+        org.junit.jupiter.api.Assertions.assertThrows(ProtocolException.class,
+                () -> CachingSha2Password.decryptPassword(new byte[256], nonce, pair.getPrivate()));
+    }
 }

@@ -140,4 +140,48 @@ class GatewayServerUsersIT {
             assertTrue(Sql.value(c, "SELECT CURRENT_USER()").orElse("").startsWith(users.app().name() + "@"));
         }
     }
+
+    /** MySQL Connector/J as an application in clear would connect to MySQL 9.7: the server's RSA key fetched. */
+    private static Connection mysqlLogin(int port, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5000");
+        p.setProperty("sslMode", "DISABLED");
+        p.setProperty("allowPublicKeyRetrieval", "true");
+        return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + port + "/app", p);
+    }
+
+    private static void onMysqlPrimary(String... statements) throws SQLException {
+        var m = SharedInfra.mysqlTopology();
+        try (Connection c = m.primary().connect(m.users().admin())) {
+            Sql.execute(c, statements);
+        }
+    }
+
+    @Test
+    void onMysqlACachingSha2UserCreatedAMomentBeforeLogsInByFullAuthentication() throws Exception {
+        String user = fresh("sha2");
+        int gateway = GatewayTestInfra.mysqlServerUsersPort;
+        int direct = SharedInfra.mysqlTopology().primary().port();
+        onMysqlPrimary("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'sha-pw'", "GRANT SELECT ON app.* TO '" + user
+                + "'@'%'");
+        try {
+            try (Connection c = mysqlLogin(gateway, user, "sha-pw")) {
+                assertEquals(user + "@%", Sql.value(c, "SELECT CURRENT_USER()").orElse(""));
+            }
+            SQLException wrongDirect = assertThrows(SQLException.class, () -> mysqlLogin(direct, user, "nope"));
+            SQLException wrong = assertThrows(SQLException.class, () -> mysqlLogin(gateway, user, "nope"));
+            assertEquals(wrongDirect.getErrorCode(), wrong.getErrorCode(), wrong.getMessage());
+            assertEquals(message(wrongDirect), message(wrong));
+            onMysqlPrimary("ALTER USER '" + user + "'@'%' ACCOUNT LOCK");
+            SQLException lockedDirect = assertThrows(SQLException.class, () -> mysqlLogin(direct, user, "sha-pw"));
+            SQLException locked = assertThrows(SQLException.class, () -> mysqlLogin(gateway, user, "sha-pw"));
+            assertEquals(3118, locked.getErrorCode(), locked.getMessage());
+            assertEquals(lockedDirect.getErrorCode(), locked.getErrorCode());
+            assertEquals(message(lockedDirect), message(locked));
+        } finally {
+            onMysqlPrimary("DROP USER '" + user + "'@'%'");
+        }
+    }
 }

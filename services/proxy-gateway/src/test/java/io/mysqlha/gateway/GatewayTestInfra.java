@@ -67,6 +67,9 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** A cluster over the MariaDB nodes whose application users the gateway reads from its writer. */
     static final String SERVER_USERS = "users-" + UUID.randomUUID().toString().substring(0, 8);
     static int serverUsersPort;
+    /** The same over the MySQL 9.7 nodes (SELECT on mysql.user). */
+    static final String MYSQL_SERVER_USERS = "mysql-users-" + UUID.randomUUID().toString().substring(0, 8);
+    static int mysqlServerUsersPort;
     /** The account it reads them with (SELECT on mysql.global_priv), and the secret naming it. */
     static final String USERS_LOADER = "mysqlha_users_loader";
     static final String USERS_LOADER_SECRET = "users-loader";
@@ -121,6 +124,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         globalSplitPort = FreePorts.next();
         mysqlRwPort = FreePorts.next();
         serverUsersPort = FreePorts.next();
+        mysqlServerUsersPort = FreePorts.next();
         mysqlSplitPort = FreePorts.next();
         mysqlGlobalSplitPort = FreePorts.next();
         MySqlTopology mysql = SharedInfra.mysqlTopology();
@@ -141,6 +145,10 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 io.mysqlha.testsupport.servers.Sql.execute(c, "CREATE USER IF NOT EXISTS '" + USERS_LOADER
                         + "'@'%' IDENTIFIED BY 'loader-pw'", "GRANT SELECT ON mysql.global_priv TO '" + USERS_LOADER
                         + "'@'%'");
+            }
+            try (java.sql.Connection c = mysql.primary().connect(mysql.users().admin())) {
+                io.mysqlha.testsupport.servers.Sql.execute(c, "CREATE USER IF NOT EXISTS '" + USERS_LOADER
+                        + "'@'%' IDENTIFIED BY 'loader-pw'", "GRANT SELECT ON mysql.user TO '" + USERS_LOADER + "'@'%'");
             }
             Files.writeString(secrets.resolve(USERS_LOADER_SECRET), "user=" + USERS_LOADER + "\npassword=loader-pw\n");
             ClusterSpec base = t.spec(CLUSTER);
@@ -181,6 +189,11 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                         null, new io.mysqlha.domain.CredentialRefs(null, null, null, null, USERS_LOADER_SECRET), null),
                         reader, producer, Duration.ofSeconds(30));
                 ClusterSpec m = mysql.spec(MYSQL_RW);
+                applier.apply(new ClusterSpec(MYSQL_SERVER_USERS, m.kind(), m.nodes(), spec.routing(), null,
+                        List.of(new ListenerSpec("mysql-users", "127.0.0.1", mysqlServerUsersPort,
+                                ListenerRole.READ_WRITE, 64)),
+                        null, new io.mysqlha.domain.CredentialRefs(null, null, null, null, USERS_LOADER_SECRET), null),
+                        reader, producer, Duration.ofSeconds(30));
                 applier.apply(new ClusterSpec(MYSQL_RW, m.kind(), m.nodes(), spec.routing(), null,
                         List.of(new ListenerSpec("mysql-rw", "127.0.0.1", mysqlRwPort, ListenerRole.READ_WRITE, 64)),
                         null, null, null), reader, producer, Duration.ofSeconds(30));
@@ -199,6 +212,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
             routeSplit(t.primary(), t.replicas());
             publishRoute(GLOBAL_SPLIT, t.primary(), t.replicas());
             publishRoute(SERVER_USERS, t.primary(), List.of());
+            publishRoute(MYSQL_SERVER_USERS, mysql.primary(), List.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -19,15 +19,22 @@ import java.util.Optional;
  * and 9's default) no hash is enough: a node whose in-memory cache lacks the user (every node after a restart)
  * asks for the password itself, RSA-encrypted. So a {@code user:password} line keeps the password (in memory only,
  * never printed), and a {@code user:*HASH} line can log in only to nodes where the user is mysql_native_password.
+ * An account read from a MySQL server ({@code users_loader}) has its SHA-256-crypt ({@link User#crypt()}): the
+ * gateway then asks the client for the password itself (full authentication), as a server whose cache lacks it.
  */
 public final class AppUsers {
     /**
      * One user's credentials: the native hash, the password when the secret gives it in clear (else null), and
      * whether the account is locked on the servers (ACCOUNT LOCK: its login is refused once its password is proved).
      */
-    public record User(byte[] nativeHash, Secret password, boolean locked) {
+    public record User(byte[] nativeHash, Secret password, boolean locked,
+                       io.mysqlha.protocol.CachingSha2Password.StoredCrypt crypt) {
         public User(byte[] nativeHash, Secret password) {
-            this(nativeHash, password, false);
+            this(nativeHash, password, false, null);
+        }
+
+        public User(byte[] nativeHash, Secret password, boolean locked) {
+            this(nativeHash, password, locked, null);
         }
     }
 

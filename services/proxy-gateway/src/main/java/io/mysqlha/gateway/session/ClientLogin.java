@@ -1,5 +1,6 @@
 package io.mysqlha.gateway.session;
 
+import io.mysqlha.protocol.AuthMoreDataPacket;
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.AuthSwitchResponsePacket;
 import io.mysqlha.protocol.CachingSha2Password;
@@ -65,6 +66,10 @@ final class ClientLogin {
     private AppUsers.User user;
     /** The client's last answer to a scramble (kept for a check again after the users were read again). */
     private byte[] lastProof;
+    /** Whether the gateway asked for the password itself (caching_sha2_password's full authentication). */
+    private boolean fullAuth;
+    /** The password full authentication gave, kept for a check again after the users were read again. */
+    private byte[] fullPassword;
 
     /**
      * @param host           the client's address, for the access-denied message as MySQL words it
@@ -107,6 +112,13 @@ final class ClientLogin {
             }
             nextSeq = seq + 1;
             return check(AuthSwitchResponsePacket.decode(payload).data());
+        }
+        if (fullAuth) {
+            if (seq != nextSeq) {
+                return outOfOrder(seq);
+            }
+            nextSeq = seq + 1;
+            return fullAuthentication(io.netty.buffer.ByteBufUtil.getBytes(payload));
         }
         int expected = tls ? 2 : 1; // after the SSLRequest (1), the login comes over TLS as packet 2
         if (seq != expected) {
@@ -165,7 +177,7 @@ final class ClientLogin {
      */
     Step retry(AppUsers.Lookup now) {
         this.users = now;
-        if (!switched) {
+        if (!switched && !fullAuth) {
             return authenticate();
         }
         var known = users.find(handshake.username(), host);
@@ -173,8 +185,10 @@ final class ClientLogin {
             return denied();
         }
         user = known.get();
-        String want = checkable(greetingPlugin) ? greetingPlugin : NativePassword.PLUGIN;
-        return want.equals(plugin) && lastProof != null ? check(lastProof) : denied();
+        if (fullAuth) {
+            return fullPassword == null || user.crypt() == null ? denied() : proven(fullPassword);
+        }
+        return pluginFor().equals(plugin) && lastProof != null ? check(lastProof) : denied();
     }
 
     private Step authenticate() {
@@ -183,7 +197,7 @@ final class ClientLogin {
             return denied();
         }
         user = known.get();
-        plugin = checkable(greetingPlugin) ? greetingPlugin : NativePassword.PLUGIN;
+        plugin = pluginFor();
         String chosen = handshake.authPluginName() == null ? NativePassword.PLUGIN : handshake.authPluginName();
         if (plugin.equals(chosen)) {
             return check(handshake.authResponse());
@@ -197,13 +211,25 @@ final class ClientLogin {
     }
 
     private boolean checkable(String candidate) {
-        return NativePassword.PLUGIN.equals(candidate)
-                || CachingSha2Password.PLUGIN.equals(candidate) && user.password() != null;
+        return NativePassword.PLUGIN.equals(candidate) && user.nativeHash() != null
+                || CachingSha2Password.PLUGIN.equals(candidate) && (user.password() != null || user.crypt() != null);
+    }
+
+    /** The plugin the account is served in: the greeting's when the gateway can check it, else one it can. */
+    private String pluginFor() {
+        if (checkable(greetingPlugin)) {
+            return greetingPlugin;
+        }
+        return checkable(NativePassword.PLUGIN) ? NativePassword.PLUGIN : CachingSha2Password.PLUGIN;
     }
 
     private Step check(byte[] proof) {
         lastProof = proof;
-        Step checked = checkProof(proof);
+        return locked(checkProof(proof));
+    }
+
+    /** An account that is locked is refused once its password is proved. */
+    private Step locked(Step checked) {
         if (checked instanceof Authenticated a && user.locked()) {
             // as the servers: only who proved the password learns that the account is locked
             int seq = a.fastAuthSeq() >= 0 ? a.fastAuthSeq() : a.nextSeq();
@@ -217,6 +243,14 @@ final class ClientLogin {
 
     private Step checkProof(byte[] proof) {
         int caps = handshake.capabilities() & Capabilities.GATEWAY;
+        if (CachingSha2Password.PLUGIN.equals(plugin) && user.password() == null) {
+            // an account read from a MySQL server: only the password itself can be checked against its
+            // SHA-256-crypt, so the gateway asks for it, as a server whose cache lacks the account does
+            fullAuth = true;
+            int at = nextSeq++;
+            return new Reply(at, new AuthMoreDataPacket(new byte[] {
+                    (byte) CachingSha2Password.PERFORM_FULL_AUTHENTICATION})::encode);
+        }
         if (CachingSha2Password.PLUGIN.equals(plugin)) {
             byte[] password = user.password().reveal().getBytes(StandardCharsets.UTF_8);
             if (!CachingSha2Password.verify(proof, scramble, password.length == 0 ? new byte[0]
@@ -234,6 +268,42 @@ final class ClientLogin {
             return denied();
         }
         return new Authenticated(handshake, caps, user, stage1, nextSeq, -1);
+    }
+
+    /**
+     * The client's answer in full authentication: the password in clear over TLS; in clear, a request for the
+     * gateway's public key (answered with it), then the password encrypted with it.
+     */
+    private Step fullAuthentication(byte[] data) {
+        if (!tls && data.length == 1 && data[0] == CachingSha2Password.REQUEST_PUBLIC_KEY) {
+            int at = nextSeq++;
+            return new Reply(at, new AuthMoreDataPacket(GatewayRsaKey.pem())::encode);
+        }
+        byte[] password;
+        if (tls) {
+            int end = data.length > 0 && data[data.length - 1] == 0 ? data.length - 1 : data.length;
+            password = java.util.Arrays.copyOf(data, end);
+        } else {
+            try {
+                password = CachingSha2Password.decryptPassword(data, scramble, GatewayRsaKey.privateKey());
+            } catch (ProtocolException e) {
+                return denied();
+            }
+        }
+        java.util.Arrays.fill(data, (byte) 0);
+        fullPassword = password;
+        return proven(password);
+    }
+
+    private Step proven(byte[] password) {
+        if (!user.crypt().matches(password)) {
+            return denied();
+        }
+        AppUsers.User withPassword = new AppUsers.User(NativePassword.storedHash(password),
+                io.mysqlha.domain.Secret.of(new String(password, StandardCharsets.UTF_8)), user.locked(), user.crypt());
+        user = withPassword;
+        return locked(new Authenticated(handshake, handshake.capabilities() & Capabilities.GATEWAY, withPassword,
+                NativePassword.stage1(password), nextSeq, -1));
     }
 
     private Refuse denied() {

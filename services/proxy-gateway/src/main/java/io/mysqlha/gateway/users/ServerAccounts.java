@@ -1,6 +1,7 @@
 package io.mysqlha.gateway.users;
 
 import io.mysqlha.gateway.session.AppUsers;
+import io.mysqlha.protocol.CachingSha2Password;
 import io.mysqlha.protocol.NativePassword;
 
 import java.util.ArrayList;
@@ -18,7 +19,9 @@ import java.util.TreeMap;
  * length of their fixed prefix, {@code %} last). Host patterns: {@code %} and {@code _} wildcards, {@code
  * localhost} (the loopback addresses: the gateway does not resolve names), {@code address/netmask} and {@code
  * address/bits}. Anonymous accounts and roles are not application users and are left out; so are accounts whose
- * plugin the gateway cannot check from a stored hash (counted in {@link #skipped()}, by plugin).
+ * plugin the gateway cannot check (counted in {@link #skipped()}, by plugin). mysql_native_password accounts are
+ * checked from their hash; caching_sha2_password ones from their SHA-256-crypt, with the password the client sends
+ * in full authentication.
  */
 public final class ServerAccounts {
     /** One loadable account. */
@@ -51,7 +54,11 @@ public final class ServerAccounts {
                     .sorted(Comparator.comparing(Account::host)).forEach(a -> {
                         d.update((user + "\0" + a.host() + "\0" + a.credentials().locked() + "\0")
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                        d.update(a.credentials().nativeHash());
+                        var c = a.credentials();
+                        d.update(c.nativeHash() != null ? c.nativeHash() : c.crypt() != null
+                                ? (c.crypt().digest() + new String(c.crypt().salt(),
+                                java.nio.charset.StandardCharsets.ISO_8859_1)).getBytes(
+                                java.nio.charset.StandardCharsets.ISO_8859_1) : new byte[0]);
                     }));
             return java.util.HexFormat.of().formatHex(d.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -76,6 +83,28 @@ public final class ServerAccounts {
             }
             String plugin = column(row, "plugin");
             String auth = column(row, "authentication_string");
+            String hex = column(row, "auth_hex");
+            if (hex != null) { // the exact bytes: a caching_sha2_password salt is binary
+                auth = new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.ISO_8859_1);
+            }
+            boolean locked = yes(column(row, "account_locked"));
+            if (CachingSha2Password.PLUGIN.equals(plugin)) {
+                AppUsers.User u;
+                if (auth == null || auth.isEmpty()) {
+                    u = new AppUsers.User(new byte[0], io.mysqlha.domain.Secret.of(""), locked, null);
+                } else {
+                    var crypt = CachingSha2Password.StoredCrypt.parse(auth.getBytes(
+                            java.nio.charset.StandardCharsets.ISO_8859_1));
+                    if (crypt == null) {
+                        skipped.merge(CachingSha2Password.PLUGIN + " without a password hash", 1, Integer::sum);
+                        continue;
+                    }
+                    u = new AppUsers.User(null, null, locked, crypt);
+                }
+                byUser.computeIfAbsent(user, x -> new ArrayList<>()).add(new Account(user, host, u));
+                size++;
+                continue;
+            }
             byte[] hash;
             if ((plugin == null || plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN))
                     && (auth == null || auth.isEmpty())) {
@@ -97,7 +126,7 @@ public final class ServerAccounts {
                 continue;
             }
             byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(new Account(user, host,
-                    new AppUsers.User(hash, null, yes(column(row, "account_locked")))));
+                    new AppUsers.User(hash, null, locked)));
             size++;
         }
         byUser.values().forEach(list -> list.sort(Comparator.comparing(a -> specificity(a.host()),

@@ -36,8 +36,8 @@ public final class ServerUsers implements SessionContext.ServerUsers {
             + " JSON_VALUE(Priv, '$.authentication_string') AS authentication_string,"
             + " JSON_VALUE(Priv, '$.account_locked') AS account_locked, JSON_VALUE(Priv, '$.is_role') AS is_role"
             + " FROM mysql.global_priv";
-    private static final String MYSQL = "SELECT User, Host, plugin, authentication_string, account_locked"
-            + " FROM mysql.user";
+    private static final String MYSQL = "SELECT User, Host, plugin, HEX(authentication_string) AS auth_hex,"
+            + " account_locked FROM mysql.user";
 
     private final ClusterSpec spec;
     private final SecretResolver secrets;

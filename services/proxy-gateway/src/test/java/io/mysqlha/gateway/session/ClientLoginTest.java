@@ -180,6 +180,62 @@ class ClientLoginTest {
         assertEquals(4, a.nextSeq());
     }
 
+    /** An account as a MySQL server stores it: caching_sha2_password's SHA-256-crypt of {@code password}. */
+    private static AppUsers.Lookup cryptAccount(String user, String password) {
+        byte[] salt = "0123456789abcdefghij".getBytes(StandardCharsets.US_ASCII);
+        var crypt = CachingSha2Password.StoredCrypt.parse(("$A$005$" + new String(salt, StandardCharsets.US_ASCII)
+                + CachingSha2Password.sha256Crypt(password.getBytes(StandardCharsets.UTF_8), salt, 5000))
+                .getBytes(StandardCharsets.ISO_8859_1));
+        AppUsers.User u = new AppUsers.User(null, null, false, crypt);
+        return (name, host) -> name.equals(user) ? java.util.Optional.of(u) : java.util.Optional.empty();
+    }
+
+    private static byte[] sent(ClientLogin.Reply reply) {
+        ByteBuf b = Unpooled.buffer();
+        reply.packet().accept(b);
+        return io.netty.buffer.ByteBufUtil.getBytes(b);
+    }
+
+    @Test
+    void anAccountReadFromMysqlIsCheckedByFullAuthenticationWithTheGatewaysRsaKeyInClear() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, cryptAccount("sha", "pw"), "h", CachingSha2Password.PLUGIN,
+                OFFERED, false, false);
+        byte[] fast = CachingSha2Password.scramble("pw".getBytes(StandardCharsets.UTF_8), SCRAMBLE);
+        var full = assertInstanceOf(ClientLogin.Reply.class, login.onFrame(response("sha", fast,
+                CachingSha2Password.PLUGIN)));
+        assertEquals(2, full.seq());
+        assertArrayEquals(new byte[] {0x01, CachingSha2Password.PERFORM_FULL_AUTHENTICATION}, sent(full));
+        var key = assertInstanceOf(ClientLogin.Reply.class, login.onFrame(frame(3, b -> b.writeByte(
+                CachingSha2Password.REQUEST_PUBLIC_KEY))));
+        assertEquals(4, key.seq());
+        byte[] pem = java.util.Arrays.copyOfRange(sent(key), 1, sent(key).length);
+        byte[] encrypted = CachingSha2Password.encryptPassword("pw".getBytes(StandardCharsets.UTF_8), SCRAMBLE,
+                CachingSha2Password.publicKey(pem));
+        var a = assertInstanceOf(ClientLogin.Authenticated.class, login.onFrame(frame(5, b -> b.writeBytes(encrypted))));
+        assertEquals(6, a.nextSeq());
+        assertEquals(-1, a.fastAuthSeq(), "the OK follows full authentication directly");
+        assertEquals("pw", a.user().password().reveal(), "what the backend login needs");
+    }
+
+    @Test
+    void aWrongPasswordInFullAuthenticationIsRefused() {
+        ClientLogin login = new ClientLogin(SCRAMBLE, cryptAccount("sha", "pw"), "h", CachingSha2Password.PLUGIN,
+                OFFERED, false, false);
+        login.onFrame(response("sha", new byte[32], CachingSha2Password.PLUGIN));
+        login.onFrame(frame(3, b -> b.writeByte(CachingSha2Password.REQUEST_PUBLIC_KEY)));
+        byte[] pem = GatewayRsaKey.pem();
+        byte[] encrypted = CachingSha2Password.encryptPassword("guess".getBytes(StandardCharsets.UTF_8), SCRAMBLE,
+                CachingSha2Password.publicKey(pem));
+        var refused = assertInstanceOf(ClientLogin.Refuse.class, login.onFrame(frame(5, b -> b.writeBytes(encrypted))));
+        assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, refused.code());
+        assertEquals(6, refused.seq());
+        var garbage = new ClientLogin(SCRAMBLE, cryptAccount("sha", "pw"), "h", CachingSha2Password.PLUGIN, OFFERED,
+                false, false);
+        garbage.onFrame(response("sha", new byte[32], CachingSha2Password.PLUGIN));
+        assertEquals(ErrPacket.ER_ACCESS_DENIED_ERROR, assertInstanceOf(ClientLogin.Refuse.class,
+                garbage.onFrame(frame(3, b -> b.writeZero(256)))).code(), "an answer that does not decrypt");
+    }
+
     @Test
     void zlibCompressionIsTakenAndZstdAloneIsRefusedByName() {
         assertInstanceOf(ClientLogin.Authenticated.class, new ClientLogin(SCRAMBLE, USERS, "h", NativePassword.PLUGIN, OFFERED, false).onFrame(

@@ -101,9 +101,24 @@ class ServerAccountsTest {
                 row("nopw", "%", "mysql_native_password", "", "N"),
                 row("mariadb.sys", "localhost", "mysql_native_password", "invalid", "true")));
         assertEquals(1, a.size());
-        assertEquals(Map.of("caching_sha2_password", 1, "ed25519", 1, "mysql_native_password without a password"
-                + " hash", 1), a.skipped());
+        assertEquals(Map.of("caching_sha2_password without a password hash", 1, "ed25519", 1,
+                "mysql_native_password without a password hash", 1), a.skipped());
         assertEquals(0, a.find("nopw", "1.2.3.4").orElseThrow().nativeHash().length, "no password");
         assertTrue(a.find("reporting", "1.2.3.4").isEmpty());
+    }
+
+    @Test
+    void aCachingSha2AccountIsReadFromItsExactBytes() {
+        byte[] salt = {0x01, 0x7f, '$' + 1, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p',
+                'q'};
+        String stored = "$A$005$" + new String(salt, StandardCharsets.ISO_8859_1)
+                + io.mysqlha.protocol.CachingSha2Password.sha256Crypt("pw".getBytes(StandardCharsets.UTF_8), salt, 5000);
+        Map<String, String> r = row("sha", "%", "caching_sha2_password", null, "N");
+        r.put("auth_hex", HexFormat.of().formatHex(stored.getBytes(StandardCharsets.ISO_8859_1)));
+        ServerAccounts a = ServerAccounts.of(List.of(r, row("nopw", "%", "caching_sha2_password", "", "N")));
+        var u = a.find("sha", "10.0.0.1").orElseThrow();
+        assertTrue(u.crypt().matches("pw".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(null, u.nativeHash(), "never checked as mysql_native_password");
+        assertEquals("", a.find("nopw", "10.0.0.1").orElseThrow().password().reveal(), "an empty password");
     }
 }
