@@ -100,6 +100,9 @@ class SuiteBackupIT {
                 String c = backup.get("/clusters").body();
                 return c.contains("\"writer\":\"" + t.primary().name() + "\"") && c.contains("\"streaming\":true");
             });
+            assertEquals(List.of(), SecretLeaks.inProcesses("binlog", java.util.Map.of("backup key", backupKey,
+                    "operator token", io.mysqlha.testsupport.services.Secrets.OPERATOR_TOKEN)),
+                    "no password on the binlog streamer's command line or in its environment");
             try (Connection c = t.primary().connect(t.users().admin())) {
                 Sql.execute(c, "CREATE DATABASE IF NOT EXISTS app", "CREATE TABLE app.kept (id INT PRIMARY KEY)");
             }

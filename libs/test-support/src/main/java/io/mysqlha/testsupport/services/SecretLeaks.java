@@ -48,6 +48,44 @@ public final class SecretLeaks {
         return found;
     }
 
+    /**
+     * The processes this JVM started, and theirs (the services and the tools they run: mysqldump, mysqlbinlog...),
+     * whose command line ({@code /proc/<pid>/cmdline}) or environment ({@code /proc/<pid>/environ}) holds one of
+     * {@code secrets} or a {@code MYSQL_PWD}, as "pid command: where name"; empty when none does. {@code tool} must
+     * name one of them (e.g. "binlog"): the check refuses to pass when no such process runs to be read.
+     */
+    public static List<String> inProcesses(String tool, Map<String, String> secrets) {
+        List<ProcessHandle> all = ProcessHandle.current().descendants().toList();
+        if (all.stream().noneMatch(p -> p.info().commandLine().orElse("").contains(tool))) {
+            throw new IllegalStateException("no process of " + tool + " runs: nothing would be checked");
+        }
+        List<String> found = new ArrayList<>();
+        for (ProcessHandle p : all) {
+            String command = p.info().command().orElse("?");
+            String cmdline;
+            String environ;
+            try {
+                cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline"), StandardCharsets.UTF_8);
+                environ = Files.readString(Path.of("/proc", Long.toString(p.pid()), "environ"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                continue; // it ended meanwhile
+            }
+            String who = p.pid() + " " + command.substring(command.lastIndexOf('/') + 1);
+            if (("\0" + environ).contains("\0MYSQL_PWD=")) {
+                found.add(who + ": environment MYSQL_PWD");
+            }
+            secrets.forEach((name, value) -> {
+                if (cmdline.contains(value)) {
+                    found.add(who + ": command line " + name);
+                }
+                if (environ.contains(value)) {
+                    found.add(who + ": environment " + name);
+                }
+            });
+        }
+        return found;
+    }
+
     /** The secrets every test suite holds: the API tokens. */
     public static Map<String, String> apiTokens() {
         return Map.of("operator token", Secrets.OPERATOR_TOKEN, "viewer token", Secrets.VIEWER_TOKEN);

@@ -204,18 +204,21 @@ public final class BinlogArchiver implements Runnable, AutoCloseable {
         GtidPosition reached = store.reached();
         Start start = startFile(writer, reached);
         tool = start.flavour().tools().binlog();
-        List<String> command = new java.util.ArrayList<>(List.of(tool, "--read-from-remote-server", "--raw",
+        io.mysqlha.backup.io.ToolPassword password = io.mysqlha.backup.io.ToolPassword.write(credentials.password());
+        List<String> command = new java.util.ArrayList<>(List.of(tool, password.argument(), "--read-from-remote-server", "--raw",
                 "--stop-never", start.flavour().streamerServerId(settings.streamerServerId()), "--protocol=TCP",
                 "--host=" + writer.host(), "--port=" + writer.port(), "--user=" + credentials.user(),
                 "--result-file=" + spool + "/"));
         command.addAll(tls.toolArguments(start.flavour().flavour(), settings.spool().resolve("tls").resolve(clusterId)));
         command.add(start.file());
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("MYSQL_PWD", credentials.password().reveal());
+        pb.environment().remove("MYSQL_PWD");
         Process p;
         try {
             p = pb.start();
+            password.removeWhenDone(p);
         } catch (IOException e) {
+            password.close();
             throw new IOException("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
                     + " tools (" + start.flavour().toolPackage() + ") or set mysqlha.backup."
                     + start.flavour().flavour().name().toLowerCase(java.util.Locale.ROOT) + ".binlog-tool", e);

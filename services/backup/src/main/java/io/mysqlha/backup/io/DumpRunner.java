@@ -23,7 +23,7 @@ import java.util.function.LongConsumer;
  * One logical dump with the server's own tool ({@code mariadb-dump}; {@code mysqldump} for MySQL): a consistent
  * snapshot ({@code --single-transaction}) with the GTID position and binlog coordinates it is consistent with
  * ({@link BackupFlavour#dumpOptions()}), streamed through zstd or gzip into the repository. The password reaches the
- * tool in its environment ({@code MYSQL_PWD}), never on its command line. The GTID position and coordinates are
+ * tool in an option file of its own ({@link ToolPassword}), never on its command line or in its environment. The GTID position and coordinates are
  * read from the dump's own first and last bytes as they stream by. A tool that exits non-zero, or a repository
  * that fails, leaves no artefact and no manifest: the partial file is removed and the failure says why.
  */
@@ -87,16 +87,24 @@ public final class DumpRunner {
     public Manifest dump(Request r, LongConsumer progress) throws DumpFailed {
         Instant started = clock.instant();
         String artifact = r.backupId() + r.compression().extension();
-        List<String> command = new ArrayList<>(List.of(tool, "--host=" + r.host(), "--port=" + r.port(),
-                "--user=" + r.credentials().user(), "--protocol=TCP"));
+        ToolPassword password;
+        try {
+            password = ToolPassword.write(r.credentials().password());
+        } catch (IOException e) {
+            throw new DumpFailed("cannot write the dump's option file (" + e.getMessage() + ")", e);
+        }
+        List<String> command = new ArrayList<>(List.of(tool, password.argument(), "--host=" + r.host(),
+                "--port=" + r.port(), "--user=" + r.credentials().user(), "--protocol=TCP"));
         command.addAll(r.tls().toolArguments(flavour.flavour(), r.caDir()));
         command.addAll(flavour.dumpOptions());
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("MYSQL_PWD", r.credentials().password().reveal());
+        pb.environment().remove("MYSQL_PWD");
         Process process;
         try {
             process = pb.start();
+            password.removeWhenDone(process);
         } catch (IOException e) {
+            password.close();
             throw new DumpFailed("cannot start " + tool + " (" + e.getMessage() + "); install the server's client"
                     + " tools (" + flavour.toolPackage() + ") or set mysqlha.backup." + configName() + ".dump-tool", e);
         }

@@ -65,6 +65,7 @@ public final class Restorer {
         try {
             Files.createDirectories(scratch);
             work = Files.createTempDirectory(scratch, "restore-");
+            ToolPassword password = target.password() == null ? null : ToolPassword.write(target.password(), work);
             String problem = repository.verify(plan.dump());
             if (problem != null) {
                 throw new RestoreFailed("dump " + plan.dump().backupId() + ": " + problem);
@@ -80,7 +81,7 @@ public final class Restorer {
             Compression compression = Compression.of(plan.dump().compression());
             try (InputStream in = compression.decompress(Files.newInputStream(
                     repository.localFile(plan.dump(), work)))) {
-                load(List.of(client(flavour, target)), target, in, "the dump " + plan.dump().backupId(), flavour);
+                load(List.of(client(flavour, target, password)), target, in, "the dump " + plan.dump().backupId(), flavour);
             }
             long transactions = 0;
             String last = plan.after() == null ? "" : plan.after().toString();
@@ -112,7 +113,7 @@ public final class Restorer {
                 for (long[] r : ranges) {
                     ProcessBuilder binlog = new ProcessBuilder(flavour.tools().binlog(), "--start-position=" + r[0],
                             "--stop-position=" + r[1], file.toString());
-                    load(List.of(binlog, client(flavour, target)), target, InputStream.nullInputStream(),
+                    load(List.of(binlog, client(flavour, target, password)), target, InputStream.nullInputStream(),
                             "the transactions of " + s.artifact(), flavour);
                 }
                 transactions += gtids.size();
@@ -142,14 +143,15 @@ public final class Restorer {
         }
     }
 
-    private static ProcessBuilder client(BackupFlavour flavour, Target target) {
+    private static ProcessBuilder client(BackupFlavour flavour, Target target, ToolPassword password) {
         List<String> cmd = new ArrayList<>(List.of(flavour.tools().client()));
+        if (password != null) {
+            cmd.add(password.argument()); // the first option; removed with the restore's folder
+        }
         cmd.addAll(target.clientArgs());
         cmd.add("--binary-mode");
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        if (target.password() != null) {
-            pb.environment().put("MYSQL_PWD", target.password().reveal());
-        }
+        pb.environment().remove("MYSQL_PWD");
         return pb;
     }
 

@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,6 +87,11 @@ class BinlogArchiverIT {
                 Clock.systemUTC())) {
             archiver.follow(spec(first));
             archiver.start();
+            Waits.until("the streamer running", Duration.ofSeconds(30), () -> ProcessHandle.current().descendants()
+                    .anyMatch(p -> p.info().commandLine().orElse("").contains("binlog")));
+            // the password in an option file of the tool's own: not in its environment (the test's is too short to
+            // look for as a value; MYSQL_PWD is what would carry it)
+            assertEquals(List.of(), io.mysqlha.testsupport.services.SecretLeaks.inProcesses("binlog", Map.of()));
             insert(first, t, 1, 20);
             String beforeFlush = pos(first, t);
             try (Connection c = first.connect(t.users().admin())) {
