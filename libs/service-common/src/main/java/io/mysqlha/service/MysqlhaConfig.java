@@ -41,6 +41,14 @@ public interface MysqlhaConfig {
         @WithDefault("mysqlha-api-tokens")
         String tokensSecret();
 
+        /**
+         * The secret of the clients that call with a TLS client certificate instead of a token (mutual TLS), one
+         * {@code cn:role} per line: with HTTPS on and {@code quarkus.http.ssl.client-auth=request}, a certificate the
+         * service's trust store verified is the caller its common name says. Absent: none.
+         */
+        @WithDefault("mysqlha-api-clients")
+        String clientsSecret();
+
         /** Whether reads (GET) are answered without a token; false: they need a viewer's or an operator's. */
         @WithDefault("true")
         boolean openReads();

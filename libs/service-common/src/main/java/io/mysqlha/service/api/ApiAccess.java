@@ -31,18 +31,43 @@ public final class ApiAccess {
      */
     public static Decision decide(String method, String path, String authorization, ApiTokens tokens,
                                   String tokensProblem, String tokensSecret, boolean openReads) {
+        return decide(method, path, authorization, null, tokens, tokensProblem, tokensSecret, ApiClients.NONE,
+                openReads);
+    }
+
+    /**
+     * With mutual TLS as the other credential: {@code certificate} is the common name of the client certificate the
+     * TLS handshake verified (null without one), {@code clients} the roles of such names. A bearer token, when sent,
+     * decides.
+     */
+    public static Decision decide(String method, String path, String authorization, String certificate,
+                                  ApiTokens tokens, String tokensProblem, String tokensSecret, ApiClients clients,
+                                  boolean openReads) {
         String p = path.startsWith("/") ? path.substring(1) : path;
         if (p.equals("q") || p.startsWith("q/")) {
             return new Allow(null);
         }
         boolean read = READS.contains(method);
+        if ((authorization == null || authorization.isBlank()) && certificate != null) {
+            ApiTokens.Caller caller = clients.caller(certificate).orElse(null);
+            if (caller == null) {
+                return new Refuse(403, "the client certificate CN=" + certificate + " is not one of the secret "
+                        + clients.secret() + " (cn:role lines)");
+            }
+            if (!read && caller.role() != ApiRole.OPERATOR) {
+                return new Refuse(403, method + " " + path + " needs an operator; the client certificate CN="
+                        + caller.name() + " is a " + caller.role().specName());
+            }
+            return new Allow(caller);
+        }
         if (authorization == null || authorization.isBlank()) {
             if (read && openReads) {
                 return new Allow(null);
             }
             return new Refuse(401, (read ? "reading" : method + " " + path) + " needs a token: send"
                     + " Authorization: Bearer <token> with a token of the secret " + tokensSecret + " (name:role:token"
-                    + " lines; role " + (read ? "viewer or operator" : "operator") + ")");
+                    + " lines; role " + (read ? "viewer or operator" : "operator") + "), or connect over HTTPS with a"
+                    + " client certificate named in the secret " + clients.secret());
         }
         if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return new Refuse(401, "the Authorization header is Bearer <token>");

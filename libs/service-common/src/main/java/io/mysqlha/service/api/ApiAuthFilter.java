@@ -27,25 +27,33 @@ public class ApiAuthFilter implements ContainerRequestFilter {
     private static final long REREAD_NANOS = 5_000_000_000L;
 
     private final jakarta.enterprise.inject.Instance<MysqlhaConfig> config;
+    /** The HTTP request being filtered, for its TLS session's client certificate. */
+    private final jakarta.enterprise.inject.Instance<io.vertx.ext.web.RoutingContext> routing;
     private volatile Settings settings;
     private volatile Loaded loaded;
+    private volatile LoadedClients clients;
 
     private record Loaded(ApiTokens tokens, String problem, long at) {
     }
 
-    private record Settings(String secret, boolean openReads, SecretResolver secrets) {
+    private record LoadedClients(ApiClients clients, long at) {
+    }
+
+    private record Settings(String secret, String clientsSecret, boolean openReads, SecretResolver secrets) {
     }
 
     /** The configuration is read at the first request (the filter is made before runtime configuration exists). */
-    public ApiAuthFilter(jakarta.enterprise.inject.Instance<MysqlhaConfig> config) {
+    public ApiAuthFilter(jakarta.enterprise.inject.Instance<MysqlhaConfig> config,
+                         jakarta.enterprise.inject.Instance<io.vertx.ext.web.RoutingContext> routing) {
         this.config = config;
+        this.routing = routing;
     }
 
     private Settings settings() {
         Settings s = settings;
         if (s == null) {
             MysqlhaConfig c = config.get();
-            s = new Settings(c.api().tokensSecret(), c.api().openReads(),
+            s = new Settings(c.api().tokensSecret(), c.api().clientsSecret(), c.api().openReads(),
                     new SecretResolver(c.secretsDir(), System.getenv()));
             settings = s;
         }
@@ -58,14 +66,17 @@ public class ApiAuthFilter implements ContainerRequestFilter {
         String secret = s.secret();
         boolean openReads = s.openReads();
         Loaded now = tokens(s);
+        String certificate = certificateName(request);
         ApiAccess.Decision d = ApiAccess.decide(request.getMethod(), request.getUriInfo().getPath(),
-                request.getHeaderString("Authorization"), now.tokens(), now.problem(), secret, openReads);
+                request.getHeaderString("Authorization"), certificate, now.tokens(), now.problem(), secret,
+                certificate == null ? ApiClients.none(s.clientsSecret()) : clients(s), openReads);
         switch (d) {
             case ApiAccess.Refuse r -> request.abortWith(Response.status(r.status()).type(MediaType.APPLICATION_JSON)
                     .header("WWW-Authenticate", "Bearer realm=\"mysqlha\"")
                     .entity(Map.of("error", r.message())).build());
             case ApiAccess.Allow a when a.caller() != null -> request.setSecurityContext(
-                    new Caller(a.caller(), request.getSecurityContext().isSecure()));
+                    new Caller(a.caller(), request.getSecurityContext().isSecure(), certificate != null
+                            && request.getHeaderString("Authorization") == null));
             case ApiAccess.Allow a -> { }
         }
     }
@@ -74,6 +85,58 @@ public class ApiAuthFilter implements ContainerRequestFilter {
     public static String caller(SecurityContext security, String fallback) {
         Principal p = security == null ? null : security.getUserPrincipal();
         return p == null ? fallback : p.getName();
+    }
+
+    /** The common name of the client certificate the TLS handshake verified, or null (none, or not over TLS). */
+    private String certificateName(ContainerRequestContext request) {
+        io.vertx.core.http.HttpServerRequest http;
+        try {
+            http = routing.get().request();
+        } catch (RuntimeException e) { // not in a Vert.x HTTP request (never so in a running service)
+            return null;
+        }
+        if (http == null || !http.isSSL() || http.sslSession() == null) {
+            return null;
+        }
+        try {
+            var chain = http.sslSession().getPeerCertificates();
+            if (chain.length == 0 || !(chain[0] instanceof java.security.cert.X509Certificate x509)) {
+                return null;
+            }
+            for (var rdn : new javax.naming.ldap.LdapName(x509.getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return String.valueOf(rdn.getValue());
+                }
+            }
+            return null;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
+            return null;
+        }
+    }
+
+    /** The clients known by certificate, read again at most every 5 s; none while their secret does not exist. */
+    private ApiClients clients(Settings s) {
+        LoadedClients l = clients;
+        long now = System.nanoTime();
+        if (l != null && now - l.at() < REREAD_NANOS) {
+            return l.clients();
+        }
+        ApiClients next;
+        String text;
+        try {
+            text = s.secrets().resolve(s.clientsSecret()).reveal();
+        } catch (RuntimeException e) {
+            text = null; // no such secret: no client is known by certificate
+        }
+        try {
+            next = text == null ? ApiClients.none(s.clientsSecret()) : ApiClients.parse(text, s.clientsSecret());
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("API: the clients known by certificate cannot be read (%s)%s", e.getMessage(),
+                    l == null ? "; none is known until they can" : "; those read before stay");
+            next = l == null ? ApiClients.none(s.clientsSecret()) : l.clients();
+        }
+        clients = new LoadedClients(next, now);
+        return next;
     }
 
     private Loaded tokens(Settings s) {
@@ -103,7 +166,7 @@ public class ApiAuthFilter implements ContainerRequestFilter {
         return next;
     }
 
-    private record Caller(ApiTokens.Caller caller, boolean secure) implements SecurityContext {
+    private record Caller(ApiTokens.Caller caller, boolean secure, boolean byCertificate) implements SecurityContext {
         @Override
         public Principal getUserPrincipal() {
             return caller::name;
@@ -121,7 +184,7 @@ public class ApiAuthFilter implements ContainerRequestFilter {
 
         @Override
         public String getAuthenticationScheme() {
-            return "Bearer";
+            return byCertificate ? SecurityContext.CLIENT_CERT_AUTH : "Bearer";
         }
     }
 }

@@ -85,4 +85,46 @@ class ApiAccessTest {
         assertThrows(IllegalArgumentException.class, () -> ApiTokens.parse("bob-only-a-name", "secret api"));
         assertEquals("ApiTokens[2 tokens]", TOKENS.toString());
     }
+
+    private static final ApiClients CLIENTS = ApiClients.parse("""
+            # client certificates by common name
+            ops-bot:operator
+            dashboards.example.com:viewer
+            """, "mysqlha-api-clients");
+
+    /** Method, certificate's common name, token: the answer and who is recorded. */
+    @ParameterizedTest(name = "{0} with certificate {1} and token of {2}: {3}")
+    @CsvSource({
+        "POST, ops-bot,                -,       200, ops-bot",
+        "POST, dashboards.example.com, -,       403, ",
+        "GET,  dashboards.example.com, -,       200, dashboards.example.com",
+        "POST, someone-else,           -,       403, ",
+        "POST, dashboards.example.com, alice,   200, alice",
+        "POST, ops-bot,                grafana, 403, ",
+        "POST, -,                      -,       401, "})
+    void aVerifiedClientCertificateIsTheOtherCredential(String method, String cn, String who, int status,
+                                                       String recorded) {
+        ApiAccess.Decision d = ApiAccess.decide(method, "clusters/c/switchover", token(who),
+                "-".equals(cn) ? null : cn, TOKENS, null, "api", CLIENTS, false);
+        if (status == 200) {
+            assertEquals(recorded, assertInstanceOf(ApiAccess.Allow.class, d).caller().name());
+        } else {
+            assertEquals(status, assertInstanceOf(ApiAccess.Refuse.class, d).status());
+        }
+    }
+
+    @Test
+    void certificateRefusalsNameTheCertificateAndTheSecret() {
+        ApiAccess.Refuse unknown = (ApiAccess.Refuse) ApiAccess.decide("POST", "clusters/c/backups", null, "eve",
+                TOKENS, null, "api", CLIENTS, true);
+        assertEquals("the client certificate CN=eve is not one of the secret mysqlha-api-clients (cn:role lines)",
+                unknown.message());
+        ApiAccess.Refuse viewer = (ApiAccess.Refuse) ApiAccess.decide("POST", "clusters/c/backups", null,
+                "dashboards.example.com", TOKENS, null, "api", CLIENTS, true);
+        assertEquals("POST clusters/c/backups needs an operator; the client certificate CN=dashboards.example.com is"
+                + " a viewer", viewer.message());
+        var bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ApiClients.parse("ops-bot:admin\n", "clients"));
+        assertEquals("secret clients line 1 (ops-bot): the role is viewer or operator", bad.getMessage());
+    }
 }

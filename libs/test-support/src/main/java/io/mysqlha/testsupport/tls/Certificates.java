@@ -76,6 +76,45 @@ public record Certificates(Path cert, Path key) {
         }
     }
 
+    /**
+     * A client's TLS context: this certificate and key as the client's identity (null: none), trusting the
+     * certificates of {@code trusted} (a CA, or a self-signed server certificate).
+     */
+    public static javax.net.ssl.SSLContext clientContext(Certificates identity, Certificates trusted) {
+        try {
+            var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            try (var in = Files.newInputStream(trusted.cert())) {
+                trust.setCertificateEntry("trusted", factory.generateCertificate(in));
+            }
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.KeyManager[] keys = null;
+            if (identity != null) {
+                String pem = identity.keyPem();
+                String body = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+                var key = java.security.KeyFactory.getInstance("EC").generatePrivate(
+                        new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(body)));
+                java.security.cert.Certificate cert;
+                try (var in = Files.newInputStream(identity.cert())) {
+                    cert = factory.generateCertificate(in);
+                }
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setKeyEntry("me", key, new char[0], new java.security.cert.Certificate[] {cert});
+                var kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, new char[0]);
+                keys = kmf.getKeyManagers();
+            }
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keys, tmf.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot make a client TLS context: " + e.getMessage(), e);
+        }
+    }
+
     public String certPem() {
         return read(cert);
     }
