@@ -10,6 +10,9 @@
 #   WORKLOADS=oltp_point_select,oltp_read_only TARGETS=haproxy,gateway IDLE=0 bench/gateway.sh runs a part of it
 #   OTHER_GATEWAY=/tmp/base/quarkus-app/quarkus-run.jar adds another build of the gateway to the same rounds (an A/B)
 #   (OTHER_GATEWAY_JVM: options for that one's JVM; OTHER_GATEWAY=the build's own jar compares two settings)
+#   OTHER_TLS=1 makes that other gateway's listener require TLS as gateway-tls's does: an A/B of TLS engines, e.g.
+#   OTHER_GATEWAY=services/proxy-gateway/target/quarkus-app/quarkus-run.jar OTHER_TLS=1 \
+#     OTHER_GATEWAY_JVM=-Dmysqlha.gateway.tls-provider=openssl TARGETS=gateway,gateway-tls,other bench/gateway.sh
 #   GATEWAY_JVM="-XX:StartFlightRecording=filename=/tmp/gw.jfr" adds options to the gateway's JVM (a profiler)
 #   PIN=1 puts the proxy under test alone on the second core, sysbench and the servers on the first (taskset)
 set -euo pipefail
@@ -26,4 +29,5 @@ run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
   -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
   -DgatewayJvm="${GATEWAY_JVM:-}" -Dworkloads="${WORKLOADS:-}" -Dtargets="${TARGETS:-}" \
   -DotherGateway="${OTHER_GATEWAY:-}" -DotherGatewayJvm="${OTHER_GATEWAY_JVM:-}" \
+  -DotherTls="$([ "${OTHER_TLS:-0}" = 1 ] && echo true || echo false)" \
   -Dpin="$([ "${PIN:-0}" = 1 ] && echo true || echo false)"

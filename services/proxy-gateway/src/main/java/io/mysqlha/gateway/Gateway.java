@@ -159,6 +159,25 @@ public class Gateway {
                 SECRETS_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
+    private io.netty.handler.ssl.SslProvider provider;
+
+    /** The listeners' TLS engine, as configured and where it loads. */
+    private synchronized io.netty.handler.ssl.SslProvider tlsProvider() {
+        if (provider == null) {
+            provider = io.netty.handler.ssl.SslProvider.JDK;
+            if (config.tlsProvider().equals("openssl")) {
+                if (io.netty.handler.ssl.OpenSsl.isAvailable()) {
+                    provider = io.netty.handler.ssl.SslProvider.OPENSSL;
+                    LOG.infof("gateway: listeners' TLS by %s", io.netty.handler.ssl.OpenSsl.versionString());
+                } else {
+                    LOG.warnf("gateway: tls-provider openssl does not load here (%s); the JDK's TLS is used",
+                            io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+                }
+            }
+        }
+        return provider;
+    }
+
     /** Called by the follower with every spec: opens what is declared and not open, closes what is not declared. */
     private synchronized void specsChanged(Map<String, ClusterSpec> specs) {
         Map<String, Listener> desired = new LinkedHashMap<>();
@@ -207,7 +226,8 @@ public class Gateway {
         tls.keySet().removeIf(key -> desired.get(key) == null || desired.get(key).tlsSpec() == null);
         desired.forEach((key, l) -> {
             if (l.tlsSpec() != null && (tls.get(key) == null || !tls.get(key).spec().equals(l.tlsSpec()))) {
-                tls.put(key, new ServerTls(l.clusterId() + "/" + l.name() + " (" + key + ")", l.tlsSpec(), secrets));
+                tls.put(key, new ServerTls(l.clusterId() + "/" + l.name() + " (" + key + ")", l.tlsSpec(), secrets,
+                        tlsProvider()));
             }
         });
         for (String key : List.copyOf(listeners.keySet())) {

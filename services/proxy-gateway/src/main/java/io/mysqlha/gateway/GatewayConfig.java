@@ -22,6 +22,14 @@ public interface GatewayConfig {
     String usersSecret();
 
     /**
+     * The TLS engine of the listeners' TLS: {@code jdk} (the JDK's own) or {@code openssl} (BoringSSL through
+     * netty-tcnative, bundled; falls back to the JDK's, saying so, where it does not load).
+     */
+    @WithDefault("jdk")
+    @jakarta.validation.constraints.Pattern(regexp = "jdk|openssl", message = "jdk or openssl")
+    String tlsProvider();
+
+    /**
      * How often the application users of a cluster whose spec names {@code credentials.users_loader} are read again
      * from its writer (besides at once, when a client logs in as an unknown user or with a wrong password).
      */

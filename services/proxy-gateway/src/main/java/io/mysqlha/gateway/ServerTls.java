@@ -28,10 +28,17 @@ final class ServerTls {
     private final String listener;
     private final ListenerTls spec;
     private final SecretResolver secrets;
+    private final io.netty.handler.ssl.SslProvider provider;
     private volatile SslContext context;
     private byte[] digest = new byte[0];
 
     ServerTls(String listener, ListenerTls spec, SecretResolver secrets) {
+        this(listener, spec, secrets, io.netty.handler.ssl.SslProvider.JDK);
+    }
+
+    /** {@code provider}: the TLS engine, the JDK's or OpenSSL's (BoringSSL, netty-tcnative). */
+    ServerTls(String listener, ListenerTls spec, SecretResolver secrets, io.netty.handler.ssl.SslProvider provider) {
+        this.provider = provider;
         this.listener = listener;
         this.spec = spec;
         this.secrets = secrets;
@@ -71,11 +78,12 @@ final class ServerTls {
             SslContext built = SslContextBuilder.forServer(
                             new ByteArrayInputStream(cert.getBytes(StandardCharsets.US_ASCII)),
                             new ByteArrayInputStream(key.getBytes(StandardCharsets.US_ASCII)))
-                    .protocols(PROTOCOLS).build();
+                    .sslProvider(provider).protocols(PROTOCOLS).build();
             boolean replaced = context != null;
             context = built;
-            LOG.infof("gateway: listener %s %s TLS (%s) with the certificate of secret %s: %s", listener,
-                    replaced ? "now offers" : "offers", String.join(", ", PROTOCOLS), spec.cert(), describe(cert));
+            LOG.infof("gateway: listener %s %s TLS (%s, %s) with the certificate of secret %s: %s", listener,
+                    replaced ? "now offers" : "offers", String.join(", ", PROTOCOLS), provider, spec.cert(),
+                    describe(cert));
             return true;
         } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
             LOG.errorf("gateway: listener %s: the certificate (secret %s) or its key (secret %s) cannot be used: %s;"

@@ -19,14 +19,59 @@ import java.util.Map;
 /** A client that writes whatever bytes a test wants, for the cases no driver would ever send. */
 final class RawClient implements AutoCloseable {
     final Socket socket;
-    private final DataInputStream in;
-    private final OutputStream out;
+    private DataInputStream in;
+    private OutputStream out;
 
     RawClient(int port) throws IOException {
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
         out = socket.getOutputStream();
+    }
+
+    /** An SSLRequest (packet 1), as a client asking for TLS sends it after the greeting. */
+    void sendSslRequest() throws IOException {
+        byte[] request = new byte[32];
+        int caps = Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION | Capabilities.SSL
+                | Capabilities.PLUGIN_AUTH;
+        for (int i = 0; i < 4; i++) {
+            request[i] = (byte) (caps >>> (8 * i));
+        }
+        request[7] = 1; // max packet 16 MiB
+        request[8] = 45;
+        sendFrame(1, request);
+    }
+
+    /**
+     * After the greeting: the SSLRequest, then a TLS handshake (trusting any certificate); from then on every frame
+     * goes over TLS, the next one with sequence id 2.
+     */
+    void startTls() throws IOException {
+        sendSslRequest();
+        try {
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory().createSocket(socket,
+                    "127.0.0.1", socket.getPort(), true);
+            tls.startHandshake();
+            in = new DataInputStream(tls.getInputStream());
+            out = tls.getOutputStream();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
     }
 
     /** The next frame's payload with its sequence id in front, or null when the gateway closed the connection. */

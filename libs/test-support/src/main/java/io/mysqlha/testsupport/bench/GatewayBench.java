@@ -180,11 +180,15 @@ public final class GatewayBench {
         // -DotherGateway=JAR: another build of the gateway beside this one, in the same rounds (an A/B of a change
         // whose effect is smaller than this machine's run-to-run noise)
         String otherJar = System.getProperty("otherGateway", "").strip();
+        // -DotherTls=true: the other gateway's listener requires TLS as gateway-tls's does (an A/B of TLS engines)
+        boolean otherTls = Boolean.getBoolean("otherTls");
         int other = FreePorts.next();
         if (!otherJar.isEmpty()) {
             applySpec(topics, new ClusterSpec(OTHER, base.kind(), base.nodes(),
                     new RoutingPolicy(null, null, null, null, false), null, List.of(
-                    new ListenerSpec("other", "127.0.0.1", other, ListenerRole.READ_WRITE, 1_000)), null, null, null));
+                    new ListenerSpec("other", "127.0.0.1", other, ListenerRole.READ_WRITE, 1_000, otherTls
+                            ? new io.mysqlha.domain.ListenerTls("gateway-tls-cert", "gateway-tls-key", true) : null)),
+                    null, null, null));
             publishTopology(topics, OTHER, primary, List.of(primary));
         }
         try (var admin = primary.connect(t.users().admin())) {
@@ -259,6 +263,13 @@ public final class GatewayBench {
         targets.put("gateway-tls", rwTls);
         if (otherGateway != null) {
             targets.put("other", other);
+            if (otherTls) {
+                TLS_CLIENTS.put(other, sysbenchTls);
+            }
+            Waits.until("the other gateway serving its listener", Duration.ofSeconds(60), () -> otherGateway.process()
+                    .tail(200).contains("listener " + OTHER + "/other"));
+            otherGateway.process().tail(200).lines().filter(l -> l.contains("TLS")).forEach(l ->
+                    System.out.println("the other gateway: " + l.replaceFirst("^.*\\] ", "")));
             Waits.until("the other gateway listening on " + other, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", other)) {
                     return true;
@@ -434,6 +445,12 @@ public final class GatewayBench {
             System.out.printf("%-30s %9.0f %5.2f %6.1f %9.0f %5.2f %6.1f %10.2f%n", w, g.qps(), g.p95(),
                     g.cpuMicrosPerQuery(), gt.qps(), gt.p95(), gt.cpuMicrosPerQuery(),
                     paired(runs, w, "gateway-tls", "gateway"));
+            if (Boolean.getBoolean("otherTls") && runs.containsKey(w + "/other")) {
+                Run o = median(runs.get(w + "/other"));
+                System.out.printf("%-30s %22s %9.0f %5.2f %6.1f %10.2f  <- the other gateway with TLS;"
+                        + " other/gateway-tls %.2f%n", "", "", o.qps(), o.p95(), o.cpuMicrosPerQuery(),
+                        paired(runs, w, "other", "gateway"), paired(runs, w, "other", "gateway-tls"));
+            }
         }
     }
 
@@ -443,7 +460,7 @@ public final class GatewayBench {
      */
     private static void connectionSetup(Map<String, Integer> targets, Path tls) throws Exception {
         List<String> names = new ArrayList<>();
-        for (String n : List.of("gateway", "gateway-tls", "router")) {
+        for (String n : List.of("gateway", "gateway-tls", "other", "router")) {
             if (targets.containsKey(n)) {
                 names.add(n);
             }
@@ -451,8 +468,8 @@ public final class GatewayBench {
         Map<String, List<Double>> perConnection = new LinkedHashMap<>();
         for (int round = 0; round < 4; round++) {
             for (String n : names) {
-                String options = n.endsWith("-tls") ? "sslMode=verify-ca&serverSslCert=" + tls.resolve("cacert.pem")
-                        : "sslMode=disable";
+                String options = n.endsWith("-tls") || n.equals("other") && Boolean.getBoolean("otherTls")
+                        ? "sslMode=verify-ca&serverSslCert=" + tls.resolve("cacert.pem") : "sslMode=disable";
                 int count = round == 0 ? 50 : 300; // the first round warms the JIT of the client and the gateway
                 long started = System.nanoTime();
                 for (int i = 0; i < count; i++) {

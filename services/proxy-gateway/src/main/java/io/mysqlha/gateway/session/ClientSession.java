@@ -1704,7 +1704,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     private void refuse(int seq, int code, String sqlState, String message) {
         phase = Phase.CLOSED;
-        if (client.isActive()) {
+        if (client.isActive() && tlsHandshakeUnfinished()) {
+            client.close(); // nothing reaches a client whose TLS handshake did not finish: a write would wait forever
+        } else if (client.isActive()) {
             writeAndFlush(Packets.err(client.alloc(), seq, code, sqlState, message))
                     .addListener(ChannelFutureListener.CLOSE);
         }
@@ -1714,9 +1716,17 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         closeReader();
     }
 
+    /** Whether the client asked for TLS and its handshake has not finished (or failed). */
+    private boolean tlsHandshakeUnfinished() {
+        io.netty.handler.ssl.SslHandler tls = (io.netty.handler.ssl.SslHandler) client.pipeline().get(TLS_HANDLER);
+        return tls != null && !tls.handshakeFuture().isSuccess();
+    }
+
     void close() {
         phase = Phase.CLOSED;
-        if (client.isActive()) {
+        if (client.isActive() && tlsHandshakeUnfinished()) {
+            client.close();
+        } else if (client.isActive()) {
             writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         if (backend != null) {
