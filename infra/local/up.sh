@@ -96,7 +96,8 @@ mysqlha is up: every /q/health is UP.
   gateway read/write   $CLIENT -h127.0.0.1 -P6033 -uapp -papp
   gateway read-only    $CLIENT -h127.0.0.1 -P6034 -uapp -papp
   gateway over TLS     $CLIENT -h127.0.0.1 -P6033 -uapp -papp $TLS_OPTIONS
-  $NODES nodes  node1 127.0.0.1:3307 (primary), node2 :3308, node3 :3309 (users app/app, admin/admin)
+  $NODES nodes  node1 127.0.0.1:3307, node2 :3308, node3 :3309 (the primary: bin/mysqlha status local; users app/app, admin/admin)
+  new users            CREATE USER on the primary (e.g. through the gateway as admin) logs in through the gateway at once
   Kafka                127.0.0.1:9092 (topics mysqlha.*)
   services             health-probe :8081  topology :8082  failover :8083  proxy-gateway :8084  backup :8085
                        (/q/health, /q/metrics on each)

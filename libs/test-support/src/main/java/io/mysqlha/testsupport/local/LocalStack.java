@@ -156,6 +156,7 @@ public final class LocalStack {
         }
         apiToken(var);
         io.mysqlha.testsupport.services.Secrets.write(var.resolve("secrets"), users);
+        usersLoader(var, nodes, users, flavor.equals("mariadb"));
         gatewayCertificate(var);
 
         ClusterSpec local = ClusterSpecYaml.load(root.resolve("infra/local/cluster-local.yaml"));
@@ -190,6 +191,48 @@ public final class LocalStack {
                     java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         say("api        operator token local-operator in var/secrets/local-operator-token (bin/mysqlha uses it)");
+    }
+
+    /**
+     * The account the gateway reads the cluster's application users with (credentials.users_loader): made once on
+     * the writer with a random password kept in secret mysqlha-users-loader, so a user created on the primary logs in
+     * through the gateway at once. A secret that exists is never overwritten (its account is made again if missing).
+     */
+    private static void usersLoader(Path var, List<? extends ServerNode> nodes, DbUsers users, boolean mariadb)
+            throws Exception {
+        Path secret = var.resolve("secrets/mysqlha-users-loader");
+        String password;
+        if (Files.exists(secret)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(secret)) {
+                p.load(in);
+            }
+            password = p.getProperty("password");
+            if (password == null) {
+                say("users      secret mysqlha-users-loader has no password= line: left as it is");
+                return;
+            }
+        } else {
+            byte[] random = new byte[16];
+            new java.security.SecureRandom().nextBytes(random);
+            password = java.util.HexFormat.of().formatHex(random);
+            Files.writeString(secret, "user=mysqlha_users\npassword=" + password + "\n");
+            Files.setPosixFilePermissions(secret, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        for (ServerNode n : nodes) {
+            try (java.sql.Connection c = n.connect(users.admin())) {
+                if (!"0".equals(io.mysqlha.testsupport.servers.Sql.value(c, "SELECT @@read_only").orElse("1"))) {
+                    continue; // a replica: the writer's account replicates to it
+                }
+                io.mysqlha.testsupport.servers.Sql.execute(c,
+                        "CREATE USER IF NOT EXISTS 'mysqlha_users'@'%' IDENTIFIED BY '" + password + "'",
+                        "GRANT SELECT ON mysql." + (mariadb ? "global_priv" : "user") + " TO 'mysqlha_users'@'%'");
+                say("users      the gateway reads application users from " + n.name() + " (secret"
+                        + " mysqlha-users-loader): a user created there logs in through it at once");
+                return;
+            }
+        }
+        say("users      no writable node now: the users loader account is made at the next up.sh");
     }
 
     /** The local CA (var/tls/ca.pem), made once. */
