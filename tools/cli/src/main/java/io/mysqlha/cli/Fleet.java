@@ -194,6 +194,13 @@ final class Fleet implements AutoCloseable {
 
     private CliException unreachable(String what, Exception e) {
         Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+        for (Throwable t = cause; t != null; t = t.getCause()) { // a producer in error says so wrapping the first one
+            if (t instanceof org.apache.kafka.common.errors.AuthorizationException
+                    || t instanceof org.apache.kafka.common.errors.AuthenticationException) {
+                cause = t;
+                break;
+            }
+        }
         if (cause instanceof org.apache.kafka.common.errors.AuthorizationException) {
             return new CliException(what + ": Kafka at " + kafka + " refused it (" + cause.getMessage() + "); the"
                     + " brokers' ACLs do not let this user do that (see docs/security.md, Kafka ACLs)", 1);
