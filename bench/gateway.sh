@@ -13,6 +13,9 @@
 #   OTHER_TLS=1 makes that other gateway's listener require TLS as gateway-tls's does: an A/B of TLS engines, e.g.
 #   OTHER_GATEWAY=services/proxy-gateway/target/quarkus-app/quarkus-run.jar OTHER_TLS=1 \
 #     OTHER_GATEWAY_JVM=-Dmysqlha.gateway.tls-provider=openssl TARGETS=gateway,gateway-tls,other bench/gateway.sh
+#   STORM=N: N clients log in over TLS again and again during each measured run of a TLS target (gateway-tls, and
+#   other with OTHER_TLS=1): the statements' QPS and p95 while handshakes compete for the gateway, e.g. the A/B of
+#   OTHER_GATEWAY_JVM=-Dmysqlha.gateway.tls-handshake-threads=1 (handshakes off the event loops)
 #   GATEWAY_JVM="-XX:StartFlightRecording=filename=/tmp/gw.jfr" adds options to the gateway's JVM (a profiler)
 #   PIN=1 puts the proxy under test alone on the second core, sysbench and the servers on the first (taskset)
 set -euo pipefail
@@ -29,5 +32,5 @@ run_test_support_main io.mysqlha.testsupport.bench.GatewayBench \
   -Dseconds="${SECONDS_PER_RUN:-10}" -Drounds="${ROUNDS:-3}" -Dthreads="${THREADS:-4}" -Didle="${IDLE:-10000}" \
   -DgatewayJvm="${GATEWAY_JVM:-}" -Dworkloads="${WORKLOADS:-}" -Dtargets="${TARGETS:-}" \
   -DotherGateway="${OTHER_GATEWAY:-}" -DotherGatewayJvm="${OTHER_GATEWAY_JVM:-}" \
-  -DotherTls="$([ "${OTHER_TLS:-0}" = 1 ] && echo true || echo false)" \
+  -DotherTls="$([ "${OTHER_TLS:-0}" = 1 ] && echo true || echo false)" -Dstorm="${STORM:-0}" \
   -Dpin="$([ "${PIN:-0}" = 1 ] && echo true || echo false)"

@@ -74,6 +74,8 @@ public class Gateway {
     private final java.util.concurrent.ExecutorService usersReads = java.util.concurrent.Executors.newFixedThreadPool(2,
             Thread.ofPlatform().daemon().name("server-users-", 0).factory());
     private final io.vertx.core.Vertx vertx;
+    /** Where clients' TLS handshakes compute, or null: on the event loops. */
+    private final java.util.concurrent.ExecutorService tlsTasks;
     /** The application users, re-read from their secret every few seconds. */
     private final UsersSecret users;
     private volatile Set<String> wanted = Set.of();
@@ -88,8 +90,11 @@ public class Gateway {
         this.registry = registry;
         this.secrets = new SecretResolver(common.secretsDir(), System.getenv());
         this.users = new UsersSecret(config.usersSecret(), secrets);
-        this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(), config.backendConnectTimeoutMs(),
-                config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(), config.idleBackendReleaseMs());
+        this.tlsTasks = config.tlsHandshakeThreads() == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(
+                config.tlsHandshakeThreads(), Thread.ofPlatform().daemon().name("tls-handshake-", 0).factory());
+        this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(),
+                config.backendConnectTimeoutMs(), config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(),
+                config.idleBackendReleaseMs(), tlsTasks);
         this.follower = new TopologyFollower(kafka, identity.topics(), table,
                 this::specsChanged);
         registry.more().counter("mysqlha.gateway.topology.stale.generations", List.of(), follower,
@@ -300,6 +305,9 @@ public class Gateway {
 
     @PreDestroy
     void stop() {
+        if (tlsTasks != null) {
+            tlsTasks.shutdownNow();
+        }
         usersReads.shutdownNow();
         follower.close();
         bound.values().forEach(Channel::close);

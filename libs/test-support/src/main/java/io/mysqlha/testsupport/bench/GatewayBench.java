@@ -89,6 +89,48 @@ public final class GatewayBench {
      * One sysbench run: its QPS and p95, the proxy's CPU per query (all of it, and the part in user mode), and the
      * CPU per query of the machine, the primary MariaDB server and sysbench itself.
      */
+    /** -Dstorm: TLS logins that run beside each measured run of a TLS target (0: none). */
+    private static final int STORM = Integer.getInteger("storm", 0);
+    /** Per workload/target: the storm's logins per second in each run. */
+    private static final Map<String, List<Double>> STORM_RATES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Clients that log in over TLS (MariaDB Connector/J, SELECT 1, close) in a loop until stopped. */
+    private static final class Storm {
+        private final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicLong logins = new java.util.concurrent.atomic.AtomicLong();
+        private final List<Thread> threads = new ArrayList<>();
+        private final long started = System.nanoTime();
+
+        static Storm start(int clients, int port, Path tls) {
+            Storm s = new Storm();
+            String url = "jdbc:mariadb://127.0.0.1:" + port + "/app?user=app&password=app&sslMode=verify-ca"
+                    + "&serverSslCert=" + tls.resolve("cacert.pem");
+            for (int i = 0; i < clients; i++) {
+                s.threads.add(Thread.ofPlatform().daemon().name("storm-" + i).start(() -> {
+                    while (!s.stop.get()) {
+                        try (var c = java.sql.DriverManager.getConnection(url); var st = c.createStatement();
+                             var rs = st.executeQuery("SELECT 1")) {
+                            rs.next();
+                            s.logins.incrementAndGet();
+                        } catch (java.sql.SQLException e) {
+                            // a refused login under the storm is not counted
+                        }
+                    }
+                }));
+            }
+            return s;
+        }
+
+        /** Stops it; its logins per second. */
+        double stop() throws InterruptedException {
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            return logins.get() / ((System.nanoTime() - started) / 1e9);
+        }
+    }
+
     record Run(double qps, double p95, double cpuMicrosPerQuery, double userMicrosPerQuery, double jitShare,
                double machineMicrosPerQuery, double idleShare, double stealShare, double serverMicrosPerQuery,
                double clientMicrosPerQuery) {
@@ -304,9 +346,20 @@ public final class GatewayBench {
                         // the proxy in the path pays for it: the gateway's CPU, or HAProxy's or Router's beside it
                         long proxyPid = viaHaproxy ? haproxy.pid() : viaRouter ? router.pid()
                                 : viaOther ? otherGateway.process().pid() : gateway.process().pid();
-                        Cost c = measure(proxyPid, viaGateway, primary.process().pid(), () -> sysbench(
-                                target.getValue(), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
-                                "--time=" + seconds, "--report-interval=0", "run"));
+                        // -Dstorm=N: N clients log in over TLS again and again to the target measured with TLS
+                        boolean stormed = STORM > 0 && TLS_CLIENTS.containsKey(target.getValue());
+                        Storm storm = stormed ? Storm.start(STORM, target.getValue(), sysbenchTls) : null;
+                        Cost c;
+                        try {
+                            c = measure(proxyPid, viaGateway, primary.process().pid(), () -> sysbench(
+                                    target.getValue(), w, "--tables=1", "--table-size=10000", "--threads=" + threads,
+                                    "--time=" + seconds, "--report-interval=0", "run"));
+                        } finally {
+                            if (storm != null) {
+                                STORM_RATES.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>())
+                                        .add(storm.stop());
+                            }
+                        }
                         boolean proxied = viaGateway || viaHaproxy || viaRouter;
                         double queries = number(c.output(), "queries:\\s+(\\d+)");
                         runs.computeIfAbsent(w + "/" + target.getKey(), k -> new ArrayList<>()).add(new Run(
@@ -445,6 +498,12 @@ public final class GatewayBench {
             System.out.printf("%-30s %9.0f %5.2f %6.1f %9.0f %5.2f %6.1f %10.2f%n", w, g.qps(), g.p95(),
                     g.cpuMicrosPerQuery(), gt.qps(), gt.p95(), gt.cpuMicrosPerQuery(),
                     paired(runs, w, "gateway-tls", "gateway"));
+            if (STORM > 0) {
+                System.out.printf("%-30s with %d clients logging in over TLS again and again beside it: %s logins/s"
+                        + " (median)%n", "", STORM, String.join(", ", STORM_RATES.keySet().stream()
+                        .filter(k -> k.startsWith(w + "/")).sorted().map(k -> String.format("%s %.0f",
+                                k.substring(w.length() + 1), Drills.median(STORM_RATES.get(k)))).toList()));
+            }
             if (Boolean.getBoolean("otherTls") && runs.containsKey(w + "/other")) {
                 Run o = median(runs.get(w + "/other"));
                 System.out.printf("%-30s %22s %9.0f %5.2f %6.1f %10.2f  <- the other gateway with TLS;"

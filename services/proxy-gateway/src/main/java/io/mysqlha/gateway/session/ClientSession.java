@@ -241,7 +241,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             case ClientLogin.StartTls t -> {
                 // from the next byte on the client speaks TLS: what it already sent past its SSLRequest (the start
                 // of its TLS handshake) goes to the TLS handler, not to the frame decoder
-                io.netty.handler.ssl.SslHandler tls = tlsOffered.newHandler(client.alloc());
+                // the handshake's computations where the gateway was told to run them: off the event loop, the
+                // sessions it serves wait for no handshake
+                io.netty.handler.ssl.SslHandler tls = context.tlsTasks() == null ? tlsOffered.newHandler(client.alloc())
+                        : tlsOffered.newHandler(client.alloc(), context.tlsTasks());
                 client.pipeline().get(FrameDecoder.class).divert(rest -> {
                     client.pipeline().addFirst(TLS_HANDLER, tls);
                     if (rest == null) {

@@ -12,7 +12,18 @@ import java.util.function.Supplier;
 public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
                              RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
-                             int idleReleaseMs) {
+                             int idleReleaseMs, java.util.concurrent.Executor tlsTasks) {
+
+    /**
+     * {@code tlsTasks}: where a client's TLS handshake computes (its key exchange and signature), or null for the
+     * session's own event loop.
+     */
+    public SessionContext(Supplier<AppUsers> users, AtomicLong ids, int handshakeTimeoutMs, int connectTimeoutMs,
+                          int holdTimeoutMs, RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
+                          int idleReleaseMs) {
+        this(users, ids, handshakeTimeoutMs, connectTimeoutMs, holdTimeoutMs, routesChanged, sessions, idleReleaseMs,
+                null);
+    }
 
     /**
      * What the gateway greets clients as: a backend's version string and, for MariaDB, the extended capabilities
