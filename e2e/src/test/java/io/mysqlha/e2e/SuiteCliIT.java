@@ -2,7 +2,6 @@ package io.mysqlha.e2e;
 
 import io.mysqlha.events.Topics;
 import io.mysqlha.testsupport.FreePorts;
-import io.mysqlha.testsupport.ProjectLayout;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.servers.ReplicationTopology;
@@ -41,9 +40,6 @@ class SuiteCliIT {
     private static ReplicationTopology t;
     private static ServiceProcess backup;
 
-    private record Ran(int exit, String out) {
-    }
-
     @BeforeAll
     static void start() {
         SharedInfra.kafka().provisionTopics(TOPICS);
@@ -66,43 +62,27 @@ class SuiteCliIT {
         }
     }
 
-    private static List<String> command(String... args) {
-        Path jar = ProjectLayout.root().resolve("tools/cli/target/mysqlha-cli.jar");
-        List<String> cmd = new ArrayList<>(List.of(ProjectLayout.java(), "-XX:TieredStopAtLevel=1", "-jar",
-                jar.toString(), "--bootstrap-servers", SharedInfra.kafka().bootstrapServers(), "--topic-prefix",
-                TOPICS.prefix()));
-        cmd.addAll(List.of(args));
-        return cmd;
+    /** The suite's Kafka and topic prefix for the CLI. */
+    private static List<String> options() {
+        return List.of("--bootstrap-servers", SharedInfra.kafka().bootstrapServers(), "--topic-prefix",
+                TOPICS.prefix());
     }
 
-    /** Runs the CLI to its end (stdout and stderr together), stopping it by its pid if it takes longer than a minute. */
-    private static Ran cli(String... args) throws IOException, InterruptedException {
+    private static List<String> command(String... args) {
+        return Cli.command(options(), args);
+    }
+
+    /** Runs the CLI to its end as an operator (stdout and stderr together), stopped by its pid after a minute. */
+    private static Cli.Ran cli(String... args) throws IOException, InterruptedException {
         return cliWithToken(Secrets.OPERATOR_TOKEN, args);
     }
 
     /** With {@code token} in $MYSQLHA_API_TOKEN (null: none), as an operator gives it: never on the command line. */
-    private static Ran cliWithToken(String token, String... args) throws IOException, InterruptedException {
-        Path out = Files.createTempFile(dir, "cli-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().remove("MYSQLHA_API_TOKEN_FILE");
-        if (token == null) {
-            pb.environment().remove("MYSQLHA_API_TOKEN");
-        } else {
-            pb.environment().put("MYSQLHA_API_TOKEN", token);
-        }
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("mysqlha " + String.join(" ", args) + " did not end within 60 s:\n"
-                        + Files.readString(out));
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        Ran ran = new Ran(p.exitValue(), Files.readString(out));
-        System.out.printf("$ mysqlha %s   (exit %d)%n%s", String.join(" ", args), ran.exit(), ran.out());
-        return ran;
+    private static Cli.Ran cliWithToken(String token, String... args) throws IOException, InterruptedException {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("MYSQLHA_API_TOKEN_FILE", null);
+        env.put("MYSQLHA_API_TOKEN", token);
+        return Cli.run(dir, options(), env, Duration.ofSeconds(60), args);
     }
 
     /** The ROLE column of a node's row in {@code mysqlha status} output. */
@@ -114,11 +94,11 @@ class SuiteCliIT {
     @Test
     void shouldShowTheRolesSwitchOverAndTailTheEventsAsTheyHappen() throws Exception {
         Waits.until("status naming node1 the writer", PATIENCE, () -> {
-            Ran s = cli("status", "local");
+            Cli.Ran s = cli("status", "local");
             return s.exit() == 0 && role(s.out(), "node1").startsWith("writer")
                     && role(s.out(), "node2").equals("reader") && role(s.out(), "node3").equals("reader");
         });
-        Ran list = cli("clusters", "list");
+        Cli.Ran list = cli("clusters", "list");
         assertEquals(0, list.exit());
         assertTrue(list.out().matches("(?s)CLUSTER\\s+KIND\\s+NODES.*\nlocal\\s+semi-sync\\s+3\\s+v1\\s+node1.*"),
                 list.out());
@@ -127,7 +107,7 @@ class SuiteCliIT {
                 "local"), dir, dir.resolve("tail-" + FreePorts.next() + ".log"), ManagedProcess.Ownership.TEST);
         try {
             Waits.until("events tail following", PATIENCE, () -> Files.readString(tail.log()).contains("following"));
-            Ran switchover = cli("switchover", "local", "--to", "node3");
+            Cli.Ran switchover = cli("switchover", "local", "--to", "node3");
             assertEquals(0, switchover.exit(), switchover.out());
             assertTrue(switchover.out().contains("switched over: node3 is the primary of epoch 1 (was node1)"),
                     switchover.out());
@@ -142,7 +122,7 @@ class SuiteCliIT {
             tail.kill();
         }
         Waits.until("status naming node3 the writer", PATIENCE, () -> {
-            Ran s = cli("status", "local");
+            Cli.Ran s = cli("status", "local");
             return s.out().contains("epoch 1, writer node3") && role(s.out(), "node3").startsWith("writer")
                     && role(s.out(), "node1").equals("reader");
         });
@@ -152,35 +132,35 @@ class SuiteCliIT {
     void shouldRunAndListABackup() throws Exception {
         String url = "http://127.0.0.1:" + backup.httpPort();
         Waits.until("the backup service owning local", PATIENCE, () -> backup.get("/clusters").body().contains("local"));
-        Ran refused = cliWithToken(null, "backups", "--backup-url", url, "run", "local");
+        Cli.Ran refused = cliWithToken(null, "backups", "--backup-url", url, "run", "local");
         assertEquals(2, refused.exit(), refused.out());
         assertTrue(refused.out().contains("needs a token") && refused.out().contains("MYSQLHA_API_TOKEN"),
                 refused.out());
-        Ran run = cli("backups", "--backup-url", url, "run", "local");
+        Cli.Ran run = cli("backups", "--backup-url", url, "run", "local");
         assertEquals(0, run.exit(), run.out());
         assertTrue(run.out().contains("verification passed"), run.out());
-        Ran list = cli("backups", "--backup-url", url, "list", "local");
+        Cli.Ran list = cli("backups", "--backup-url", url, "list", "local");
         assertTrue(list.out().matches("(?s)BACKUP\\s+STATUS.*\nb-\\S+\\s+COMPLETED\\s+node\\d.*"), list.out());
     }
 
     @Test
     void shouldCreateTheTopicsOnlyWhenMissing() throws Exception {
-        Ran again = cli("topics", "create");
+        Cli.Ran again = cli("topics", "create");
         assertEquals(0, again.exit(), again.out());
         assertEquals("every topic exists already", again.out().strip());
     }
 
     @Test
     void shouldSayWhatIsWrongWithItsExitCode() throws Exception {
-        Ran unknown = cli("status", "nope");
+        Cli.Ran unknown = cli("status", "nope");
         assertEquals(2, unknown.exit());
         assertEquals("mysqlha: no cluster 'nope'; defined: [local]", unknown.out().strip());
-        Ran node = cli("switchover", "local", "--to", "node9");
+        Cli.Ran node = cli("switchover", "local", "--to", "node9");
         assertEquals(2, node.exit());
         assertEquals("mysqlha: cluster local has no node 'node9'; its nodes: [node1, node2, node3]", node.out().strip());
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "cluster_id: bad\nkind: semi_sync\nnodes: []\n");
-        Ran apply = cli("clusters", "apply", "-f", bad.toString());
+        Cli.Ran apply = cli("clusters", "apply", "-f", bad.toString());
         assertEquals(2, apply.exit(), apply.out());
         assertTrue(apply.out().contains("nothing was applied"), apply.out());
         List<String> args = new ArrayList<>(command("--kafka-timeout", "2s", "clusters", "list"));

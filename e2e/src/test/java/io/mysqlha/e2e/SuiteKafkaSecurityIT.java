@@ -9,7 +9,6 @@ import io.mysqlha.events.Topic;
 import io.mysqlha.events.Topics;
 import io.mysqlha.events.kafka.KafkaAcls;
 import io.mysqlha.testsupport.FreePorts;
-import io.mysqlha.testsupport.ProjectLayout;
 import io.mysqlha.testsupport.SharedInfra;
 import io.mysqlha.testsupport.Waits;
 import io.mysqlha.testsupport.kafka.EventTap;
@@ -40,7 +39,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -87,7 +85,7 @@ class SuiteKafkaSecurityIT {
             broker.addUser("ops", operator);
             Path admin = dir.resolve("admin-kafka.properties");
             store(broker.adminSecurity(), admin);
-            Ran granted = cli(broker.adminBootstrap(), topics, admin, "topics", "acls", "--role", "operator",
+            Cli.Ran granted = cli(broker.adminBootstrap(), topics, admin, "topics", "acls", "--role", "operator",
                     "--principal", "User:ops", "--apply");
             assertEquals(0, granted.exit(), granted.out());
             assertTrue(granted.out().contains("ACL(s) of operator for User:ops created"), granted.out());
@@ -133,17 +131,17 @@ class SuiteKafkaSecurityIT {
 
                 Path operatorConfig = clientConfig(dir, "ops", operator, broker);
                 Path viewerConfig = clientConfig(dir, "watch", viewer, broker);
-                Ran status = cli(broker, topics, viewerConfig, "status", CLUSTER);
+                Cli.Ran status = cli(broker, topics, viewerConfig, "status", CLUSTER);
                 assertEquals(0, status.exit(), status.out());
                 assertTrue(status.out().contains(t.primary().name()), status.out());
 
-                Ran refused = cli(broker, topics, viewerConfig, "switchover", CLUSTER);
+                Cli.Ran refused = cli(broker, topics, viewerConfig, "switchover", CLUSTER);
                 assertNotEquals(0, refused.exit(), refused.out());
                 assertTrue(refused.out().contains("refused it"), refused.out());
                 assertTrue(refused.out().contains("ACLs"), refused.out());
 
                 ServerNode old = t.primary();
-                Ran asked = cli(broker, topics, operatorConfig, "switchover", CLUSTER);
+                Cli.Ran asked = cli(broker, topics, operatorConfig, "switchover", CLUSTER);
                 assertEquals(0, asked.exit(), asked.out());
                 FailoverCompleted done = tap.await("the switchover", FailoverCompleted.class, 0,
                         f -> f.kind() == FailoverKind.SWITCHOVER, PATIENCE);
@@ -210,35 +208,15 @@ class SuiteKafkaSecurityIT {
         }
     }
 
-    private record Ran(int exit, String out) {
-    }
-
     /** Runs the CLI to its end with this Kafka client configuration (given by the environment, as a file's path). */
-    private static Ran cli(KafkaBroker broker, Topics topics, Path config, String... args) throws Exception {
+    private static Cli.Ran cli(KafkaBroker broker, Topics topics, Path config, String... args) throws Exception {
         return cli(broker.bootstrapServers(), topics, config, args);
     }
 
-    private static Ran cli(String bootstrap, Topics topics, Path config, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProjectLayout.java(), "-XX:TieredStopAtLevel=1", "-jar",
-                ProjectLayout.root().resolve("tools/cli/target/mysqlha-cli.jar").toString(), "--bootstrap-servers",
-                bootstrap, "--topic-prefix", topics.prefix(), "--kafka-timeout", "20s"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(config.getParent(), "cli-", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.environment().put("MYSQLHA_KAFKA_CONFIG", config.toString());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(90, TimeUnit.SECONDS)) {
-                throw new AssertionError("mysqlha " + String.join(" ", args) + " did not end within 90 s:\n"
-                        + Files.readString(out));
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        Ran ran = new Ran(p.exitValue(), Files.readString(out));
-        System.out.printf("$ mysqlha %s   (exit %d)%n%s", String.join(" ", args), ran.exit(), ran.out());
-        return ran;
+    private static Cli.Ran cli(String bootstrap, Topics topics, Path config, String... args) throws Exception {
+        return Cli.run(config.getParent(), List.of("--bootstrap-servers", bootstrap, "--topic-prefix", topics.prefix(),
+                "--kafka-timeout", "20s"), Map.of("MYSQLHA_KAFKA_CONFIG", config.toString()), Duration.ofSeconds(90),
+                args);
     }
 
     /** A webhook that keeps every body posted to it. */

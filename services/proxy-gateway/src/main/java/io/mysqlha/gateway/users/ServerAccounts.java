@@ -33,14 +33,14 @@ public final class ServerAccounts {
     private final int size;
     private final String fingerprint;
 
-    private ServerAccounts(Map<String, List<Account>> byUser, Map<String, Integer> skipped, int size) {
+    private ServerAccounts(Map<String, List<Account>> byUser, Map<String, Integer> skipped) {
         this.byUser = byUser;
         this.skipped = skipped;
-        this.size = size;
+        this.size = byUser.values().stream().mapToInt(List::size).sum();
         this.fingerprint = fingerprint(byUser);
     }
 
-    public static final ServerAccounts NONE = new ServerAccounts(Map.of(), Map.of(), 0);
+    public static final ServerAccounts NONE = new ServerAccounts(Map.of(), Map.of());
 
     /** A digest of every account (user, host, hash, lock): equal for the same accounts, whatever their order. */
     public String fingerprint() {
@@ -74,7 +74,6 @@ public final class ServerAccounts {
     public static ServerAccounts of(List<Map<String, String>> rows) {
         Map<String, List<Account>> byUser = new TreeMap<>();
         Map<String, Integer> skipped = new TreeMap<>();
-        int size = 0;
         for (Map<String, String> row : rows) {
             String user = column(row, "user");
             String host = column(row, "host");
@@ -87,51 +86,49 @@ public final class ServerAccounts {
             if (hex != null) { // the exact bytes: a caching_sha2_password salt is binary
                 auth = new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.ISO_8859_1);
             }
-            boolean locked = yes(column(row, "account_locked"));
-            if (CachingSha2Password.PLUGIN.equals(plugin)) {
-                AppUsers.User u;
-                if (auth == null || auth.isEmpty()) {
-                    u = new AppUsers.User(new byte[0], io.mysqlha.domain.Secret.of(""), locked, null);
-                } else {
-                    var crypt = CachingSha2Password.StoredCrypt.parse(auth.getBytes(
-                            java.nio.charset.StandardCharsets.ISO_8859_1));
-                    if (crypt == null) {
-                        skipped.merge(CachingSha2Password.PLUGIN + " without a password hash", 1, Integer::sum);
-                        continue;
-                    }
-                    u = new AppUsers.User(null, null, locked, crypt);
-                }
-                byUser.computeIfAbsent(user, x -> new ArrayList<>()).add(new Account(user, host, u));
-                size++;
-                continue;
+            AppUsers.User credentials = credentials(plugin, auth, yes(column(row, "account_locked")), skipped);
+            if (credentials != null) {
+                byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(new Account(user, host, credentials));
             }
-            byte[] hash;
-            if ((plugin == null || plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN))
-                    && (auth == null || auth.isEmpty())) {
-                hash = new byte[0]; // no password
-            } else if ((plugin == null || plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN))
-                    && auth.length() == 41 && auth.startsWith("*")) {
-                try {
-                    hash = NativePassword.parseStoredHash(auth);
-                } catch (IllegalArgumentException e) {
-                    skipped.merge(NativePassword.PLUGIN + " without a password hash", 1, Integer::sum);
-                    continue;
-                }
-            } else if (plugin == null || plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN)) {
-                // 'invalid' (MariaDB's system accounts), or a hash of another plugin's: nobody logs in with it
-                skipped.merge(NativePassword.PLUGIN + " without a password hash", 1, Integer::sum);
-                continue;
-            } else {
-                skipped.merge(plugin, 1, Integer::sum);
-                continue;
-            }
-            byUser.computeIfAbsent(user, u -> new ArrayList<>()).add(new Account(user, host,
-                    new AppUsers.User(hash, null, locked)));
-            size++;
         }
         byUser.values().forEach(list -> list.sort(Comparator.comparing(a -> specificity(a.host()),
                 Comparator.reverseOrder())));
-        return new ServerAccounts(Map.copyOf(byUser), Map.copyOf(skipped), size);
+        return new ServerAccounts(Map.copyOf(byUser), Map.copyOf(skipped));
+    }
+
+    /**
+     * What the gateway checks an account's password against, or null (counted in {@code skipped}, by plugin) when
+     * what the server stores cannot be checked.
+     */
+    private static AppUsers.User credentials(String plugin, String auth, boolean locked, Map<String, Integer> skipped) {
+        boolean none = auth == null || auth.isEmpty();
+        if (CachingSha2Password.PLUGIN.equals(plugin)) {
+            if (none) {
+                return new AppUsers.User(new byte[0], io.mysqlha.domain.Secret.of(""), locked, null);
+            }
+            var crypt = CachingSha2Password.StoredCrypt.parse(auth.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            if (crypt != null) {
+                return new AppUsers.User(null, null, locked, crypt);
+            }
+        } else if (plugin == null || plugin.isEmpty() || plugin.equals(NativePassword.PLUGIN)) {
+            if (none) {
+                return new AppUsers.User(new byte[0], null, locked); // no password
+            }
+            if (auth.length() == 41 && auth.startsWith("*")) {
+                try {
+                    return new AppUsers.User(NativePassword.parseStoredHash(auth), null, locked);
+                } catch (IllegalArgumentException e) {
+                    // not hexadecimal: below
+                }
+            }
+            // 'invalid' (MariaDB's system accounts), or a hash of another plugin's: nobody logs in with it
+        } else {
+            skipped.merge(plugin, 1, Integer::sum);
+            return null;
+        }
+        skipped.merge((plugin == null || plugin.isEmpty() ? NativePassword.PLUGIN : plugin)
+                + " without a password hash", 1, Integer::sum);
+        return null;
     }
 
     /** The account {@code user} logs in as from {@code clientHost} (an IP address), or empty. */
