@@ -23,13 +23,13 @@ import java.net.InetSocketAddress;
 /**
  * The backend side of a session: authenticates to the node as the client's user, answering the node's scramble
  * from SHA1(password) that the client's own proof revealed (the gateway never holds the password), then hands every
- * response frame to the {@link ClientSession}. The session's capabilities are required of the node: the result
+ * response frame to its {@link BackendListener}. The session's capabilities are required of the node: the result
  * format the client negotiated is the one the node must send, so frames can pass unchanged.
  */
 final class BackendSession extends ChannelInboundHandlerAdapter {
     private enum Phase { GREETING, AUTH, SETUP, READY, CLOSED }
 
-    private final ClientSession session;
+    private BackendListener listener;
     private final HandshakeResponse41Packet client;
     private int capabilities;
     private final int forced;
@@ -90,14 +90,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
      * @param forced     capabilities asked of the node beyond the client's (SESSION_TRACK), when it has them; the
      *                   session turns what they change back into what the client expects
      */
-    BackendSession(ClientSession session, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
+    BackendSession(BackendListener listener, HandshakeResponse41Packet client, int capabilities, byte[] stage1,
                    AppUsers.User user, InetSocketAddress target, java.util.List<String> setup, boolean trackGtids,
                    int forced) {
         this.trackGtids = trackGtids;
         this.forced = forced;
-        this.session = session;
+        this.listener = listener;
         this.setup = new java.util.ArrayDeque<>(setup);
-        this.node = ClientSession.address(target);
+        this.node = address(target);
         this.client = client;
         this.capabilities = capabilities;
         this.auth = new BackendAuth(client.username(), stage1, user.nativeHash(), user.password());
@@ -119,11 +119,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         try {
             for (int at = run.readerIndex(), length; at < run.writerIndex(); at += length) {
                 length = Frames.lengthAt(run, at);
-                if (phase == Phase.READY && internalDone == null && session.passesOn(this)
+                if (phase == Phase.READY && internalDone == null && listener.passesOn(this)
                         && tracker.onPlainFrame(run, at)) {
                     answered = true; // a row or column definition: on to the client as it is, without a buffer
                     nextSeqToClient = (run.getUnsignedByte(at + 3) + 1) & 0xff;
-                    session.passOn(this, at, length);
+                    listener.passOn(this, at, length);
                     continue;
                 }
                 runAt = at;
@@ -131,7 +131,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                 frame(handed);
             }
         } finally {
-            session.endOfRun(run);
+            listener.endOfRun(run);
             this.run = null;
             handed = null;
             run.release();
@@ -159,7 +159,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         if (phase == Phase.READY) {
             answered = true;
             nextSeqToClient = (Frames.sequenceId(frame) + 1) & 0xff;
-            session.fromBackend(this, frame);
+            listener.frame(this, frame);
             return;
         }
         try {
@@ -181,7 +181,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         if (phase == Phase.GREETING) {
             if (first == ErrPacket.MARKER) {
                 phase = Phase.CLOSED;
-                session.backendRefused(this, ErrPacket.decode(payload)); // e.g. 1040 from the node itself
+                listener.refused(this, ErrPacket.decode(payload)); // e.g. 1040 from the node itself
                 return;
             }
             HandshakeV10Packet greeting = HandshakeV10Packet.decode(payload);
@@ -198,7 +198,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
                         + ")");
                 return;
             }
-            session.backendGreeted(greeting);
+            listener.greeted(greeting);
             serverVersion = greeting.serverVersion();
             capabilities |= forced & greeting.capabilities();
             threadId = greeting.connectionId();
@@ -253,7 +253,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             }
             case ErrPacket.MARKER -> {
                 phase = Phase.CLOSED;
-                session.backendRefused(this, ErrPacket.decode(payload));
+                listener.refused(this, ErrPacket.decode(payload));
             }
             case AuthSwitchRequestPacket.MARKER -> {
                 AuthSwitchRequestPacket request = AuthSwitchRequestPacket.decode(payload);
@@ -303,7 +303,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         if (statement == null) {
             phase = Phase.READY;
             wasReady = true;
-            session.backendReady(this, statusFlags);
+            listener.ready(this, statusFlags);
             return;
         }
         channel.writeAndFlush(Packets.frame(channel.alloc(), 0,
@@ -477,26 +477,37 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         return refusedByProtocol;
     }
 
+    /** No connection could be made: reported as this connection's failure, once. */
+    void connectFailed(String why) {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        phase = Phase.CLOSED;
+        BackendListener l = listener;
+        listener = BackendListener.DETACHED;
+        l.failed(this, why);
+    }
+
     private void fail(String why) {
         refusedByProtocol = phase != Phase.READY;
         internalFrames.forEach(ByteBuf::release);
         internalFrames.clear();
         phase = Phase.CLOSED;
-        session.backendFailed(this, ClientSession.address(target) + ": " + why);
+        listener.failed(this, address(target) + ": " + why);
         close();
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (phase == Phase.READY) {
-            session.backendReadComplete(this);
+            listener.readComplete(this);
         }
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable() && phase == Phase.READY) {
-            session.backendWritable(this);
+            listener.writable(this);
         }
     }
 
@@ -504,7 +515,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            session.backendFailed(this, "the connection to " + ClientSession.address(target) + " closed");
+            listener.failed(this, "the connection to " + address(target) + " closed");
         }
     }
 
@@ -512,7 +523,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
-            session.backendFailed(this, String.valueOf(cause.getMessage()));
+            listener.failed(this, String.valueOf(cause.getMessage()));
         }
         ctx.close();
     }
@@ -562,9 +573,15 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     void close() {
         boolean ready = phase == Phase.READY;
         phase = Phase.CLOSED;
+        listener = BackendListener.DETACHED;
         if (channel != null && channel.isActive()) {
             ByteBuf quit = ready ? Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}) : Unpooled.EMPTY_BUFFER;
             channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    /** A node as "host:port", as messages and metrics name it. */
+    static String address(InetSocketAddress a) {
+        return a.getHostString() + ":" + a.getPort();
     }
 }

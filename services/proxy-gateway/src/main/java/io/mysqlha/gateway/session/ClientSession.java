@@ -354,7 +354,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             setup.add("SET autocommit=0");
         }
         HandshakeResponse41Packet login = handshake.withDatabase(schema);
-        BackendSession next = new BackendSession(this, login, capabilities, stage1, user, target, setup,
+        BackendSession next = new BackendSession(writerRole, login, capabilities, stage1, user, target, setup,
                 causal(), forcedCapabilities());
         next.stateVersion(state.version());
         backend = next;
@@ -367,25 +367,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (nodeTls != null && nodeTls.wanted(client.pipeline().get(TLS_HANDLER) != null)) {
             next.tls(nodeTls);
         }
-        new Bootstrap().group(client.eventLoop()).channel(client.getClass())
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, context.connectTimeoutMs())
-                .handler(new io.netty.channel.ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(FrameDecoder.forBackend(), next);
-                    }
-                })
-                .connect(target).addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        unreachable = target;
-                        unreachableAt = route.routesVersion();
-                        route.sessionMetrics().backendConnect(next.node(), false);
-                        backendFailed(next, "cannot reach " + route.role() + " " + address(target) + " ("
-                                + f.cause().getMessage() + ")");
-                    }
-                });
+        context.connector().connect(client, next, target, context.connectTimeoutMs(), cause -> {
+            if (next == backend) {
+                unreachable = target; // not tried again until the routes move
+                unreachableAt = route.routesVersion();
+                route.sessionMetrics().backendConnect(next.node(), false);
+            }
+            next.connectFailed("cannot reach " + route.role() + " " + address(target) + " (" + cause.getMessage()
+                    + ")");
+        });
     }
 
     private void holdExpired() {
@@ -419,23 +409,139 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         client.read();
     }
 
-    /** The backend greeted the gateway: later clients are greeted as that server. */
-    void backendGreeted(HandshakeV10Packet greeting) {
-        route.flavour().set(SessionContext.Flavour.of(greeting));
+    // --- what the session's backend connections report, each to the listener of its role ---
+
+    /** What the writer and the reader connection report alike: their answers to the client's commands. */
+    private abstract class Role implements BackendListener {
+        /** The connection of this role now (another that reports is one given up). */
+        abstract BackendSession current();
+
+        @Override
+        public void greeted(HandshakeV10Packet greeting) {
+            route.flavour().set(SessionContext.Flavour.of(greeting)); // later clients are greeted as that server
+        }
+
+        @Override
+        public void frame(BackendSession b, ByteBuf frame) {
+            if (b == current()) {
+                fromBackend(b, frame);
+            } else {
+                frame.release();
+            }
+        }
+
+        /** Mid-result-set frames need nothing but {@link #passOn} while no statement waits to be let go of. */
+        @Override
+        public boolean passesOn(BackendSession b) {
+            return b == current() && inFlight.isEmpty();
+        }
+
+        @Override
+        public void passOn(BackendSession b, int at, int length) {
+            ClientSession.this.passOn(b, at, length);
+        }
+
+        @Override
+        public void endOfRun(ByteBuf run) {
+            ClientSession.this.endOfRun(run);
+        }
+
+        /** After a batch of backend frames: flush them to the client, read more if it can take it. */
+        @Override
+        public void readComplete(BackendSession b) {
+            client.flush();
+            if (b == current() && client.isWritable()) {
+                b.channel().read();
+            }
+        }
+
+        @Override
+        public void writable(BackendSession b) {
+            if (b == current() && phase == Phase.COMMANDS) {
+                client.read();
+            }
+        }
     }
 
-    /** The backend took the user (and the session's state): the login completes, or held statements go out. */
-    void backendReady(BackendSession b, int status) {
-        if (b == killer) {
-            killDone(b, null);
-            return;
+    private final Role writerRole = new Role() {
+        @Override
+        BackendSession current() {
+            return backend;
         }
-        if (b == reader) {
+
+        @Override
+        public void ready(BackendSession b, int statusFlags) {
+            writerReady(b, statusFlags);
+        }
+
+        @Override
+        public void refused(BackendSession b, ErrPacket err) {
+            writerRefused(b, err);
+        }
+
+        @Override
+        public void failed(BackendSession b, String why) {
+            writerFailed(b, why);
+        }
+    };
+
+    private final Role readerRole = new Role() {
+        @Override
+        BackendSession current() {
+            return reader;
+        }
+
+        @Override
+        public void ready(BackendSession b, int statusFlags) {
+            if (b != reader) {
+                b.close();
+                return;
+            }
             route.sessionMetrics().backendConnect(b.node(), true);
             readerRoutesChecked = route.routesVersion();
             drainHeld();
-            return;
         }
+
+        @Override
+        public void refused(BackendSession b, ErrPacket err) {
+            if (b == reader) {
+                readerLost(b, "it refused " + handshake.username() + ": " + err.message());
+            }
+        }
+
+        @Override
+        public void failed(BackendSession b, String why) {
+            if (b == reader && phase != Phase.CLOSED) {
+                readerLost(b, why);
+            }
+        }
+    };
+
+    /** The one-shot connection that carries out a KILL QUERY on another node: its login runs the KILL. */
+    private final BackendListener killerRole = new BackendListener() {
+        @Override
+        public void greeted(HandshakeV10Packet greeting) {
+            route.flavour().set(SessionContext.Flavour.of(greeting));
+        }
+
+        @Override
+        public void ready(BackendSession b, int statusFlags) {
+            killDone(b, null);
+        }
+
+        @Override
+        public void refused(BackendSession b, ErrPacket err) {
+            killDone(b, err.message());
+        }
+
+        @Override
+        public void failed(BackendSession b, String why) {
+            killDone(b, why);
+        }
+    };
+
+    /** The writer took the user (and the session's state): the login completes, or held statements go out. */
+    private void writerReady(BackendSession b, int status) {
         if (b != backend) {
             b.close();
             return;
@@ -499,16 +605,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The backend refused the user: at login the client gets the reason and is disconnected. */
-    void backendRefused(BackendSession b, ErrPacket err) {
-        if (b == killer) {
-            killDone(b, err.message());
-            return;
-        }
-        if (b == reader) {
-            readerLost(b, "it refused " + handshake.username() + ": " + err.message());
-            return;
-        }
+    /** The writer refused the user: at login the client gets the reason and is disconnected. */
+    private void writerRefused(BackendSession b, ErrPacket err) {
         if (b != backend) {
             return;
         }
@@ -528,15 +626,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * open transaction is reported lost on the next statement, and the next statement goes to the node the
      * topology names then.
      */
-    void backendFailed(BackendSession b, String why) {
-        if (b == killer) {
-            killDone(b, why);
-            return;
-        }
-        if (b == reader && phase != Phase.CLOSED) {
-            readerLost(b, why);
-            return;
-        }
+    private void writerFailed(BackendSession b, String why) {
         if (b != backend || phase == Phase.CLOSED) {
             return;
         }
@@ -1013,7 +1103,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 return backend; // no reader now, or the writer is the reader chosen
             }
             List<String> setup = stateStatements(false); // the login names the schema
-            r = new BackendSession(this, handshake.withDatabase(schema), capabilities, stage1, user, target, setup,
+            r = new BackendSession(readerRole, handshake.withDatabase(schema), capabilities, stage1, user, target, setup,
                     false, forcedCapabilities());
             r.stateVersion(state.version());
             reader = r;
@@ -1325,7 +1415,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (address(running.target()).equals(address(backend.target()))) {
             return Packets.frame(client.alloc(), 0, new io.mysqlha.protocol.ComPackets.ComQueryPacket(statement)::encode);
         }
-        killer = new BackendSession(this, handshake.withDatabase(null), capabilities, stage1, user, running.target(),
+        killer = new BackendSession(killerRole, handshake.withDatabase(null), capabilities, stage1, user, running.target(),
                 List.of(statement), false, 0);
         connect(killer, running.target());
         return null;
@@ -1406,12 +1496,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 "Unknown command: the mysqlha gateway does not pass " + Command.name(command) + " on"));
     }
 
-    /** A frame of the backend's response: followed, then forwarded as it is. */
-    void fromBackend(BackendSession b, ByteBuf frame) {
-        if (b != backend && b != reader) {
-            frame.release();
-            return;
-        }
+    /** A frame of the answer of the session's writer or reader connection: followed, then forwarded as it is. */
+    private void fromBackend(BackendSession b, ByteBuf frame) {
         ResponseTracker tracker = b.tracker();
         if (!tracker.busy()) {
             LOG.debugf("backend %s sent a packet with no command pending; closing the session", address(b.target()));
@@ -1565,16 +1651,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /**
-     * Whether the frames in the middle of this backend's result sets need nothing but {@link #passOn}: it answers
-     * for this session, and no statement waits for the start of an answer to be let go of.
-     */
-    boolean passesOn(BackendSession b) {
-        return (b == backend || b == reader) && inFlight.isEmpty();
-    }
-
-    /** A frame of the backend's run that goes to the client as it is (see {@link #passesOn}). */
-    void passOn(BackendSession b, int at, int length) {
+    /** A frame of the backend's run that goes to the client as it is (see {@link Role#passesOn}). */
+    private void passOn(BackendSession b, int at, int length) {
         if (pendingRun != b.run() || pendingTo != at) {
             flushRun();
             pendingRun = b.run();
@@ -1608,7 +1686,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /** A backend finished handing on a run: its pending stretch goes out before the run is released. */
-    void endOfRun(ByteBuf run) {
+    private void endOfRun(ByteBuf run) {
         if (pendingRun == run) {
             flushRun();
         }
@@ -1625,14 +1703,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return client.writeAndFlush(msg);
     }
 
-    /** After a batch of backend frames: flush them to the client, read more from the backend if it can take it. */
-    void backendReadComplete(BackendSession b) {
-        client.flush();
-        if ((b == backend || b == reader) && client.isWritable()) {
-            b.channel().read();
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (client.isWritable() && backend != null && backend.ready() && phase == Phase.COMMANDS) {
@@ -1641,12 +1711,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (r != null && r.channel() != null) {
                 r.channel().read();
             }
-        }
-    }
-
-    void backendWritable(BackendSession b) {
-        if ((b == backend || b == reader) && phase == Phase.COMMANDS) {
-            client.read();
         }
     }
 
@@ -1742,8 +1806,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return client.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : "unknown";
     }
 
-    static String address(InetSocketAddress a) {
-        return a.getHostString() + ":" + a.getPort();
+    private static String address(InetSocketAddress a) {
+        return BackendSession.address(a);
     }
 
     /** A snapshot for the admin API. */

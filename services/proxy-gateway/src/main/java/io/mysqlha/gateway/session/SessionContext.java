@@ -12,17 +12,18 @@ import java.util.function.Supplier;
 public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
                              RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
-                             int idleReleaseMs, java.util.concurrent.Executor tlsTasks) {
+                             int idleReleaseMs, java.util.concurrent.Executor tlsTasks,
+                             BackendConnector connector) {
 
     /**
      * {@code tlsTasks}: where a client's TLS handshake computes (its key exchange and signature), or null for the
-     * session's own event loop.
+     * session's own event loop. Backend connections are TCP connections on the client's event loop.
      */
     public SessionContext(Supplier<AppUsers> users, AtomicLong ids, int handshakeTimeoutMs, int connectTimeoutMs,
                           int holdTimeoutMs, RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
-                          int idleReleaseMs) {
+                          int idleReleaseMs, java.util.concurrent.Executor tlsTasks) {
         this(users, ids, handshakeTimeoutMs, connectTimeoutMs, holdTimeoutMs, routesChanged, sessions, idleReleaseMs,
-                null);
+                tlsTasks, BackendConnector.TCP);
     }
 
     /**

@@ -1,0 +1,448 @@
+package io.mysqlha.gateway.session;
+
+import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ComPackets;
+import io.mysqlha.protocol.ErrPacket;
+import io.mysqlha.protocol.Frames;
+import io.mysqlha.protocol.HandshakeResponse41Packet;
+import io.mysqlha.protocol.HandshakeV10Packet;
+import io.mysqlha.protocol.NativePassword;
+import io.mysqlha.protocol.OkPacket;
+import io.mysqlha.protocol.ServerStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A client session on Netty's {@link EmbeddedChannel}, its backend connections embedded channels too, each answered
+ * by a {@link Node} the test scripts frame by frame: the session's protocol without sockets or servers. Time moves
+ * only when the test says ({@link #advance}).
+ */
+final class SessionHarness implements AutoCloseable {
+    static final String USER = "app";
+    static final String PASSWORD = "secret";
+    static final int HOLD_TIMEOUT_MS = 2_000;
+    static final int CLIENT_CAPS = Capabilities.PROTOCOL_41 | Capabilities.SECURE_CONNECTION | Capabilities.PLUGIN_AUTH
+            | Capabilities.DEPRECATE_EOF | Capabilities.TRANSACTIONS | Capabilities.MULTI_RESULTS
+            | Capabilities.LONG_PASSWORD;
+
+    final TestRoute route = new TestRoute();
+    /** The backend connections the session opened, in order. */
+    final List<Node> nodes = new ArrayList<>();
+    private final List<Runnable> waitingForRoutes = new ArrayList<>();
+    final SessionContext context = new SessionContext(() -> AppUsers.parse(USER + ":" + PASSWORD + "\n", "test"),
+            new AtomicLong(1_000_000_000L), 5_000, 1_000, HOLD_TIMEOUT_MS, waitingForRoutes::add,
+            new ConcurrentHashMap<>(), 0, null, this::connect);
+    final EmbeddedChannel client;
+    private final List<String> refusedConnects = new ArrayList<>();
+    private HandshakeV10Packet greeting;
+
+    SessionHarness() {
+        client = new EmbeddedChannel(FrameDecoder.forClient(), new ClientSession(context, route));
+        client.freezeTime();
+    }
+
+    private void connect(io.netty.channel.Channel from, BackendSession b, InetSocketAddress target, int timeoutMs,
+                         Consumer<Throwable> failed) {
+        if (refusedConnects.contains(BackendSession.address(target))) {
+            failed.accept(new java.net.ConnectException("Connection refused"));
+            return;
+        }
+        nodes.add(new Node(b, target));
+    }
+
+    /** Connections to this node are refused from now on. */
+    void refuseConnects(InetSocketAddress node) {
+        refusedConnects.add(BackendSession.address(node));
+    }
+
+    /** The routes changed (the topology named another node): sessions waiting for one try again. */
+    void routesChanged() {
+        route.version++;
+        List<Runnable> due = new ArrayList<>(waitingForRoutes);
+        waitingForRoutes.clear();
+        due.forEach(Runnable::run);
+        client.runPendingTasks();
+    }
+
+    void advance(long ms) {
+        client.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
+        client.runScheduledPendingTasks();
+        client.runPendingTasks();
+    }
+
+    // --- the client's side ---
+
+    HandshakeV10Packet greeting() {
+        if (greeting == null) {
+            ByteBuf frame = outbound();
+            greeting = HandshakeV10Packet.decode(payload(frame));
+            frame.release();
+        }
+        return greeting;
+    }
+
+    /** Sends the login of {@code user} with {@code password}'s proof. */
+    void login(String user, String password) {
+        byte[] proof = NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), greeting().authPluginData());
+        send(1, new HandshakeResponse41Packet(CLIENT_CAPS, 1 << 24, 45, 0, user, proof, null,
+                NativePassword.PLUGIN, Map.of())::encode);
+    }
+
+    /** Logs in as the test's user on a first node that takes it: the client has its OK. */
+    Node loggedIn() {
+        login(USER, PASSWORD);
+        Node node = lastNode();
+        node.acceptLogin(ServerStatus.AUTOCOMMIT);
+        ByteBuf ok = outbound();
+        assertEquals(OkPacket.MARKER, Frames.firstByte(ok), "the client's login ends with an OK");
+        assertEquals(2, Frames.sequenceId(ok));
+        ok.release();
+        return node;
+    }
+
+    void send(int seq, Consumer<ByteBuf> payload) {
+        client.writeInbound(frame(seq, payload));
+    }
+
+    void query(String sql) {
+        send(0, new ComPackets.ComQueryPacket(sql)::encode);
+    }
+
+    /** The next frame the session wrote to the client (whole, header included). */
+    ByteBuf outbound() {
+        client.runPendingTasks();
+        ByteBuf b = client.readOutbound();
+        assertNotNull(b, "the session wrote nothing to the client");
+        return b;
+    }
+
+    /** Everything the session wrote to the client so far, as one buffer. */
+    ByteBuf allOutbound() {
+        client.runPendingTasks();
+        ByteBuf all = Unpooled.buffer();
+        for (ByteBuf b; (b = client.readOutbound()) != null; ) {
+            all.writeBytes(b);
+            b.release();
+        }
+        return all;
+    }
+
+    /** The next frame to the client, which must be an error: its code, SQLSTATE and message. */
+    ErrPacket error() {
+        ByteBuf frame = outbound();
+        try {
+            assertEquals(ErrPacket.MARKER, Frames.firstByte(frame), () -> "expected an ERR packet, got "
+                    + ByteBufUtil.hexDump(frame));
+            return ErrPacket.decode(payload(frame));
+        } finally {
+            frame.release();
+        }
+    }
+
+    Node lastNode() {
+        assertTrue(!nodes.isEmpty(), "the session opened no backend connection");
+        return nodes.getLast();
+    }
+
+    @Override
+    public void close() {
+        client.finishAndReleaseAll();
+        nodes.forEach(n -> n.channel.finishAndReleaseAll());
+    }
+
+    // --- frames ---
+
+    static ByteBuf frame(int seq, Consumer<ByteBuf> payload) {
+        ByteBuf p = Unpooled.buffer();
+        payload.accept(p);
+        ByteBuf f = Unpooled.buffer();
+        Frames.write(f, p, seq);
+        p.release();
+        return f;
+    }
+
+    static ByteBuf payload(ByteBuf frame) {
+        return frame.slice(frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame));
+    }
+
+    static void lenenc(ByteBuf b, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        b.writeByte(bytes.length).writeBytes(bytes);
+    }
+
+    /** A one-column text result set as a server sends it with DEPRECATE_EOF: count, column, rows, the ending OK. */
+    static List<ByteBuf> resultSet(String column, List<String> rows, int status) {
+        List<ByteBuf> frames = new ArrayList<>();
+        int seq = 1;
+        frames.add(frame(seq++, b -> b.writeByte(1)));
+        frames.add(frame(seq++, b -> {
+            lenenc(b, "def");
+            lenenc(b, "");
+            lenenc(b, "");
+            lenenc(b, "");
+            lenenc(b, column);
+            lenenc(b, "");
+            b.writeByte(0x0c).writeShortLE(33).writeIntLE(256).writeByte(0xfd).writeShortLE(0).writeByte(0)
+                    .writeShortLE(0);
+        }));
+        for (String row : rows) {
+            frames.add(frame(seq++, b -> lenenc(b, row)));
+        }
+        frames.add(frame(seq, b -> b.writeByte(OkPacket.EOF_MARKER).writeByte(0).writeByte(0).writeShortLE(status)
+                .writeShortLE(0)));
+        return frames;
+    }
+
+    /** A scripted backend node on the far side of one of the session's backend connections. */
+    static final class Node {
+        static final byte[] SCRAMBLE = "ABCDEFGHIJKLMNOPQRST".getBytes(StandardCharsets.US_ASCII);
+        static final int SERVER_CAPS = Capabilities.GATEWAY | Capabilities.COMPRESS;
+        final EmbeddedChannel channel;
+        final InetSocketAddress address;
+        final long threadId;
+        HandshakeResponse41Packet login;
+        private static final AtomicLong THREADS = new AtomicLong(100);
+
+        Node(BackendSession b, InetSocketAddress address) {
+            this.address = address;
+            this.threadId = THREADS.incrementAndGet();
+            channel = new EmbeddedChannel(FrameDecoder.forBackend(), b);
+        }
+
+        /** Greets, checks the session's login proves the user's password, and says OK with these flags. */
+        void acceptLogin(int statusFlags) {
+            greet();
+            ByteBuf frame = command();
+            login = HandshakeResponse41Packet.decode(payload(frame));
+            byte[] stored = NativePassword.storedHash(PASSWORD.getBytes(StandardCharsets.UTF_8));
+            assertNotNull(NativePassword.verify(login.authResponse(), SCRAMBLE, stored),
+                    "the backend login proves the user's password");
+            int seq = Frames.sequenceId(frame) + 1;
+            frame.release();
+            reply(frame(seq, p -> OkPacket.of(statusFlags).encode(p, login.capabilities())));
+        }
+
+        void greet() {
+            reply(frame(0, new HandshakeV10Packet("8.0.40-node", threadId, SCRAMBLE, SERVER_CAPS, 45,
+                    ServerStatus.AUTOCOMMIT, 0, NativePassword.PLUGIN)::encode));
+        }
+
+        /** The next frame the gateway sent this node. */
+        ByteBuf command() {
+            channel.runPendingTasks();
+            ByteBuf b = channel.readOutbound();
+            assertNotNull(b, "the gateway sent nothing to " + address);
+            return b;
+        }
+
+        /** The next command's statement text (a COM_QUERY). */
+        String query() {
+            ByteBuf frame = command();
+            try {
+                return ComPackets.ComQueryPacket.decode(payload(frame)).query();
+            } finally {
+                frame.release();
+            }
+        }
+
+        boolean sentNothing() {
+            channel.runPendingTasks();
+            return channel.outboundMessages().isEmpty();
+        }
+
+        void reply(ByteBuf... frames) {
+            ByteBuf run = Unpooled.buffer();
+            for (ByteBuf f : frames) {
+                run.writeBytes(f);
+                f.release();
+            }
+            channel.writeInbound(run);
+        }
+
+        void reply(List<ByteBuf> frames) {
+            reply(frames.toArray(ByteBuf[]::new));
+        }
+
+        void ok(int statusFlags) {
+            reply(frame(1, p -> OkPacket.of(statusFlags).encode(p, login.capabilities())));
+        }
+
+        /** The node goes away (a crash, a failover's fence). */
+        void die() {
+            channel.close();
+            channel.runPendingTasks();
+        }
+    }
+
+    /** One listener's route, to nodes the test names. */
+    static final class TestRoute implements SessionContext.Route {
+        InetSocketAddress writer = new InetSocketAddress("127.0.0.1", 3306);
+        long version = 1;
+        int maxConnections = 100;
+        final TestMetrics metrics = new TestMetrics();
+        private final AtomicReference<SessionContext.Flavour> flavour = new AtomicReference<>(
+                SessionContext.Flavour.configured("8.0.40-gateway"));
+
+        @Override
+        public String role() {
+            return "writer";
+        }
+
+        @Override
+        public String cluster() {
+            return "test";
+        }
+
+        @Override
+        public AtomicReference<SessionContext.Flavour> flavour() {
+            return flavour;
+        }
+
+        @Override
+        public InetSocketAddress backend() {
+            return writer;
+        }
+
+        @Override
+        public boolean stillServes(InetSocketAddress backend) {
+            return backend.equals(writer);
+        }
+
+        @Override
+        public io.mysqlha.gateway.split.SplitSettings split() {
+            return null;
+        }
+
+        @Override
+        public io.mysqlha.gateway.split.WriterPosition writerPosition() {
+            return null;
+        }
+
+        @Override
+        public InetSocketAddress readerBackend() {
+            return null;
+        }
+
+        @Override
+        public boolean readerServes(InetSocketAddress reader) {
+            return false;
+        }
+
+        @Override
+        public long routesVersion() {
+            return version;
+        }
+
+        @Override
+        public SessionMetrics sessionMetrics() {
+            return metrics;
+        }
+
+        @Override
+        public int maxConnections() {
+            return maxConnections;
+        }
+
+        @Override
+        public io.netty.handler.ssl.SslContext tls() {
+            return null;
+        }
+
+        @Override
+        public boolean requireTls() {
+            return false;
+        }
+
+        @Override
+        public SessionContext.NodeTls nodeTls() {
+            return null;
+        }
+    }
+
+    /** Counts what sessions report. */
+    static final class TestMetrics implements SessionMetrics {
+        int open;
+        int authenticated;
+        final Map<Cause, Integer> errors = new EnumMap<>(Cause.class);
+        final ArrayDeque<String> pins = new ArrayDeque<>();
+        private final io.mysqlha.gateway.sql.QueryDigests digests = new io.mysqlha.gateway.sql.QueryDigests();
+
+        @Override
+        public int opened() {
+            return ++open;
+        }
+
+        @Override
+        public void closed() {
+            open--;
+        }
+
+        @Override
+        public void refusedTooMany() {
+        }
+
+        @Override
+        public void authenticated() {
+            authenticated++;
+        }
+
+        @Override
+        public void error(Cause cause) {
+            errors.merge(cause, 1, Integer::sum);
+        }
+
+        @Override
+        public Runnable statements(String node) {
+            return () -> { };
+        }
+
+        @Override
+        public void backendConnect(String node, boolean ok) {
+        }
+
+        @Override
+        public void held(long nanos) {
+        }
+
+        @Override
+        public io.mysqlha.gateway.sql.QueryDigests digests() {
+            return digests;
+        }
+
+        @Override
+        public void backendReleased() {
+        }
+
+        @Override
+        public void unclassified() {
+        }
+
+        @Override
+        public void pinned(String reason) {
+            pins.add(reason);
+        }
+
+        @Override
+        public void causalWait(long nanos, boolean applied) {
+        }
+    }
+}
