@@ -123,6 +123,24 @@ public final class ClusterSpecValidator {
                         + " (letters, digits, _); got " + v));
             }
         }
+        RoutingPolicy.ConnectionPool pool = routing.pool();
+        if (pool.maxConnections() < 1) {
+            errors.add(new SpecError("routing.pool.max_connections", ">= 1; got " + pool.maxConnections()));
+        }
+        if (pool.queueTimeoutMs() < 0) {
+            errors.add(new SpecError("routing.pool.queue_timeout_ms", ">= 0; got " + pool.queueTimeoutMs()));
+        }
+        if (pool.maxQueue() < 0) {
+            errors.add(new SpecError("routing.pool.max_queue", ">= 0; got " + pool.maxQueue()));
+        }
+        if (pool.connectionMaxAgeMs() < 0) {
+            errors.add(new SpecError("routing.pool.connection_max_age_ms", ">= 0 (0: no limit); got "
+                    + pool.connectionMaxAgeMs()));
+        }
+        if (pool.freeConnectionsPct() < 0 || pool.freeConnectionsPct() > 100) {
+            errors.add(new SpecError("routing.pool.free_connections_pct", "0..100; got "
+                    + pool.freeConnectionsPct()));
+        }
         for (int i = 0; i < routing.queryRules().size(); i++) {
             validateRule(routing.queryRules().get(i), "routing.query_rules[" + i + "]", errors);
         }

@@ -24,13 +24,51 @@ package io.mysqlha.domain;
  *                              (sql_mode, time_zone, names, transaction isolation...); a SET of any other pins the
  *                              session to the writer
  * @param queryRules            ordered routing rules for the read/write listener (ProxySQL's mysql_query_rules)
+ * @param multiplexing          the gateway's sessions share backend connections (ProxySQL's multiplexing, on by
+ *                              default): a connection goes back to the pool between statements that leave nothing
+ *                              on it (no transaction, nothing pinned) and serves another session of the same user
+ * @param pool                  the gateway's backend connection pools towards each node (with multiplexing)
  */
 public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
                             Long maxReplicationLagMs, Boolean readWriteSplit, CausalReads causalReads,
                             Long causalReadTimeoutMs, java.util.List<String> sessionVariables,
-                            java.util.List<QueryRule> queryRules) {
+                            java.util.List<QueryRule> queryRules, Boolean multiplexing, ConnectionPool pool) {
 
     public static final RoutingPolicy DEFAULTS = new RoutingPolicy(null, null, null, null, null);
+
+    public RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
+                         Long maxReplicationLagMs, Boolean readWriteSplit, CausalReads causalReads,
+                         Long causalReadTimeoutMs, java.util.List<String> sessionVariables,
+                         java.util.List<QueryRule> queryRules) {
+        this(maxWriters, writerIsAlsoReader, maxTransactionsBehind, maxReplicationLagMs, readWriteSplit, causalReads,
+                causalReadTimeoutMs, sessionVariables, queryRules, null, null);
+    }
+
+    /**
+     * One gateway's backend connections towards each node of the cluster, with ProxySQL's knobs and defaults.
+     *
+     * @param maxConnections     at most this many connections from one gateway to one node, never exceeded (ProxySQL's
+     *                           {@code max_connections}, 1000): a statement that finds none free waits in a queue
+     * @param queueTimeoutMs     how long a statement waits for a free connection before the client gets error 9001
+     *                           (ProxySQL's {@code connect_timeout_server_max}, 10000)
+     * @param maxQueue           at most this many statements wait per node; one more gets 9001 at once (1000)
+     * @param connectionMaxAgeMs a free connection older than this is closed (0: never; ProxySQL's
+     *                           {@code connection_max_age_ms})
+     * @param freeConnectionsPct free connections beyond this share of {@code maxConnections} are closed once idle
+     *                           for a while (ProxySQL's {@code free_connections_pct}, 10)
+     */
+    public record ConnectionPool(Integer maxConnections, Long queueTimeoutMs, Integer maxQueue,
+                                 Long connectionMaxAgeMs, Integer freeConnectionsPct) {
+        public static final ConnectionPool DEFAULTS = new ConnectionPool(null, null, null, null, null);
+
+        public ConnectionPool {
+            maxConnections = maxConnections == null ? 1000 : maxConnections;
+            queueTimeoutMs = queueTimeoutMs == null ? 10_000L : queueTimeoutMs;
+            maxQueue = maxQueue == null ? 1000 : maxQueue;
+            connectionMaxAgeMs = connectionMaxAgeMs == null ? 0L : connectionMaxAgeMs;
+            freeConnectionsPct = freeConnectionsPct == null ? 10 : freeConnectionsPct;
+        }
+    }
 
     /** What a read through the splitting listener is guaranteed to see. */
     public enum CausalReads { GLOBAL, SESSION, NONE }
@@ -38,7 +76,7 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
     public RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long maxTransactionsBehind,
                          Long maxReplicationLagMs, Boolean readWriteSplit) {
         this(maxWriters, writerIsAlsoReader, maxTransactionsBehind, maxReplicationLagMs, readWriteSplit, null, null,
-                null, null);
+                null, null, null, null);
     }
 
     public RoutingPolicy {
@@ -54,5 +92,7 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
         // a null rule is kept: the validator names it
         queryRules = queryRules == null ? java.util.List.of()
                 : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(queryRules));
+        multiplexing = multiplexing == null || multiplexing;
+        pool = pool == null ? ConnectionPool.DEFAULTS : pool;
     }
 }

@@ -67,6 +67,20 @@ class ClusterSpecValidatorTest {
     }
 
     @Test
+    void shouldNameEveryBadPoolSettingAndMultiplexByDefault() {
+        RoutingPolicy routing = new RoutingPolicy(null, null, null, null, null, null, null, null, null, null,
+                new RoutingPolicy.ConnectionPool(0, -1L, -1, -1L, 101));
+        ClusterSpec spec = new ClusterSpec("local", ClusterKind.SEMI_SYNC, List.of(node("node1", 3307)), routing,
+                null, List.of(new ListenerSpec(null, null, 6033, null, null)), null, null, null);
+        List<String> fields = ClusterSpecValidator.validate(spec).stream().map(SpecError::field).toList();
+        assertEquals(List.of("routing.pool.max_connections", "routing.pool.queue_timeout_ms", "routing.pool.max_queue",
+                "routing.pool.connection_max_age_ms", "routing.pool.free_connections_pct"), fields);
+        assertEquals(true, RoutingPolicy.DEFAULTS.multiplexing(), "multiplexing is on by default, as in ProxySQL");
+        assertEquals(1000, RoutingPolicy.DEFAULTS.pool().maxConnections());
+        assertEquals(10_000L, RoutingPolicy.DEFAULTS.pool().queueTimeoutMs());
+    }
+
+    @Test
     void shouldNotEchoWhatLooksLikeASecretInAnError() {
         ClusterSpec leaky = new ClusterSpec("local", ClusterKind.ASYNC, List.of(node("node1", 3307)), null, null,
                 null, null, new CredentialRefs("hunter2 hunter2", null, null, null), null);

@@ -26,6 +26,13 @@ public final class ResponseTracker {
     private boolean okFrame;
     private boolean fileRequested;
     private boolean fileContinues;
+    /** What the answers since the last {@link #takeAftermath()} left that a next statement may ask about. */
+    private int aftermath;
+
+    /** An answer had warnings, or was an error: SHOW WARNINGS / GET DIAGNOSTICS may follow. */
+    public static final int WARNINGS = 1;
+    /** An OK carried a last insert id: LAST_INSERT_ID() may follow. */
+    public static final int INSERT_ID = 2;
 
     public ResponseTracker(int capabilities) {
         this.deprecateEof = Capabilities.has(capabilities, Capabilities.DEPRECATE_EOF);
@@ -109,6 +116,16 @@ public final class ResponseTracker {
         return r;
     }
 
+    /**
+     * What the answers since the last call left on their connection that a next statement may ask about there
+     * ({@link #WARNINGS}, {@link #INSERT_ID}), and forgets it.
+     */
+    public int takeAftermath() {
+        int a = aftermath;
+        aftermath = 0;
+        return a;
+    }
+
     /** Whether the last complete response ended in an ERR packet. */
     public boolean lastWasError() {
         return lastWasError;
@@ -142,7 +159,7 @@ public final class ResponseTracker {
                     okFrame = true;
                     statusFlags = okStatus(frame, at);
                 } else if (EofPacket.is(first, length)) {
-                    statusFlags = frame.getUnsignedShortLE(at + 3);
+                    statusFlags = eofStatus(frame, at);
                 }
                 return finish(false);
             }
@@ -179,7 +196,7 @@ public final class ResponseTracker {
                 return false;
             }
             case COLUMNS_EOF -> {
-                statusFlags = frame.getUnsignedShortLE(at + 3);
+                statusFlags = eofStatus(frame, at);
                 if (ServerStatus.has(statusFlags, ServerStatus.CURSOR_EXISTS)) {
                     return finish(false); // a cursor: rows come with COM_STMT_FETCH
                 }
@@ -189,7 +206,7 @@ public final class ResponseTracker {
             case ROWS, FIELDS -> {
                 if (first == 0xfe && (deprecateEof ? length < Frames.MAX_PAYLOAD : length < 9)) {
                     okFrame = deprecateEof && length >= 7;
-                    statusFlags = okFrame ? okStatus(frame, at) : frame.getUnsignedShortLE(at + 3);
+                    statusFlags = okFrame ? okStatus(frame, at) : eofStatus(frame, at);
                     return state == State.FIELDS ? finish(false) : more();
                 }
                 if (state == State.ROWS) {
@@ -250,6 +267,9 @@ public final class ResponseTracker {
 
     private boolean finish(boolean error) {
         lastWasError = error;
+        if (error) {
+            aftermath |= WARNINGS;
+        }
         fileRequested = false;
         pending.pollFirst();
         state = State.IDLE;
@@ -259,12 +279,29 @@ public final class ResponseTracker {
         return true;
     }
 
-    /** The status flags of an OK packet: after the header and two length-encoded integers. */
-    private static int okStatus(ByteBuf frame, int at) {
+    /**
+     * The status flags of an OK packet: after the header and two length-encoded integers (affected rows, last insert
+     * id); its warnings and last insert id are noted.
+     */
+    private int okStatus(ByteBuf frame, int at) {
         ByteBuf p = frame.slice(at, Frames.payloadLength(frame));
         p.skipBytes(1);
         Buffers.readLenenc(p);
-        Buffers.readLenenc(p);
-        return p.readUnsignedShortLE();
+        if (Buffers.readLenenc(p) != 0) {
+            aftermath |= INSERT_ID;
+        }
+        int status = p.readUnsignedShortLE();
+        if (p.readableBytes() >= 2 && p.readUnsignedShortLE() != 0) {
+            aftermath |= WARNINGS;
+        }
+        return status;
+    }
+
+    /** The status flags of an EOF packet (header, warnings, status); its warnings are noted. */
+    private int eofStatus(ByteBuf frame, int at) {
+        if (frame.getUnsignedShortLE(at + 1) != 0) {
+            aftermath |= WARNINGS;
+        }
+        return frame.getUnsignedShortLE(at + 3);
     }
 }

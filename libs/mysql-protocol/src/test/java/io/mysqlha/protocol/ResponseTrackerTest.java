@@ -228,4 +228,24 @@ class ResponseTrackerTest {
         assertTrue(t.onFrame(ok(47, ServerStatus.AUTOCOMMIT, Capabilities.GATEWAY)), "the server's OK ends it");
         assertFalse(t.busy());
     }
+
+    @Test
+    void notesWhatAnAnswerLeavesThatTheNextStatementMayAskAbout() {
+        ResponseTracker t = new ResponseTracker(Capabilities.PROTOCOL_41 | Capabilities.DEPRECATE_EOF);
+        t.begin(Command.QUERY);
+        // OK: 1 row affected, last insert id 7, status AUTOCOMMIT, no warnings
+        assertTrue(t.onFrame(frame(1, (byte) 0, (byte) 1, (byte) 7, (byte) 2, (byte) 0, (byte) 0, (byte) 0)));
+        assertEquals(ResponseTracker.INSERT_ID, t.takeAftermath());
+        assertEquals(0, t.takeAftermath(), "taken once");
+        t.begin(Command.QUERY);
+        // OK with 1 warning
+        assertTrue(t.onFrame(frame(1, (byte) 0, (byte) 0, (byte) 0, (byte) 2, (byte) 0, (byte) 1, (byte) 0)));
+        assertEquals(ResponseTracker.WARNINGS, t.takeAftermath());
+        t.begin(Command.QUERY);
+        assertTrue(t.onFrame(err(1)));
+        assertEquals(ResponseTracker.WARNINGS, t.takeAftermath(), "an error: SHOW WARNINGS may follow");
+        t.begin(Command.QUERY);
+        assertTrue(t.onFrame(frame(1, (byte) 0, (byte) 0, (byte) 0, (byte) 2, (byte) 0, (byte) 0, (byte) 0)));
+        assertEquals(0, t.takeAftermath(), "a plain OK leaves nothing");
+    }
 }

@@ -60,6 +60,9 @@ public class Gateway {
     private final Map<String, Channel> bound = new ConcurrentHashMap<>();
     private final Map<String, ListenerMetrics> metrics = new ConcurrentHashMap<>();
     private final Map<String, io.mysqlha.gateway.split.SplitSettings> splits = new ConcurrentHashMap<>();
+    /** Per cluster: its pool settings when its sessions share backend connections (multiplexing). */
+    private final Map<String, io.mysqlha.domain.RoutingPolicy.ConnectionPool> poolSettings = new ConcurrentHashMap<>();
+    private final io.mysqlha.gateway.session.BackendPools pools;
     private final Map<String, io.mysqlha.gateway.split.WriterPosition> positions = new ConcurrentHashMap<>();
     /** Per cluster, the server its clients are greeted as (config's server-version until a node greeted us). */
     private final Map<String, AtomicReference<SessionContext.Flavour>> flavours = new ConcurrentHashMap<>();
@@ -92,9 +95,10 @@ public class Gateway {
         this.users = new UsersSecret(config.usersSecret(), secrets);
         this.tlsTasks = config.tlsHandshakeThreads() == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 config.tlsHandshakeThreads(), Thread.ofPlatform().daemon().name("tls-handshake-", 0).factory());
+        this.pools = new io.mysqlha.gateway.session.BackendPools(eventLoops());
         this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(),
                 config.backendConnectTimeoutMs(), config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(),
-                config.idleBackendReleaseMs(), tlsTasks);
+                config.idleBackendReleaseMs(), tlsTasks, pools);
         this.follower = new TopologyFollower(kafka, identity.topics(), table,
                 this::specsChanged);
         registry.more().counter("mysqlha.gateway.topology.stale.generations", List.of(), follower,
@@ -133,12 +137,16 @@ public class Gateway {
         });
     }
 
+    private int eventLoops() {
+        return config.eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
+                : config.eventLoopThreads();
+    }
+
     @PostConstruct
     void start() {
         // one loop per core, as HAProxy's threads (Netty's own default, two per core, measured slower here: more
         // loops each woken for fewer events)
-        int loops = config.eventLoopThreads() == 0 ? Runtime.getRuntime().availableProcessors()
-                : config.eventLoopThreads();
+        int loops = eventLoops();
         if (Epoll.isAvailable()) {
             boss = new EpollEventLoopGroup(1);
             EpollEventLoopGroup epoll = new EpollEventLoopGroup(loops);
@@ -195,6 +203,11 @@ public class Gateway {
                     } else {
                         splits.put(s.clusterId(), split);
                     }
+                    if (s.routing().multiplexing()) {
+                        poolSettings.put(s.clusterId(), s.routing().pool());
+                    } else {
+                        poolSettings.remove(s.clusterId());
+                    }
                     NodeTlsContext towardsNodes = nodeTls.get(s.clusterId());
                     if (towardsNodes == null || !towardsNodes.spec().equals(s.tls())) {
                         nodeTls.put(s.clusterId(), new NodeTlsContext(s.clusterId(), s.tls(), secrets));
@@ -217,7 +230,7 @@ public class Gateway {
                                 k -> new ListenerMetrics(registry, s.clusterId(), l.name())), table, splits,
                                 positions, flavours.computeIfAbsent(s.clusterId(), c -> new AtomicReference<>(
                                         SessionContext.Flavour.configured(config.serverVersion()))), l.tls(), tls,
-                                nodeTls, serverUsers);
+                                nodeTls, serverUsers, poolSettings);
                         Listener clash = desired.putIfAbsent(listener.key(), listener);
                         if (clash != null) {
                             LOG.errorf("gateway: %s listener %s and %s listener %s both want %s; keeping the first",
@@ -227,6 +240,7 @@ public class Gateway {
                 });
         nodeTls.keySet().retainAll(specs.keySet());
         serverUsers.keySet().retainAll(specs.keySet());
+        poolSettings.keySet().retainAll(specs.keySet());
         wanted = Set.copyOf(desired.keySet());
         tls.keySet().removeIf(key -> desired.get(key) == null || desired.get(key).tlsSpec() == null);
         desired.forEach((key, l) -> {
@@ -284,6 +298,10 @@ public class Gateway {
 
     Map<String, io.mysqlha.gateway.split.SplitSettings> splits() {
         return splits;
+    }
+
+    io.mysqlha.gateway.session.BackendPools pools() {
+        return pools;
     }
 
     List<Listener> listeners() {

@@ -23,8 +23,14 @@ record Listener(String clusterId, String name, ListenerRole listenerRole, String
                 java.util.concurrent.atomic.AtomicReference<SessionContext.Flavour> flavour,
                 io.mysqlha.domain.ListenerTls tlsSpec, java.util.Map<String, ServerTls> tlsContexts,
                 java.util.Map<String, NodeTlsContext> nodeTlsContexts,
-                java.util.Map<String, ? extends SessionContext.ServerUsers> serverUsersByCluster)
+                java.util.Map<String, ? extends SessionContext.ServerUsers> serverUsersByCluster,
+                java.util.Map<String, io.mysqlha.domain.RoutingPolicy.ConnectionPool> poolSettings)
         implements SessionContext.Route {
+
+    @Override
+    public io.mysqlha.domain.RoutingPolicy.ConnectionPool pool() {
+        return poolSettings.get(clusterId);
+    }
 
     @Override
     public SessionContext.ServerUsers serverUsers() {

@@ -32,6 +32,8 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private BackendListener listener;
     private final HandshakeResponse41Packet client;
     private int capabilities;
+    /** The client's capabilities it was opened with (before the node's greeting added what the gateway forces). */
+    private final int askedCapabilities;
     private final int forced;
     private final BackendAuth auth;
     private final InetSocketAddress target;
@@ -81,6 +83,20 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     private final boolean trackGtids;
     private boolean wasReady;
+
+    // --- what a pool knows of it (see BackendPool); event-loop confined ---
+    /** The pool's node that counts it, or null when no pool does. */
+    BackendPool.Node poolNode;
+    /** Its neighbours in its node's list of free connections, while it is free. */
+    BackendSession freePrev;
+    BackendSession freeNext;
+    boolean free;
+    long freeSince;
+    final long openedAt = System.nanoTime();
+    /** The schema it is in ("" for none) and the session state statements it was given, in order. */
+    private String schema;
+    private java.util.List<String> state = java.util.List.of();
+    private Runnable onClose;
     /** TLS towards the node when the session wants it (null: in clear). */
     private SessionContext.NodeTls tls;
 
@@ -100,9 +116,70 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         this.node = address(target);
         this.client = client;
         this.capabilities = capabilities;
+        this.askedCapabilities = capabilities;
         this.auth = new BackendAuth(client.username(), stage1, user.nativeHash(), user.password());
         this.target = target;
         this.tracker = new ResponseTracker(capabilities);
+        this.schema = client.database() == null ? "" : client.database();
+        this.state = java.util.List.copyOf(setup);
+    }
+
+    /** Reports to {@code l} from now on (the connection changes hands). */
+    void listener(BackendListener l) {
+        this.listener = phase == Phase.CLOSED ? BackendListener.DETACHED : l;
+    }
+
+    /** Runs {@code r} once when the connection closes or fails, whichever way. */
+    void whenClosed(Runnable r) {
+        this.onClose = r;
+    }
+
+    private void closed() {
+        Runnable r = onClose;
+        onClose = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** The schema it is in ("" for none). */
+    String schema() {
+        return schema;
+    }
+
+    void schema(String schema) {
+        this.schema = schema == null ? "" : schema;
+    }
+
+    /** The session state statements it was given (what a session with the same state needs no more of). */
+    java.util.List<String> state() {
+        return state;
+    }
+
+    void state(java.util.List<String> statements) {
+        this.state = statements;
+    }
+
+    /** The user it logged in as. */
+    String user() {
+        return client.username();
+    }
+
+    /** What it was opened with beyond its node: another session can use it only when these are the same. */
+    int capabilities() {
+        return askedCapabilities;
+    }
+
+    int mariadbCapabilities() {
+        return client.mariadbCapabilities();
+    }
+
+    int characterSet() {
+        return client.characterSet();
+    }
+
+    boolean trackGtidsAsked() {
+        return trackGtids;
     }
 
     @Override
@@ -479,6 +556,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     /** No connection could be made: reported as this connection's failure, once. */
     void connectFailed(String why) {
+        closed();
         if (phase == Phase.CLOSED) {
             return;
         }
@@ -513,6 +591,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        closed();
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
             listener.failed(this, "the connection to " + address(target) + " closed");
@@ -574,6 +653,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         boolean ready = phase == Phase.READY;
         phase = Phase.CLOSED;
         listener = BackendListener.DETACHED;
+        closed();
         if (channel != null && channel.isActive()) {
             ByteBuf quit = ready ? Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}) : Unpooled.EMPTY_BUFFER;
             channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);

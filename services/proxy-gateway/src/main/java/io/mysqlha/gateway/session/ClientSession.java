@@ -152,6 +152,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long unreachableAt = -1;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
+    /** The event loop's backend connections that its sessions share (multiplexing; see BackendPool). */
+    private BackendPool pool;
+    /** The session's writer connection it gave back to the pool, and the routes' version then (it takes it back). */
+    private BackendSession givenBack;
+    private long givenBackRoutes;
+    /**
+     * The next statements that keep the writer connection (ProxySQL's auto_increment_delay_multiplex after a last
+     * insert id; one after warnings or an error, for SHOW WARNINGS).
+     */
+    private int stayFor;
+    /** A free connection could not be brought to the session's state: the next acquire opens a new one. */
+    private boolean skipPool;
+    /** Waiting in the pool's line for a connection, and the queue timeout's timer. */
+    private BackendPool.Waiter waiter;
+    private ScheduledFuture<?> queueTimer;
+    /** ProxySQL's mysql-auto_increment_delay_multiplex: statements kept on the connection after a last insert id. */
+    private static final int INSERT_ID_DELAY = 5;
 
     public ClientSession(SessionContext context, SessionContext.Route route) {
         this.context = context;
@@ -172,6 +189,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         context.sessions().put(connectionId, this);
+        pool = context.pools().of(client.eventLoop());
         SessionContext.Flavour flavour = route.flavour().get();
         tlsOffered = route.tls(); // the one offered now, used if the client takes it up
         int offered = flavour.capabilities() | (tlsOffered == null ? 0 : Capabilities.SSL);
@@ -314,6 +332,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendSession old = backend;
         backend = null;
         active = null;
+        givenBack = null; // another user's from now on
         if (old != null) {
             prepared.forget(old);
             old.close();
@@ -349,6 +368,18 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             context.routesChanged().once(() -> client.eventLoop().execute(this::acquire));
             return;
         }
+        io.mysqlha.domain.RoutingPolicy.ConnectionPool settings = route.pool();
+        BackendPool.Node node = null;
+        if (settings != null) {
+            node = pool.node(address(target), settings);
+            if (fromPool(node)) {
+                return;
+            }
+            if (!pool.mayOpen(node) && !pool.evict(node)) {
+                queue(node);
+                return;
+            }
+        }
         List<String> setup = stateStatements(false);
         if (!ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)) {
             setup.add("SET autocommit=0");
@@ -359,7 +390,149 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         next.stateVersion(state.version());
         backend = next;
         active = next;
+        if (node != null) {
+            pool.counted(node, next);
+        }
         connect(next, target);
+    }
+
+    // --- multiplexing: the writer connection goes back to the loop's pool between statements (see BackendPool) ---
+
+    /**
+     * A connection from the pool to the node becomes the session's writer connection: the one it gave back, if
+     * nobody took it; else a free one opened alike, brought to the session's schema and state first. False when
+     * the pool has none.
+     */
+    private boolean fromPool(BackendPool.Node node) {
+        String schema = schemaKey();
+        List<String> wanted = state.snapshot();
+        BackendSession b = givenBack != null && givenBack.poolNode == node && pool.reclaim(givenBack) ? givenBack
+                : skipPool ? null : pool.take(node, handshake.username(), capabilities, handshake.mariadbCapabilities(),
+                        handshake.characterSet(), causal(), schema, wanted);
+        givenBack = null;
+        skipPool = false;
+        if (b == null) {
+            return false;
+        }
+        b.listener(writerRole);
+        b.stateVersion(state.version());
+        backend = b;
+        active = b;
+        List<String> restore = BackendPool.restore(b, schema, wanted);
+        if (restore.isEmpty()) {
+            writerTaken(b, b.tracker().statusFlags());
+            return true;
+        }
+        b.internal(restore, a -> {
+            if (b != backend) {
+                return;
+            }
+            if (a.ok()) {
+                b.schema(schema);
+                b.state(wanted);
+                writerTaken(b, b.tracker().statusFlags());
+            } else {
+                LOG.debugf("session %d: a pooled connection to %s could not be given the session's state (%s);"
+                        + " opening another", connectionId, b.node(), a.error());
+                backend = null;
+                active = null;
+                b.close();
+                skipPool = true;
+                acquire();
+            }
+        });
+        return true;
+    }
+
+    /** The session's schema as pooled connections are told apart by it ("" for none). */
+    private String schemaKey() {
+        return schema == null ? "" : schema;
+    }
+
+    /**
+     * Waits in the pool's line for the node (every connection of this loop's share is in use): woken when one is
+     * given back or closed; after the spec's queue timeout, or at once when the line is full, what waits gets 9001.
+     */
+    private void queue(BackendPool.Node node) {
+        if (waiter != null) {
+            return;
+        }
+        waiter = pool.await(node, () -> {
+            waiter = null;
+            if (queueTimer != null) {
+                queueTimer.cancel(false);
+                queueTimer = null;
+            }
+            acquire();
+        });
+        if (waiter == null) {
+            noConnection(node.address + ": " + node.settings.maxQueue() + " statements already wait for one of its "
+                    + node.open + " connections on this event loop (routing.pool.max_queue "
+                    + node.settings.maxQueue() + ")");
+            return;
+        }
+        queueTimer = client.eventLoop().schedule(() -> {
+            queueTimer = null;
+            if (waiter != null) {
+                pool.timedOut(node, waiter);
+                waiter = null;
+                noConnection(node.address + " within routing.pool.queue_timeout_ms (" + node.settings.queueTimeoutMs()
+                        + " ms): its " + node.open + " connections on this event loop are all in use"
+                        + " (routing.pool.max_connections " + node.settings.maxConnections() + ")");
+            }
+        }, node.settings.queueTimeoutMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** No connection could be had from the pool: what waits for one gets 9001, the session stays (at login: closes). */
+    private void noConnection(String detail) {
+        route.sessionMetrics().error(SessionMetrics.Cause.QUEUE_TIMEOUT);
+        String why = "mysqlha gateway: no free connection to " + route.role() + " " + detail;
+        backend = null;
+        active = null;
+        if (phase == Phase.CONNECTING) {
+            refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why);
+            return;
+        }
+        failHeld(why);
+    }
+
+    /**
+     * Whether the writer connection can go back to the pool now: multiplexing, a counted connection, nothing on it
+     * that the next statement may need (no transaction, no pin, no prepared statement, autocommit on, no answer
+     * owed, no last insert id or warnings just left).
+     */
+    private boolean mayGiveBack() {
+        BackendSession b = backend;
+        return b != null && b.poolNode != null && route.pool() != null && pinned == null && stayFor == 0
+                && prepared.isEmpty() && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
+    }
+
+    /** The writer connection goes back to the pool; the session takes it (or another) again at its next statement. */
+    private void giveBack() {
+        BackendSession b = backend;
+        flushRun(); // what it handed on goes out before it changes hands
+        client.flush();
+        backend = null;
+        if (active == b) {
+            active = null;
+        }
+        released = true;
+        givenBack = b;
+        givenBackRoutes = route.routesVersion();
+        pool.giveBack(b);
+    }
+
+    /** The session's own connection back at once, before its next statement, when nobody took it meanwhile. */
+    private void takeBack() {
+        BackendSession b = givenBack;
+        givenBack = null;
+        if (givenBackRoutes == route.routesVersion() && pool.reclaim(b)) {
+            b.listener(writerRole);
+            backend = b;
+            active = b;
+            routesChecked = givenBackRoutes;
+            released = false;
+        }
     }
 
     private void connect(BackendSession next, InetSocketAddress target) {
@@ -546,11 +719,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             b.close();
             return;
         }
+        route.sessionMetrics().backendConnect(b.node(), true);
+        writerTaken(b, status);
+    }
+
+    /** A writer connection, new or from the pool, is ready for the session: the login completes, or held go out. */
+    private void writerTaken(BackendSession b, int status) {
         if (holdTimer != null) {
             holdTimer.cancel(false);
             holdTimer = null;
         }
-        route.sessionMetrics().backendConnect(b.node(), true);
         routesChecked = -1;
         statusFlags = status;
         released = false;
@@ -576,6 +754,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             }
             client.read();
             closeIfAnswered(); // a client that half-closed right after its login
+            if (phase == Phase.COMMANDS && mayGiveBack()) {
+                giveBack(); // an idle client holds no backend connection
+            }
             return;
         }
         drainHeld();
@@ -733,6 +914,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             held.addLast(frame); // after the kill's answer: answers go back in order
             return;
         }
+        if (backend == null && givenBack != null && held.isEmpty() && !continuation) {
+            takeBack();
+        }
         if (!held.isEmpty() || backend == null || !backend.ready() || active != null && !active.ready()) {
             hold(frame);
             return;
@@ -830,6 +1014,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 }
                 if (command == Command.RESET_CONNECTION) {
                     resetSession();
+                    if (to == backend) {
+                        to.state(List.of()); // the node forgets it too
+                    }
                 }
                 send(frame, command, to, statement);
             }
@@ -1311,6 +1498,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
     private void resetSession() {
+        stayFor = 0;
         state.reset();
         prepared.clear();
         pinned = null;
@@ -1531,16 +1719,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (idle && b == backend) {
             statusFlags = tracker.statusFlags();
+            int aftermath = tracker.takeAftermath();
+            if ((aftermath & ResponseTracker.INSERT_ID) != 0) {
+                stayFor = INSERT_ID_DELAY;
+            } else if ((aftermath & ResponseTracker.WARNINGS) != 0) {
+                stayFor = Math.max(stayFor, 1);
+            } else if (stayFor > 0) {
+                stayFor--;
+            }
             if (pendingSchema != null) {
                 if (!tracker.lastWasError()) {
                     schema = pendingSchema;
                     state.touch(); // a reader opened before changes its schema too
+                    backend.schema(schema);
                 }
                 pendingSchema = null;
             }
             if (pendingSet != null) {
                 if (!tracker.lastWasError()) {
                     state.set(pendingSet.detail(), pendingSetText);
+                    backend.state(state.snapshot());
                     if (pendingSet.detail().contains("session_track_system_variables")
                             || pendingSet.detail().contains("session_track_gtids")) {
                         String text = pendingSetText.toLowerCase(java.util.Locale.ROOT);
@@ -1574,6 +1772,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (idle) {
             closeIfAnswered();
+        }
+        if (idle && phase == Phase.COMMANDS && mayGiveBack()) {
+            giveBack(); // after the writer's answer, or the reader's (the writer connection waited idle meanwhile)
         }
     }
 
@@ -1717,6 +1918,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         context.sessions().remove(connectionId, this);
+        if (phase == Phase.COMMANDS && mayGiveBack()) {
+            giveBack(); // nothing of the session is left on it: another session's next statement can use it
+        }
+        if (waiter != null) {
+            pool.cancel(waiter);
+            waiter = null;
+        }
+        if (queueTimer != null) {
+            queueTimer.cancel(false);
+        }
         if (killer != null) {
             killer.close();
         }

@@ -148,6 +148,11 @@ final class PreparedStatements {
         return p;
     }
 
+    /** Whether the session has no prepared statement (none open, none being prepared). */
+    boolean isEmpty() {
+        return byClient.isEmpty() && settled();
+    }
+
     Prepared get(int clientId) {
         return byClient.get(clientId);
     }

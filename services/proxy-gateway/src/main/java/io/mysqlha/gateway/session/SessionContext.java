@@ -13,7 +13,7 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
                              int handshakeTimeoutMs, int connectTimeoutMs, int holdTimeoutMs,
                              RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
                              int idleReleaseMs, java.util.concurrent.Executor tlsTasks,
-                             BackendConnector connector) {
+                             BackendConnector connector, BackendPools pools) {
 
     /**
      * {@code tlsTasks}: where a client's TLS handshake computes (its key exchange and signature), or null for the
@@ -21,9 +21,9 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
      */
     public SessionContext(Supplier<AppUsers> users, AtomicLong ids, int handshakeTimeoutMs, int connectTimeoutMs,
                           int holdTimeoutMs, RoutesChanged routesChanged, java.util.Map<Long, ClientSession> sessions,
-                          int idleReleaseMs, java.util.concurrent.Executor tlsTasks) {
+                          int idleReleaseMs, java.util.concurrent.Executor tlsTasks, BackendPools pools) {
         this(users, ids, handshakeTimeoutMs, connectTimeoutMs, holdTimeoutMs, routesChanged, sessions, idleReleaseMs,
-                tlsTasks, BackendConnector.TCP);
+                tlsTasks, BackendConnector.TCP, pools);
     }
 
     /**
@@ -120,6 +120,14 @@ public record SessionContext(Supplier<AppUsers> users, AtomicLong ids,
 
         /** The cluster's TLS towards its nodes, for the sessions' backend connections; null once its spec is gone. */
         NodeTls nodeTls();
+
+        /**
+         * The pool settings of the cluster's backend connections when its sessions share them (multiplexing), or null
+         * when each session keeps its own.
+         */
+        default io.mysqlha.domain.RoutingPolicy.ConnectionPool pool() {
+            return null;
+        }
 
         /** The cluster's application users read from its servers; null when its spec does not load them. */
         default ServerUsers serverUsers() {

@@ -4,7 +4,7 @@ package io.mysqlha.gateway.session;
 public interface SessionMetrics {
     /** Why the gateway answered a client with an error of its own. */
     enum Cause { ACCESS_DENIED, BACKEND_UNAVAILABLE, HOLD_TIMEOUT, LOST_BACKEND, TRANSACTION_LOST, UNSUPPORTED_COMMAND,
-        PROTOCOL }
+        PROTOCOL, QUEUE_TIMEOUT }
 
     /** A client connection opened; returns the number open now (the session refuses it past the limit). */
     int opened();

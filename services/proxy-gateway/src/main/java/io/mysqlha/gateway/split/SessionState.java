@@ -13,6 +13,8 @@ import java.util.Map;
 public final class SessionState {
     private final Map<String, String> sets = new LinkedHashMap<>();
     private long version;
+    private List<String> snapshot = List.of();
+    private long snapshotVersion;
 
     /** A SET that succeeded: {@code variables} as the classifier names them, {@code statement} as the client sent it. */
     public void set(String variables, String statement) {
@@ -41,6 +43,15 @@ public final class SessionState {
     /** What brings a fresh backend to this state. */
     public List<String> statements() {
         return new ArrayList<>(sets.values());
+    }
+
+    /** The same as {@link #statements()}, unmodifiable, made once per change. */
+    public List<String> snapshot() {
+        if (snapshotVersion != version) {
+            snapshot = List.copyOf(sets.values());
+            snapshotVersion = version;
+        }
+        return snapshot;
     }
 
     public boolean isEmpty() {

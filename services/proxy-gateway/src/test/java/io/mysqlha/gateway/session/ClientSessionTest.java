@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import java.net.InetSocketAddress;
 import java.util.List;
 
-import static io.mysqlha.gateway.session.SessionHarness.Node;
+import io.mysqlha.gateway.session.SessionHarness.Node;
 import static io.mysqlha.gateway.session.SessionHarness.resultSet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

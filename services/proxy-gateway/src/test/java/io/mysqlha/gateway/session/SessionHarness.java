@@ -48,16 +48,29 @@ final class SessionHarness implements AutoCloseable {
     /** The backend connections the session opened, in order. */
     final List<Node> nodes = new ArrayList<>();
     private final List<Runnable> waitingForRoutes = new ArrayList<>();
+    /** Every session's event loop shares one pool, as sessions on one real loop do (they all run on this thread). */
+    private final EmbeddedChannel poolLoop = new EmbeddedChannel();
     final SessionContext context = new SessionContext(() -> AppUsers.parse(USER + ":" + PASSWORD + "\n", "test"),
             new AtomicLong(1_000_000_000L), 5_000, 1_000, HOLD_TIMEOUT_MS, waitingForRoutes::add,
-            new ConcurrentHashMap<>(), 0, null, this::connect);
+            new ConcurrentHashMap<>(), 0, null, this::connect, BackendPools.single(poolLoop.eventLoop()));
+    private final List<Client> clients = new ArrayList<>();
+    /** The first client (the one most tests need). */
+    private final Client first;
     final EmbeddedChannel client;
     private final List<String> refusedConnects = new ArrayList<>();
-    private HandshakeV10Packet greeting;
 
     SessionHarness() {
-        client = new EmbeddedChannel(FrameDecoder.forClient(), new ClientSession(context, route));
-        client.freezeTime();
+        poolLoop.freezeTime();
+        first = newClient();
+        client = first.channel;
+    }
+
+    /** Another client connects to the same listener. */
+    Client newClient() {
+        Client c = new Client(new EmbeddedChannel(FrameDecoder.forClient(), new ClientSession(context, route)));
+        c.channel.freezeTime();
+        clients.add(c);
+        return c;
     }
 
     private void connect(io.netty.channel.Channel from, BackendSession b, InetSocketAddress target, int timeoutMs,
@@ -83,78 +96,170 @@ final class SessionHarness implements AutoCloseable {
         client.runPendingTasks();
     }
 
+    /** Time moves on for every client and the pool; their due timers and tasks run. */
     void advance(long ms) {
-        client.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
-        client.runScheduledPendingTasks();
-        client.runPendingTasks();
-    }
-
-    // --- the client's side ---
-
-    HandshakeV10Packet greeting() {
-        if (greeting == null) {
-            ByteBuf frame = outbound();
-            greeting = HandshakeV10Packet.decode(payload(frame));
-            frame.release();
+        for (EmbeddedChannel c : channels()) {
+            c.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
         }
-        return greeting;
+        runTasks();
     }
 
-    /** Sends the login of {@code user} with {@code password}'s proof. */
-    void login(String user, String password) {
-        byte[] proof = NativePassword.respond(password.getBytes(StandardCharsets.UTF_8), greeting().authPluginData());
-        send(1, new HandshakeResponse41Packet(CLIENT_CAPS, 1 << 24, 45, 0, user, proof, null,
-                NativePassword.PLUGIN, Map.of())::encode);
-    }
-
-    /** Logs in as the test's user on a first node that takes it: the client has its OK. */
-    Node loggedIn() {
-        login(USER, PASSWORD);
-        Node node = lastNode();
-        node.acceptLogin(ServerStatus.AUTOCOMMIT);
-        ByteBuf ok = outbound();
-        assertEquals(OkPacket.MARKER, Frames.firstByte(ok), "the client's login ends with an OK");
-        assertEquals(2, Frames.sequenceId(ok));
-        ok.release();
-        return node;
-    }
-
-    void send(int seq, Consumer<ByteBuf> payload) {
-        client.writeInbound(frame(seq, payload));
-    }
-
-    void query(String sql) {
-        send(0, new ComPackets.ComQueryPacket(sql)::encode);
-    }
-
-    /** The next frame the session wrote to the client (whole, header included). */
-    ByteBuf outbound() {
-        client.runPendingTasks();
-        ByteBuf b = client.readOutbound();
-        assertNotNull(b, "the session wrote nothing to the client");
-        return b;
-    }
-
-    /** Everything the session wrote to the client so far, as one buffer. */
-    ByteBuf allOutbound() {
-        client.runPendingTasks();
-        ByteBuf all = Unpooled.buffer();
-        for (ByteBuf b; (b = client.readOutbound()) != null; ) {
-            all.writeBytes(b);
-            b.release();
+    /** Runs what is due on every channel (a pool's wake-ups run on the pool's loop). */
+    void runTasks() {
+        for (int round = 0; round < 3; round++) {
+            for (EmbeddedChannel c : channels()) {
+                c.runScheduledPendingTasks();
+                c.runPendingTasks();
+            }
         }
+    }
+
+    private List<EmbeddedChannel> channels() {
+        List<EmbeddedChannel> all = new ArrayList<>();
+        all.add(poolLoop);
+        clients.forEach(c -> all.add(c.channel));
+        nodes.forEach(n -> all.add(n.channel));
         return all;
     }
 
-    /** The next frame to the client, which must be an error: its code, SQLSTATE and message. */
+    // --- the first client's side (see Client for the others) ---
+
+    HandshakeV10Packet greeting() {
+        return first.greeting();
+    }
+
+    void login(String user, String password) {
+        first.login(user, password);
+    }
+
+    Node loggedIn() {
+        return first.loggedIn();
+    }
+
+    void send(int seq, Consumer<ByteBuf> payload) {
+        first.send(seq, payload);
+    }
+
+    void query(String sql) {
+        first.query(sql);
+    }
+
+    ByteBuf outbound() {
+        return first.outbound();
+    }
+
+    ByteBuf allOutbound() {
+        return first.allOutbound();
+    }
+
     ErrPacket error() {
-        ByteBuf frame = outbound();
-        try {
-            assertEquals(ErrPacket.MARKER, Frames.firstByte(frame), () -> "expected an ERR packet, got "
-                    + ByteBufUtil.hexDump(frame));
-            return ErrPacket.decode(payload(frame));
-        } finally {
-            frame.release();
+        return first.error();
+    }
+
+    /** One client of the listener. */
+    final class Client {
+        final EmbeddedChannel channel;
+        private HandshakeV10Packet greeting;
+
+        Client(EmbeddedChannel channel) {
+            this.channel = channel;
+        }
+
+        HandshakeV10Packet greeting() {
+            if (greeting == null) {
+                ByteBuf frame = outbound();
+                greeting = HandshakeV10Packet.decode(payload(frame));
+                frame.release();
+            }
+            return greeting;
+        }
+
+        /** Sends the login of {@code user} with {@code password}'s proof, into {@code database} (null: none). */
+        void login(String user, String password, String database) {
+            byte[] proof = NativePassword.respond(password.getBytes(StandardCharsets.UTF_8),
+                    greeting().authPluginData());
+            int caps = database == null ? CLIENT_CAPS : CLIENT_CAPS | Capabilities.CONNECT_WITH_DB;
+            send(1, new HandshakeResponse41Packet(caps, 1 << 24, 45, 0, user, proof, database,
+                    NativePassword.PLUGIN, Map.of())::encode);
+        }
+
+        void login(String user, String password) {
+            login(user, password, null);
+        }
+
+        /** Logs in as the test's user on a first node that takes it: the client has its OK. */
+        Node loggedIn() {
+            login(USER, PASSWORD);
+            Node node = lastNode();
+            node.acceptLogin(ServerStatus.AUTOCOMMIT);
+            loginOk();
+            return node;
+        }
+
+        /** The client's login ended with an OK. */
+        void loginOk() {
+            ByteBuf ok = outbound();
+            assertEquals(OkPacket.MARKER, Frames.firstByte(ok), "the client's login ends with an OK");
+            assertEquals(2, Frames.sequenceId(ok));
+            ok.release();
+        }
+
+        void send(int seq, Consumer<ByteBuf> payload) {
+            channel.writeInbound(frame(seq, payload));
+            runTasks();
+        }
+
+        void query(String sql) {
+            send(0, new ComPackets.ComQueryPacket(sql)::encode);
+        }
+
+        /** The next frame the session wrote to the client (whole, header included). */
+        ByteBuf outbound() {
+            runTasks();
+            ByteBuf b = channel.readOutbound();
+            assertNotNull(b, "the session wrote nothing to the client");
+            return b;
+        }
+
+        /** Everything the session wrote to the client so far, as one buffer. */
+        ByteBuf allOutbound() {
+            runTasks();
+            ByteBuf all = Unpooled.buffer();
+            for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+                all.writeBytes(b);
+                b.release();
+            }
+            return all;
+        }
+
+        /** Whether the session wrote nothing more to the client. */
+        boolean quiet() {
+            runTasks();
+            return channel.outboundMessages().isEmpty();
+        }
+
+        /** The next frame to the client, which must be an error: its code, SQLSTATE and message. */
+        ErrPacket error() {
+            ByteBuf frame = outbound();
+            try {
+                assertEquals(ErrPacket.MARKER, Frames.firstByte(frame), () -> "expected an ERR packet, got "
+                        + ByteBufUtil.hexDump(frame));
+                return ErrPacket.decode(payload(frame));
+            } finally {
+                frame.release();
+            }
+        }
+
+        /** The next frame to the client, which must be an OK: its status flags. */
+        int ok() {
+            ByteBuf frame = outbound();
+            try {
+                assertEquals(OkPacket.MARKER, Frames.firstByte(frame), () -> "expected an OK packet, got "
+                        + ByteBufUtil.hexDump(frame));
+                return OkPacket.decode(payload(frame), CLIENT_CAPS).statusFlags();
+            } finally {
+                frame.release();
+            }
         }
     }
 
@@ -165,8 +270,9 @@ final class SessionHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        client.finishAndReleaseAll();
+        clients.forEach(c -> c.channel.finishAndReleaseAll());
         nodes.forEach(n -> n.channel.finishAndReleaseAll());
+        poolLoop.finishAndReleaseAll();
     }
 
     // --- frames ---
@@ -213,7 +319,7 @@ final class SessionHarness implements AutoCloseable {
     }
 
     /** A scripted backend node on the far side of one of the session's backend connections. */
-    static final class Node {
+    final class Node {
         static final byte[] SCRAMBLE = "ABCDEFGHIJKLMNOPQRST".getBytes(StandardCharsets.US_ASCII);
         static final int SERVER_CAPS = Capabilities.GATEWAY | Capabilities.COMPRESS;
         final EmbeddedChannel channel;
@@ -276,6 +382,7 @@ final class SessionHarness implements AutoCloseable {
                 f.release();
             }
             channel.writeInbound(run);
+            runTasks();
         }
 
         void reply(List<ByteBuf> frames) {
@@ -284,6 +391,12 @@ final class SessionHarness implements AutoCloseable {
 
         void ok(int statusFlags) {
             reply(frame(1, p -> OkPacket.of(statusFlags).encode(p, login.capabilities())));
+        }
+
+        /** An OK with a last insert id and warnings. */
+        void ok(int statusFlags, long lastInsertId, int warnings) {
+            reply(frame(1, p -> new OkPacket(OkPacket.MARKER, 1, lastInsertId, statusFlags, warnings, "", null)
+                    .encode(p, login.capabilities())));
         }
 
         /** The node goes away (a crash, a failover's fence). */
@@ -298,6 +411,8 @@ final class SessionHarness implements AutoCloseable {
         InetSocketAddress writer = new InetSocketAddress("127.0.0.1", 3306);
         long version = 1;
         int maxConnections = 100;
+        /** Multiplexing: null, each session keeps its connection. */
+        io.mysqlha.domain.RoutingPolicy.ConnectionPool pool;
         final TestMetrics metrics = new TestMetrics();
         private final AtomicReference<SessionContext.Flavour> flavour = new AtomicReference<>(
                 SessionContext.Flavour.configured("8.0.40-gateway"));
@@ -375,6 +490,11 @@ final class SessionHarness implements AutoCloseable {
         @Override
         public SessionContext.NodeTls nodeTls() {
             return null;
+        }
+
+        @Override
+        public io.mysqlha.domain.RoutingPolicy.ConnectionPool pool() {
+            return pool;
         }
     }
 

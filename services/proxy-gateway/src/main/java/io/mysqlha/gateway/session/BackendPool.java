@@ -1,0 +1,324 @@
+package io.mysqlha.gateway.session;
+
+import io.mysqlha.domain.RoutingPolicy;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ErrPacket;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The backend connections of one event loop that its sessions share (multiplexing): a session gives its connection
+ * back between statements that leave nothing on it and takes one again for its next statement, preferably the same
+ * one (then nothing needs restoring), else a free one opened with the same user, capabilities and character set and
+ * given the same schema and session state, else a new one while the node's share of {@code max_connections} allows,
+ * else it waits in line. Event-loop confined: the sessions of a loop share its pool without locks, and a node's
+ * {@code max_connections} is shared out among the loops (see {@link BackendPools}).
+ */
+final class BackendPool {
+    private static final long TRIM_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Capabilities that change only how a login is made or how one hop is carried, not how the session behaves. */
+    private static final int LOGIN_ONLY = Capabilities.CONNECT_WITH_DB | Capabilities.CONNECT_ATTRS
+            | Capabilities.PLUGIN_AUTH | Capabilities.PLUGIN_AUTH_LENENC_CLIENT_DATA | Capabilities.SECURE_CONNECTION
+            | Capabilities.SSL | Capabilities.CAN_HANDLE_EXPIRED_PASSWORDS | Capabilities.FRAMING;
+
+    private final EventLoop loop;
+    private final int index;
+    private final int loops;
+    private final Map<String, Node> nodes = new HashMap<>();
+
+    BackendPool(EventLoop loop, int index, int loops) {
+        this.loop = loop;
+        this.index = index;
+        this.loops = loops;
+        loop.scheduleWithFixedDelay(this::trim, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** One node's connections on this loop, with what they did. */
+    static final class Node {
+        final String address;
+        RoutingPolicy.ConnectionPool settings = RoutingPolicy.ConnectionPool.DEFAULTS;
+        int share;
+        /** Counted connections: connecting, in use or free. */
+        int open;
+        int free;
+        /** The free connections, the one given back last first. */
+        BackendSession head;
+        BackendSession tail;
+        final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+        long created;
+        long borrowed;
+        long reclaimed;
+        long restored;
+        long queued;
+        long queueTimeouts;
+        long queueFull;
+        long waitedNanos;
+        long maxOpen;
+
+        Node(String address) {
+            this.address = address;
+        }
+    }
+
+    /** A session waiting for a connection to the node: run when one may be had (once, unless cancelled). */
+    static final class Waiter {
+        private final Runnable wake;
+        private final long since = System.nanoTime();
+        boolean cancelled;
+
+        Waiter(Runnable wake) {
+            this.wake = wake;
+        }
+    }
+
+    /** The node's connections, under the cluster's current settings. */
+    Node node(String address, RoutingPolicy.ConnectionPool settings) {
+        Node n = nodes.computeIfAbsent(address, Node::new);
+        if (n.settings != settings) {
+            n.settings = settings;
+            int max = settings.maxConnections();
+            n.share = Math.max(1, max / loops + (index < max % loops ? 1 : 0));
+        }
+        return n;
+    }
+
+    /** The session's own connection back, when it is still free (nobody took it meanwhile). */
+    boolean reclaim(BackendSession b) {
+        if (!b.free || !b.poolNode.waiting.isEmpty()) {
+            return false; // taken; or others wait for one, first come first served
+        }
+        unlink(b.poolNode, b);
+        b.poolNode.reclaimed++;
+        return true;
+    }
+
+    /**
+     * A free connection of the same user and opening as {@code like} asks, in the schema and with the state given
+     * (returned as it is), else one in no particular state (the caller brings it there: {@link #restore}), else null.
+     */
+    BackendSession take(Node n, String user, int capabilities, int mariadb, int charset, boolean tracksGtids,
+                        String schema, List<String> state) {
+        BackendSession plain = null;
+        for (BackendSession b = n.head; b != null; b = b.freeNext) {
+            if (!b.user().equals(user) || ((b.capabilities() ^ capabilities) & ~LOGIN_ONLY) != 0
+                    || b.mariadbCapabilities() != mariadb
+                    || b.characterSet() != charset || b.trackGtidsAsked() != tracksGtids) {
+                continue;
+            }
+            if (b.schema().equals(schema) && b.state().equals(state)) {
+                unlink(n, b);
+                n.borrowed++;
+                return b;
+            }
+            if (plain == null && b.state().isEmpty() && (b.schema().equals(schema) || !schema.isEmpty())) {
+                plain = b;
+            }
+        }
+        if (plain != null) {
+            unlink(n, plain);
+            n.borrowed++;
+            n.restored++;
+        }
+        return plain;
+    }
+
+    /** What brings a free connection to a session's schema and state (see {@link #take}). */
+    static List<String> restore(BackendSession b, String schema, List<String> state) {
+        List<String> statements = new java.util.ArrayList<>();
+        if (!b.schema().equals(schema)) {
+            statements.add("USE `" + schema.replace("`", "``") + "`");
+        }
+        if (!b.state().equals(state)) {
+            statements.addAll(state);
+        }
+        return statements;
+    }
+
+    /** Whether the node's share of connections allows one more. */
+    boolean mayOpen(Node n) {
+        return n.open < n.share;
+    }
+
+    /** Closes the free connection given back longest ago, to open another in its place; false when none is free. */
+    boolean evict(Node n) {
+        BackendSession b = n.tail;
+        if (b == null) {
+            return false;
+        }
+        unlink(n, b);
+        b.close(); // counted down when it closes
+        return true;
+    }
+
+    /** A new connection to the node counts against its share until it closes. */
+    void counted(Node n, BackendSession b) {
+        n.open++;
+        n.created++;
+        n.maxOpen = Math.max(n.maxOpen, n.open);
+        b.poolNode = n;
+        b.whenClosed(() -> closed(n, b));
+    }
+
+    /**
+     * A session gives its ready, idle connection back: free for any session of this loop (the one given back last
+     * is taken first), read from so that a node closing it is noticed.
+     */
+    void giveBack(BackendSession b) {
+        Node n = b.poolNode;
+        b.listener(free);
+        b.free = true;
+        b.freeSince = System.nanoTime();
+        b.freePrev = null;
+        b.freeNext = n.head;
+        if (n.head != null) {
+            n.head.freePrev = b;
+        }
+        n.head = b;
+        if (n.tail == null) {
+            n.tail = b;
+        }
+        n.free++;
+        if (b.channel() != null) {
+            b.channel().read();
+        }
+        wakeOne(n);
+    }
+
+    /**
+     * Waits for a connection to the node (run {@code wake} when one may be had: given back or closed); null when the
+     * line is full ({@code max_queue}).
+     */
+    Waiter await(Node n, Runnable wake) {
+        if (n.waiting.size() >= n.settings.maxQueue()) {
+            n.queueFull++;
+            return null;
+        }
+        Waiter w = new Waiter(wake);
+        n.waiting.addLast(w);
+        n.queued++;
+        return w;
+    }
+
+    /** The waiter gave up (its queue timeout): counted, and never woken. */
+    void timedOut(Node n, Waiter w) {
+        w.cancelled = true;
+        n.queueTimeouts++;
+        n.waiting.remove(w);
+    }
+
+    /** The waiter went away (its client closed): never woken. */
+    void cancel(Waiter w) {
+        w.cancelled = true;
+        for (Node n : nodes.values()) {
+            if (n.waiting.remove(w)) {
+                return;
+            }
+        }
+    }
+
+    private void wakeOne(Node n) {
+        for (Waiter w; (w = n.waiting.pollFirst()) != null; ) {
+            if (!w.cancelled) {
+                w.cancelled = true;
+                n.waitedNanos += System.nanoTime() - w.since;
+                loop.execute(w.wake);
+                return;
+            }
+        }
+    }
+
+    private void closed(Node n, BackendSession b) {
+        if (b.free) {
+            unlink(n, b);
+        }
+        n.open--;
+        wakeOne(n);
+    }
+
+    private static void unlink(Node n, BackendSession b) {
+        if (b.freePrev != null) {
+            b.freePrev.freeNext = b.freeNext;
+        } else {
+            n.head = b.freeNext;
+        }
+        if (b.freeNext != null) {
+            b.freeNext.freePrev = b.freePrev;
+        } else {
+            n.tail = b.freePrev;
+        }
+        b.freePrev = null;
+        b.freeNext = null;
+        b.free = false;
+        n.free--;
+    }
+
+    /**
+     * Once a second: free connections past {@code connection_max_age_ms} are closed, and so are those beyond
+     * {@code free_connections_pct} of the node's share that nobody took for a while (the one given back longest ago
+     * first).
+     */
+    private void trim() {
+        long now = System.nanoTime();
+        for (Node n : nodes.values()) {
+            long maxAge = TimeUnit.MILLISECONDS.toNanos(n.settings.connectionMaxAgeMs());
+            if (maxAge > 0) {
+                for (BackendSession b = n.head; b != null; ) {
+                    BackendSession next = b.freeNext;
+                    if (now - b.openedAt > maxAge) {
+                        unlink(n, b);
+                        b.close();
+                    }
+                    b = next;
+                }
+            }
+            int keep = (int) Math.ceil(n.share * n.settings.freeConnectionsPct() / 100.0);
+            while (n.free > keep && n.tail != null && now - n.tail.freeSince > TRIM_AFTER_NANOS) {
+                BackendSession b = n.tail;
+                unlink(n, b);
+                b.close();
+            }
+        }
+    }
+
+    /** What a free connection reports to: a failure closes it (counted down); nothing else is expected of it. */
+    private final BackendListener free = new BackendListener() {
+        @Override
+        public void ready(BackendSession b, int statusFlags) {
+            b.close();
+        }
+
+        @Override
+        public void refused(BackendSession b, ErrPacket err) {
+            b.close();
+        }
+
+        @Override
+        public void failed(BackendSession b, String why) {
+            // closed: its close hook counted it down
+        }
+
+        @Override
+        public void frame(BackendSession b, ByteBuf frame) {
+            frame.release();
+            b.close(); // a free connection was asked nothing: whatever it says, it is not to be trusted
+        }
+    };
+
+    /** A snapshot of one node's figures, for the admin API (read off the loop: approximate). */
+    record NodeView(String node, int open, int free, int waiting, int share, long created, long borrowed,
+                    long reclaimed, long restored, long queued, long queueTimeouts, long queueFull,
+                    long waitedMicros, long maxOpen) {
+    }
+
+    List<NodeView> view() {
+        return nodes.values().stream().map(n -> new NodeView(n.address, n.open, n.free, n.waiting.size(), n.share,
+                n.created, n.borrowed, n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull,
+                n.waitedNanos / 1000, n.maxOpen)).toList();
+    }
+}
