@@ -101,9 +101,21 @@ class ClusterSpecYamlTest {
     void shouldNameAnUnknownFieldAndListTheAllowedOnes() {
         String message = refused(MINIMAL.replace("max_writers", "max_writer"));
         assertTrue(message.contains("routing.max_writer: unknown field; allowed here: causal_read_timeout_ms,"
-                + " causal_reads, max_replication_lag_ms, max_transactions_behind, max_writers, query_rules,"
-                + " read_write_split, session_variables, writer_is_also_reader"), message);
+                + " causal_reads, max_replication_lag_ms, max_transactions_behind, max_writers, multiplexing, pool,"
+                + " query_rules, read_write_split, session_variables, writer_is_also_reader"), message);
         assertTrue(message.contains("orders.yaml"), message);
+    }
+
+    @Test
+    void shouldReadThePoolSettingsInSnakeCase() {
+        ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL.replace("max_transactions_behind: 50 }",
+                "max_transactions_behind: 50, multiplexing: false, pool: { max_connections: 64, queue_timeout_ms:"
+                        + " 2000, max_queue: 500, connection_max_age_ms: 600000, free_connections_pct: 20 } }"),
+                "orders.yaml");
+        assertEquals(false, spec.routing().multiplexing());
+        assertEquals(new io.mysqlha.domain.RoutingPolicy.ConnectionPool(64, 2000L, 500, 600_000L, 20),
+                spec.routing().pool());
+        assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
     }
 
     @Test
