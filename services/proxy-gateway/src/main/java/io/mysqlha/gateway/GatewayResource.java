@@ -76,6 +76,15 @@ public class GatewayResource {
     }
 
     @GET
+    @Path("/pools")
+    @Operation(summary = "Backend connection pools per node (multiplexing): connections open, free and the limit;"
+            + " created, borrowed by another session, reclaimed by their own, restored to a session's state;"
+            + " statements queued, timed out, turned away, and the time waited in microseconds")
+    public List<java.util.Map<String, Object>> pools() {
+        return gateway.pools().view();
+    }
+
+    @GET
     @Path("/sessions")
     @Operation(summary = "Client sessions: user, client, the node each uses now, open transaction, waiting statements")
     public List<SessionView> sessions() {

@@ -101,6 +101,11 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** A user that authenticates with MariaDB's ed25519 on the primary, which the gateway cannot speak. */
     static final String ED25519 = "ed_user";
     static int mysqlSplitPort;
+    /** A cluster over the same nodes whose sessions share at most MULTIPLEXED_MAX connections per node. */
+    static final String MULTIPLEXED = "mux-" + UUID.randomUUID().toString().substring(0, 8);
+    static final int MULTIPLEXED_MAX = 8;
+    static final int MULTIPLEXED_QUEUE_TIMEOUT_MS = 2_000;
+    static int multiplexedPort;
     /** Listeners of the test cluster with TLS: offered, and required. */
     static int tlsPort;
     static int tlsRequiredPort;
@@ -127,6 +132,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         mysqlServerUsersPort = FreePorts.next();
         mysqlSplitPort = FreePorts.next();
         mysqlGlobalSplitPort = FreePorts.next();
+        multiplexedPort = FreePorts.next();
         MySqlTopology mysql = SharedInfra.mysqlTopology();
         Path secrets = SharedInfra.dir("gateway-secrets");
         secretsDir = secrets;
@@ -184,6 +190,12 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(spec, reader, producer, Duration.ofSeconds(30));
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
                 applier.apply(globalSplit, reader, producer, Duration.ofSeconds(30));
+                applier.apply(new ClusterSpec(MULTIPLEXED, base.kind(), base.nodes(),
+                        new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false, null, null, null, null,
+                                true, new io.mysqlha.domain.RoutingPolicy.ConnectionPool(MULTIPLEXED_MAX,
+                                (long) MULTIPLEXED_QUEUE_TIMEOUT_MS, null, null, null)), null,
+                        List.of(new ListenerSpec("mux", "127.0.0.1", multiplexedPort, ListenerRole.READ_WRITE, 4_000)),
+                        null, null, null), reader, producer, Duration.ofSeconds(30));
                 applier.apply(new ClusterSpec(SERVER_USERS, base.kind(), base.nodes(), spec.routing(), null,
                         List.of(new ListenerSpec("users", "127.0.0.1", serverUsersPort, ListenerRole.READ_WRITE, 64)),
                         null, new io.mysqlha.domain.CredentialRefs(null, null, null, null, USERS_LOADER_SECRET), null),
@@ -211,6 +223,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
             route(t.primary(), List.of(t.replicas().getFirst()));
             routeSplit(t.primary(), t.replicas());
             publishRoute(GLOBAL_SPLIT, t.primary(), t.replicas());
+            publishRoute(MULTIPLEXED, t.primary(), List.of());
             publishRoute(SERVER_USERS, t.primary(), List.of());
             publishRoute(MYSQL_SERVER_USERS, mysql.primary(), List.of());
         } catch (IOException e) {
@@ -313,7 +326,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
         for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort, mysqlRwPort, mysqlSplitPort,
-                mysqlGlobalSplitPort, tlsPort, tlsRequiredPort}) {
+                mysqlGlobalSplitPort, tlsPort, tlsRequiredPort, multiplexedPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

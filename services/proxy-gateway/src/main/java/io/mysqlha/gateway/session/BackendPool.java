@@ -30,7 +30,8 @@ final class BackendPool {
     private final EventLoop loop;
     private final int index;
     private final int loops;
-    private final Map<String, Node> nodes = new HashMap<>();
+    /** By cluster, then by node address. */
+    private final Map<String, Map<String, Node>> nodes = new HashMap<>();
 
     BackendPool(EventLoop loop, int index, int loops) {
         this.loop = loop;
@@ -41,6 +42,7 @@ final class BackendPool {
 
     /** One node's connections on this loop, with what they did. */
     static final class Node {
+        final String cluster;
         final String address;
         RoutingPolicy.ConnectionPool settings = RoutingPolicy.ConnectionPool.DEFAULTS;
         int share;
@@ -61,7 +63,8 @@ final class BackendPool {
         long waitedNanos;
         long maxOpen;
 
-        Node(String address) {
+        Node(String cluster, String address) {
+            this.cluster = cluster;
             this.address = address;
         }
     }
@@ -77,9 +80,13 @@ final class BackendPool {
         }
     }
 
-    /** The node's connections, under the cluster's current settings. */
-    Node node(String address, RoutingPolicy.ConnectionPool settings) {
-        Node n = nodes.computeIfAbsent(address, Node::new);
+    /**
+     * A cluster's connections to the node, under its current settings (clusters over the same node have a limit of
+     * their own each).
+     */
+    Node node(String cluster, String address, RoutingPolicy.ConnectionPool settings) {
+        Node n = nodes.computeIfAbsent(cluster, c -> new HashMap<>()).computeIfAbsent(address,
+                a -> new Node(cluster, a));
         if (n.settings != settings) {
             n.settings = settings;
             int max = settings.maxConnections();
@@ -215,11 +222,7 @@ final class BackendPool {
     /** The waiter went away (its client closed): never woken. */
     void cancel(Waiter w) {
         w.cancelled = true;
-        for (Node n : nodes.values()) {
-            if (n.waiting.remove(w)) {
-                return;
-            }
-        }
+        allNodes().forEach(n -> n.waiting.remove(w));
     }
 
     private void wakeOne(Node n) {
@@ -265,7 +268,7 @@ final class BackendPool {
      */
     private void trim() {
         long now = System.nanoTime();
-        for (Node n : nodes.values()) {
+        for (Node n : allNodes()) {
             long maxAge = TimeUnit.MILLISECONDS.toNanos(n.settings.connectionMaxAgeMs());
             if (maxAge > 0) {
                 for (BackendSession b = n.head; b != null; ) {
@@ -310,14 +313,18 @@ final class BackendPool {
         }
     };
 
+    private List<Node> allNodes() {
+        return nodes.values().stream().flatMap(m -> m.values().stream()).toList();
+    }
+
     /** A snapshot of one node's figures, for the admin API (read off the loop: approximate). */
-    record NodeView(String node, int open, int free, int waiting, int share, long created, long borrowed,
+    record NodeView(String cluster, String node, int open, int free, int waiting, int share, long created, long borrowed,
                     long reclaimed, long restored, long queued, long queueTimeouts, long queueFull,
                     long waitedMicros, long maxOpen) {
     }
 
     List<NodeView> view() {
-        return nodes.values().stream().map(n -> new NodeView(n.address, n.open, n.free, n.waiting.size(), n.share,
+        return allNodes().stream().map(n -> new NodeView(n.cluster, n.address, n.open, n.free, n.waiting.size(), n.share,
                 n.created, n.borrowed, n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull,
                 n.waitedNanos / 1000, n.maxOpen)).toList();
     }

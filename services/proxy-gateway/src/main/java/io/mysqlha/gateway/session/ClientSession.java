@@ -162,6 +162,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      * insert id; one after warnings or an error, for SHOW WARNINGS).
      */
     private int stayFor;
+    /** The session asked CONNECTION_ID(): it keeps the connection that answered, so the id stays true. */
+    private boolean connectionIdAsked;
     /** A free connection could not be brought to the session's state: the next acquire opens a new one. */
     private boolean skipPool;
     /** Waiting in the pool's line for a connection, and the queue timeout's timer. */
@@ -371,7 +373,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         io.mysqlha.domain.RoutingPolicy.ConnectionPool settings = route.pool();
         BackendPool.Node node = null;
         if (settings != null) {
-            node = pool.node(address(target), settings);
+            node = pool.node(route.cluster(), address(target), settings);
             if (fromPool(node)) {
                 return;
             }
@@ -417,7 +419,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         b.listener(writerRole);
         b.stateVersion(state.version());
         backend = b;
-        active = b;
+        if (active == null) {
+            active = b; // else the reader answered last: SHOW WARNINGS still goes there
+        }
         List<String> restore = BackendPool.restore(b, schema, wanted);
         if (restore.isEmpty()) {
             writerTaken(b, b.tracker().statusFlags());
@@ -504,6 +508,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean mayGiveBack() {
         BackendSession b = backend;
         return b != null && b.poolNode != null && route.pool() != null && pinned == null && stayFor == 0
+                && !connectionIdAsked
                 && prepared.isEmpty() && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
     }
 
@@ -522,6 +527,23 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         pool.giveBack(b);
     }
 
+    /** Why the session keeps its writer connection between statements (the admin API), or null. */
+    private String keptBecause() {
+        if (pinned != null) {
+            return pinned;
+        }
+        if (connectionIdAsked) {
+            return "CONNECTION_ID()";
+        }
+        if (!prepared.isEmpty()) {
+            return "prepared statements";
+        }
+        if (!ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)) {
+            return "autocommit off";
+        }
+        return stayFor > 0 ? "last insert id or warnings of its last statements" : null;
+    }
+
     /** The session's own connection back at once, before its next statement, when nobody took it meanwhile. */
     private void takeBack() {
         BackendSession b = givenBack;
@@ -529,7 +551,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (givenBackRoutes == route.routesVersion() && pool.reclaim(b)) {
             b.listener(writerRole);
             backend = b;
-            active = b;
+            if (active == null) {
+                active = b; // else the reader answered last: SHOW WARNINGS still goes there
+            }
             routesChecked = givenBackRoutes;
             released = false;
         }
@@ -1194,6 +1218,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         active = to;
         if (statement != null && statement.has(Statement.F_CONNECTION_ID)) {
             announcedBy = to;
+            connectionIdAsked |= to == backend;
         }
         to.countStatement(route.sessionMetrics());
         ResponseTracker tracker = to.tracker();
@@ -1499,6 +1524,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
     private void resetSession() {
         stayFor = 0;
+        connectionIdAsked = false;
         state.reset();
         prepared.clear();
         pinned = null;
@@ -2029,6 +2055,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return new SessionView(connectionId, route.cluster(), route.role(), h == null ? null : h.username(),
                 client == null ? null : String.valueOf(client.remoteAddress()), b == null ? null : b.node(),
                 b == null ? null : b.threadId(), b != null && b.tracker().inTransaction(), held.size(),
-                r == null ? null : r.node(), pinned);
+                r == null ? null : r.node(), pinned, route.pool() == null ? null : keptBecause());
     }
 }

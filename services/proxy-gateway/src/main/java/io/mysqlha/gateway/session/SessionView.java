@@ -8,8 +8,10 @@ package io.mysqlha.gateway.session;
  * @param held            statements waiting for a backend
  * @param reader          with splitting: "host:port" of the reader its reads go to (null: none opened)
  * @param pinnedBecause   with splitting: why every statement goes to the writer (null: it is not pinned)
+ * @param keptBecause     with multiplexing: why the session keeps its writer connection between statements (null:
+ *                        it gives it back to the pool)
  */
 public record SessionView(long id, String cluster, String listener, String user, String client, String backend,
                           Long backendThreadId, boolean inTransaction, int held, String reader,
-                          String pinnedBecause) {
+                          String pinnedBecause, String keptBecause) {
 }

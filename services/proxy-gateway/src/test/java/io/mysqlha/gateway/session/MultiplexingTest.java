@@ -188,4 +188,36 @@ class MultiplexingTest {
         Node second = s.lastNode();
         assertTrue(first != second);
     }
+
+    @Test
+    void aSessionThatAskedItsConnectionIdKeepsThatConnectionSoAKillByItReachesIt() {
+        pool(10, 1_000);
+        Node first = s.loggedIn();
+        Client victim = s.newClient();
+        victim.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        victim.loginOk();
+        victim.query("SELECT CONNECTION_ID()");
+        assertEquals("SELECT CONNECTION_ID()", first.query(), "the victim took the free connection");
+        first.reply(SessionHarness.resultSet("CONNECTION_ID()", java.util.List.of(Long.toString(first.threadId)),
+                AUTOCOMMIT));
+        victim.allOutbound().release();
+        s.query("KILL CONNECTION " + first.threadId);
+        assertEquals(2, s.nodes.size(), "the killer needed a connection of its own");
+        Node second = s.lastNode();
+        second.acceptLogin(AUTOCOMMIT);
+        assertEquals(AUTOCOMMIT, s.client.isActive() ? okOf(s) : -1);
+        victim.channel.runPendingTasks();
+        s.runTasks();
+        assertTrue(!victim.channel.isActive(), "the session that held the thread is closed, as the node would");
+    }
+
+    private static int okOf(SessionHarness h) {
+        io.netty.buffer.ByteBuf f = h.outbound();
+        try {
+            return io.mysqlha.protocol.OkPacket.decode(SessionHarness.payload(f), SessionHarness.CLIENT_CAPS)
+                    .statusFlags();
+        } finally {
+            f.release();
+        }
+    }
 }

@@ -1,0 +1,208 @@
+package io.mysqlha.gateway;
+
+import io.mysqlha.testsupport.SharedInfra;
+import io.mysqlha.testsupport.servers.DbUsers;
+import io.mysqlha.testsupport.servers.ReplicationTopology;
+import io.mysqlha.testsupport.servers.Sql;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Multiplexing on the real primary: a listener whose sessions share at most {@link GatewayTestInfra#MULTIPLEXED_MAX}
+ * connections. Thousands of clients never open more; one that waits too long gets a clear error and goes on; no
+ * session ever sees another's time zone or schema.
+ */
+@QuarkusTest
+@WithTestResource(GatewayTestInfra.class)
+class GatewayMultiplexingIT {
+    private static final DbUsers USERS = DbUsers.LOCAL;
+
+    @BeforeAll
+    static void listening() {
+        GatewayTestInfra.awaitListening();
+    }
+
+    private static Connection mux() throws SQLException {
+        return Sql.connect("127.0.0.1", GatewayTestInfra.multiplexedPort, USERS.app(), 30_000);
+    }
+
+    private static ReplicationTopology topology() {
+        return SharedInfra.replicationTopology();
+    }
+
+    /** The multiplexed cluster's pool towards the primary, as GET /gateway/pools shows it. */
+    private static Map<String, Object> pool() {
+        JsonPath pools = given().get("/gateway/pools").then().statusCode(200).extract().jsonPath();
+        List<Map<String, Object>> all = pools.getList("");
+        return all.stream().filter(p -> GatewayTestInfra.MULTIPLEXED.equals(p.get("cluster"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no pool for " + GatewayTestInfra.MULTIPLEXED + " in " + all));
+    }
+
+    private static long number(Map<String, Object> pool, String field) {
+        return ((Number) pool.get(field)).longValue();
+    }
+
+    /** The connections the app user has on the primary now. */
+    private static int appConnections(Connection admin) throws SQLException {
+        return Integer.parseInt(Sql.value(admin, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
+                + USERS.app().name() + "'").orElseThrow());
+    }
+
+    @Test
+    void twoThousandClientsAtOnceNeverHoldMoreThanThePoolsMaximum() throws Exception {
+        int clients = 2_000;
+        try (Connection admin = topology().primary().connect(topology().users().admin())) {
+            int before = appConnections(admin);
+            AtomicInteger peak = new AtomicInteger();
+            AtomicBoolean sampling = new AtomicBoolean(true);
+            Thread sampler = Thread.ofPlatform().start(() -> {
+                try (Connection c = topology().primary().connect(topology().users().admin())) {
+                    while (sampling.get()) {
+                        peak.accumulateAndGet(appConnections(c) - before, Math::max);
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CountDownLatch allConnected = new CountDownLatch(clients);
+            // logins a few at a time (this JVM's two cores run the clients too), then all 2,000 open together
+            java.util.concurrent.Semaphore loggingIn = new java.util.concurrent.Semaphore(32);
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            List<Future<?>> done = new ArrayList<>();
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < clients; i++) {
+                    int n = i;
+                    done.add(threads.submit(() -> {
+                        loggingIn.acquire();
+                        Connection opened;
+                        try {
+                            opened = mux();
+                        } finally {
+                            loggingIn.release();
+                        }
+                        try (Connection c = opened) {
+                            assertEquals(Integer.toString(n), Sql.value(c, "SELECT " + n).orElseThrow());
+                            allConnected.countDown();
+                            allConnected.await(120, TimeUnit.SECONDS); // 2,000 client connections open together
+                            for (int k = 0; k < 3; k++) {
+                                assertEquals(n + "-" + k, Sql.value(c, "SELECT '" + n + "-" + k + "'").orElseThrow());
+                            }
+                        } catch (Throwable e) {
+                            failures.add("client " + n + ": " + e);
+                            allConnected.countDown();
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(180, TimeUnit.SECONDS);
+                }
+            } finally {
+                sampling.set(false);
+                sampler.join();
+            }
+            assertTrue(failures.isEmpty(), failures.size() + " clients failed, first: " + failures.peek());
+            Map<String, Object> pool = pool();
+            System.out.printf("%d clients: the primary saw at most %d more app connections; the pool: %s%n", clients,
+                    peak.get(), pool);
+            assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
+            assertTrue(peak.get() <= GatewayTestInfra.MULTIPLEXED_MAX, "the primary saw " + peak.get()
+                    + " more connections of the app user");
+            assertTrue(number(pool, "borrowed") + number(pool, "reclaimed") > clients, "the pool: " + pool);
+        }
+    }
+
+    @Test
+    void aQueueTimeoutIsAClearErrorAndTheSessionGoesOn() throws Exception {
+        List<Connection> holders = new ArrayList<>();
+        try (Connection waiting = mux()) {
+            for (int i = 0; i < GatewayTestInfra.MULTIPLEXED_MAX; i++) {
+                Connection c = mux();
+                holders.add(c);
+                Sql.execute(c, "BEGIN", "SELECT 1"); // an open transaction keeps its connection
+            }
+            long started = System.nanoTime();
+            SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                    () -> Sql.value(waiting, "SELECT 'waited'"));
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            assertEquals(9001, e.getErrorCode(), e.getMessage());
+            assertTrue(e.getMessage().contains("no free connection to writer")
+                    && e.getMessage().contains("routing.pool.queue_timeout_ms"), e.getMessage());
+            assertTrue(waitedMs >= GatewayTestInfra.MULTIPLEXED_QUEUE_TIMEOUT_MS - 100, "waited " + waitedMs + " ms");
+            for (Connection c : holders) {
+                Sql.execute(c, "COMMIT");
+            }
+            assertEquals("after", Sql.value(waiting, "SELECT 'after'").orElseThrow(), "the session goes on");
+            assertTrue(number(pool(), "queueTimeouts") >= 1);
+        } finally {
+            for (Connection c : holders) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void noSessionEverSeesAnotherSessionsTimeZoneOrSchema() throws Exception {
+        try (Connection admin = topology().primary().connect(topology().users().admin())) {
+            for (int d = 0; d < 4; d++) {
+                Sql.execute(admin, "CREATE DATABASE IF NOT EXISTS mux_" + d); // the app user may use every schema
+            }
+        }
+        int sessions = 64;
+        ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < sessions; i++) {
+                int n = i;
+                done.add(threads.submit(() -> {
+                    String zone = String.format("+%02d:%02d", n % 12, n % 60);
+                    String schema = "mux_" + n % 4;
+                    try (Connection c = mux()) {
+                        for (int round = 0; round < 20; round++) {
+                            if (round % 5 == 0) {
+                                Sql.execute(c, "SET time_zone = '" + zone + "'", "USE " + schema);
+                            }
+                            Map<String, String> seen = Sql.rows(c, "SELECT @@time_zone AS tz, DATABASE() AS db")
+                                    .getFirst();
+                            if (!zone.equals(seen.get("tz")) || !schema.equals(seen.get("db"))) {
+                                leaks.add("session " + n + " round " + round + " saw " + seen + ", expected " + zone
+                                        + " " + schema);
+                            }
+                        }
+                    } catch (SQLException e) {
+                        leaks.add("session " + n + ": " + e);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(leaks.isEmpty(), leaks.size() + " wrong answers, first: " + leaks.peek());
+        Map<String, Object> pool = pool();
+        assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
+    }
+}
