@@ -152,14 +152,17 @@ final class BackendPool {
         return n.open < n.share;
     }
 
-    /** Closes the free connection given back longest ago, to open another in its place; false when none is free. */
+    /**
+     * Closes the free connection given back longest ago, to open another in its place once the node closed it (the
+     * waiters are woken then); false when none is free.
+     */
     boolean evict(Node n) {
         BackendSession b = n.tail;
         if (b == null) {
             return false;
         }
         unlink(n, b);
-        b.close(); // counted down when it closes
+        b.close(); // counted down when the node closed it
         return true;
     }
 
@@ -198,16 +201,21 @@ final class BackendPool {
     }
 
     /**
-     * Waits for a connection to the node (run {@code wake} when one may be had: given back or closed); null when the
-     * line is full ({@code max_queue}).
+     * Waits for a connection to the node (run {@code wake} when one may be had: given back or closed), at the end of
+     * the line or, for a session that just closed a free connection for itself, at its head; null when the line is
+     * full ({@code max_queue}).
      */
-    Waiter await(Node n, Runnable wake) {
+    Waiter await(Node n, Runnable wake, boolean first) {
         if (n.waiting.size() >= n.settings.maxQueue()) {
             n.queueFull++;
             return null;
         }
         Waiter w = new Waiter(wake);
-        n.waiting.addLast(w);
+        if (first) {
+            n.waiting.addFirst(w); // it made room for itself: the room is its own
+        } else {
+            n.waiting.addLast(w);
+        }
         n.queued++;
         return w;
     }

@@ -185,6 +185,10 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        if (phase == Phase.CLOSED) {
+            ctx.close(); // given up while it connected
+            return;
+        }
         channel.read();
     }
 
@@ -653,12 +657,29 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         boolean ready = phase == Phase.READY;
         phase = Phase.CLOSED;
         listener = BackendListener.DETACHED;
-        closed();
-        if (channel != null && channel.isActive()) {
-            ByteBuf quit = ready ? Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}) : Unpooled.EMPTY_BUFFER;
-            channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);
+        if (channel == null) {
+            return; // still connecting: closed once connected (channelActive), or counted down when that fails
         }
+        if (!channel.isActive()) {
+            closed();
+            return;
+        }
+        if (ready && poolNode != null) {
+            // a pool counts it until the node is done with it: the node closes the connection after COM_QUIT, and
+            // only then may another take its place (else the node would see one more than the pool's limit)
+            channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}));
+            channel.read();
+            channel.eventLoop().schedule(() -> {
+                channel.close();
+            }, QUIT_GRACE_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return;
+        }
+        ByteBuf quit = ready ? Unpooled.wrappedBuffer(new byte[] {1, 0, 0, 0, 1}) : Unpooled.EMPTY_BUFFER;
+        channel.writeAndFlush(quit).addListener(ChannelFutureListener.CLOSE);
     }
+
+    /** How long a pooled connection waits for its node to close it after COM_QUIT before closing it itself. */
+    private static final long QUIT_GRACE_MS = 1_000;
 
     /** A node as "host:port", as messages and metrics name it. */
     static String address(InetSocketAddress a) {

@@ -152,25 +152,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private long unreachableAt = -1;
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
-    /** The event loop's backend connections that its sessions share (multiplexing; see BackendPool). */
-    private BackendPool pool;
-    /** The session's writer connection it gave back to the pool, and the routes' version then (it takes it back). */
-    private BackendSession givenBack;
-    private long givenBackRoutes;
-    /**
-     * The next statements that keep the writer connection (ProxySQL's auto_increment_delay_multiplex after a last
-     * insert id; one after warnings or an error, for SHOW WARNINGS).
-     */
-    private int stayFor;
-    /** The session asked CONNECTION_ID(): it keeps the connection that answered, so the id stays true. */
-    private boolean connectionIdAsked;
-    /** A free connection could not be brought to the session's state: the next acquire opens a new one. */
-    private boolean skipPool;
-    /** Waiting in the pool's line for a connection, and the queue timeout's timer. */
-    private BackendPool.Waiter waiter;
-    private ScheduledFuture<?> queueTimer;
-    /** ProxySQL's mysql-auto_increment_delay_multiplex: statements kept on the connection after a last insert id. */
-    private static final int INSERT_ID_DELAY = 5;
+    /** The writer connection's side of multiplexing: the event loop's pool, what was given back, what waits. */
+    private SharedWriter shared;
 
     public ClientSession(SessionContext context, SessionContext.Route route) {
         this.context = context;
@@ -184,6 +167,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
+        shared = new SharedWriter(context.pools().of(client.eventLoop()), client.eventLoop(), pooledWriter);
         counted = true;
         if (route.sessionMetrics().opened() > route.maxConnections()) {
             route.sessionMetrics().refusedTooMany();
@@ -191,7 +175,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         context.sessions().put(connectionId, this);
-        pool = context.pools().of(client.eventLoop());
         SessionContext.Flavour flavour = route.flavour().get();
         tlsOffered = route.tls(); // the one offered now, used if the client takes it up
         int offered = flavour.capabilities() | (tlsOffered == null ? 0 : Capabilities.SSL);
@@ -334,7 +317,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendSession old = backend;
         backend = null;
         active = null;
-        givenBack = null; // another user's from now on
+        shared.reset(true);
         if (old != null) {
             prepared.forget(old);
             old.close();
@@ -373,12 +356,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         io.mysqlha.domain.RoutingPolicy.ConnectionPool settings = route.pool();
         BackendPool.Node node = null;
         if (settings != null) {
-            node = pool.node(route.cluster(), address(target), settings);
-            if (fromPool(node)) {
+            node = shared.node(route.cluster(), address(target), settings);
+            if (shared.fromPool(node, new SharedWriter.Like(handshake.username(), capabilities,
+                    handshake.mariadbCapabilities(), handshake.characterSet(), causal()), schemaKey(),
+                    state.snapshot())) {
                 return;
             }
-            if (!pool.mayOpen(node) && !pool.evict(node)) {
-                queue(node);
+            if (!shared.mayOpen(node)) {
+                shared.queue(node);
                 return;
             }
         }
@@ -393,60 +378,63 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         backend = next;
         active = next;
         if (node != null) {
-            pool.counted(node, next);
+            shared.counted(node, next);
         }
         connect(next, target);
     }
 
     // --- multiplexing: the writer connection goes back to the loop's pool between statements (see BackendPool) ---
 
-    /**
-     * A connection from the pool to the node becomes the session's writer connection: the one it gave back, if
-     * nobody took it; else a free one opened alike, brought to the session's schema and state first. False when
-     * the pool has none.
-     */
-    private boolean fromPool(BackendPool.Node node) {
-        String schema = schemaKey();
-        List<String> wanted = state.snapshot();
-        BackendSession b = givenBack != null && givenBack.poolNode == node && pool.reclaim(givenBack) ? givenBack
-                : skipPool ? null : pool.take(node, handshake.username(), capabilities, handshake.mariadbCapabilities(),
-                        handshake.characterSet(), causal(), schema, wanted);
-        givenBack = null;
-        skipPool = false;
-        if (b == null) {
-            return false;
+    /** What the pool gives the session's writer connection (see SharedWriter). */
+    private final SharedWriter.Session pooledWriter = new SharedWriter.Session() {
+        @Override
+        public void attach(BackendSession b) {
+            b.listener(writerRole);
+            b.stateVersion(state.version());
+            backend = b;
+            if (active == null) {
+                active = b; // else the reader answered last: SHOW WARNINGS still goes there
+            }
         }
-        b.listener(writerRole);
-        b.stateVersion(state.version());
-        backend = b;
-        if (active == null) {
-            active = b; // else the reader answered last: SHOW WARNINGS still goes there
+
+        @Override
+        public void ready(BackendSession b) {
+            if (b == backend) {
+                writerTaken(b, b.tracker().statusFlags());
+            }
         }
-        List<String> restore = BackendPool.restore(b, schema, wanted);
-        if (restore.isEmpty()) {
-            writerTaken(b, b.tracker().statusFlags());
-            return true;
+
+        @Override
+        public void acquire() {
+            ClientSession.this.acquire();
         }
-        b.internal(restore, a -> {
+
+        @Override
+        public void restoreFailed(BackendSession b, String why) {
             if (b != backend) {
                 return;
             }
-            if (a.ok()) {
-                b.schema(schema);
-                b.state(wanted);
-                writerTaken(b, b.tracker().statusFlags());
-            } else {
-                LOG.debugf("session %d: a pooled connection to %s could not be given the session's state (%s);"
-                        + " opening another", connectionId, b.node(), a.error());
-                backend = null;
-                active = null;
-                b.close();
-                skipPool = true;
-                acquire();
+            LOG.debugf("session %d: a pooled connection to %s could not be given the session's state (%s); opening"
+                    + " another", connectionId, b.node(), why);
+            backend = null;
+            active = null;
+            b.close();
+            ClientSession.this.acquire();
+        }
+
+        @Override
+        public void noConnection(String detail) {
+            route.sessionMetrics().error(SessionMetrics.Cause.QUEUE_TIMEOUT);
+            String why = "mysqlha gateway: no free connection to " + route.role() + " " + detail;
+            backend = null;
+            active = null;
+            if (phase == Phase.CONNECTING) {
+                refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why);
+                return;
             }
-        });
-        return true;
-    }
+            failHeld(why);
+        }
+    };
 
     /** The session's schema as pooled connections are told apart by it ("" for none). */
     private String schemaKey() {
@@ -454,62 +442,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Waits in the pool's line for the node (every connection of this loop's share is in use): woken when one is
-     * given back or closed; after the spec's queue timeout, or at once when the line is full, what waits gets 9001.
-     */
-    private void queue(BackendPool.Node node) {
-        if (waiter != null) {
-            return;
-        }
-        waiter = pool.await(node, () -> {
-            waiter = null;
-            if (queueTimer != null) {
-                queueTimer.cancel(false);
-                queueTimer = null;
-            }
-            acquire();
-        });
-        if (waiter == null) {
-            noConnection(node.address + ": " + node.settings.maxQueue() + " statements already wait for one of its "
-                    + node.open + " connections on this event loop (routing.pool.max_queue "
-                    + node.settings.maxQueue() + ")");
-            return;
-        }
-        queueTimer = client.eventLoop().schedule(() -> {
-            queueTimer = null;
-            if (waiter != null) {
-                pool.timedOut(node, waiter);
-                waiter = null;
-                noConnection(node.address + " within routing.pool.queue_timeout_ms (" + node.settings.queueTimeoutMs()
-                        + " ms): its " + node.open + " connections on this event loop are all in use"
-                        + " (routing.pool.max_connections " + node.settings.maxConnections() + ")");
-            }
-        }, node.settings.queueTimeoutMs(), TimeUnit.MILLISECONDS);
-    }
-
-    /** No connection could be had from the pool: what waits for one gets 9001, the session stays (at login: closes). */
-    private void noConnection(String detail) {
-        route.sessionMetrics().error(SessionMetrics.Cause.QUEUE_TIMEOUT);
-        String why = "mysqlha gateway: no free connection to " + route.role() + " " + detail;
-        backend = null;
-        active = null;
-        if (phase == Phase.CONNECTING) {
-            refuse(nextSeq, ErrPacket.BACKEND_UNAVAILABLE, "HY000", why);
-            return;
-        }
-        failHeld(why);
-    }
-
-    /**
      * Whether the writer connection can go back to the pool now: multiplexing, a counted connection, nothing on it
      * that the next statement may need (no transaction, no pin, no prepared statement, autocommit on, no answer
-     * owed, no last insert id or warnings just left).
+     * owed, no last insert id or warnings just left, no CONNECTION_ID() asked).
      */
     private boolean mayGiveBack() {
         BackendSession b = backend;
-        return b != null && b.poolNode != null && route.pool() != null && pinned == null && stayFor == 0
-                && !connectionIdAsked
-                && prepared.isEmpty() && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
+        return b != null && route.pool() != null && shared.free(b) && pinned == null && prepared.isEmpty()
+                && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
     }
 
     /** The writer connection goes back to the pool; the session takes it (or another) again at its next statement. */
@@ -522,9 +462,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             active = null;
         }
         released = true;
-        givenBack = b;
-        givenBackRoutes = route.routesVersion();
-        pool.giveBack(b);
+        shared.giveBack(b, route.routesVersion());
     }
 
     /** Why the session keeps its writer connection between statements (the admin API), or null. */
@@ -532,29 +470,26 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (pinned != null) {
             return pinned;
         }
-        if (connectionIdAsked) {
-            return "CONNECTION_ID()";
-        }
         if (!prepared.isEmpty()) {
             return "prepared statements";
         }
         if (!ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)) {
             return "autocommit off";
         }
-        return stayFor > 0 ? "last insert id or warnings of its last statements" : null;
+        return shared.keptBecause();
     }
 
     /** The session's own connection back at once, before its next statement, when nobody took it meanwhile. */
     private void takeBack() {
-        BackendSession b = givenBack;
-        givenBack = null;
-        if (givenBackRoutes == route.routesVersion() && pool.reclaim(b)) {
+        long routes = route.routesVersion();
+        BackendSession b = shared.takeBack(routes);
+        if (b != null) {
             b.listener(writerRole);
             backend = b;
             if (active == null) {
                 active = b; // else the reader answered last: SHOW WARNINGS still goes there
             }
-            routesChecked = givenBackRoutes;
+            routesChecked = routes;
             released = false;
         }
     }
@@ -938,7 +873,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             held.addLast(frame); // after the kill's answer: answers go back in order
             return;
         }
-        if (backend == null && givenBack != null && held.isEmpty() && !continuation) {
+        if (backend == null && shared.gaveBack() && held.isEmpty() && !continuation) {
             takeBack();
         }
         if (!held.isEmpty() || backend == null || !backend.ready() || active != null && !active.ready()) {
@@ -1218,7 +1153,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         active = to;
         if (statement != null && statement.has(Statement.F_CONNECTION_ID)) {
             announcedBy = to;
-            connectionIdAsked |= to == backend;
+            if (to == backend) {
+                shared.connectionIdAsked();
+            }
         }
         to.countStatement(route.sessionMetrics());
         ResponseTracker tracker = to.tracker();
@@ -1523,8 +1460,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
     private void resetSession() {
-        stayFor = 0;
-        connectionIdAsked = false;
+        shared.reset(false);
         state.reset();
         prepared.clear();
         pinned = null;
@@ -1745,14 +1681,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         }
         if (idle && b == backend) {
             statusFlags = tracker.statusFlags();
-            int aftermath = tracker.takeAftermath();
-            if ((aftermath & ResponseTracker.INSERT_ID) != 0) {
-                stayFor = INSERT_ID_DELAY;
-            } else if ((aftermath & ResponseTracker.WARNINGS) != 0) {
-                stayFor = Math.max(stayFor, 1);
-            } else if (stayFor > 0) {
-                stayFor--;
-            }
+            shared.answered(tracker.takeAftermath());
             if (pendingSchema != null) {
                 if (!tracker.lastWasError()) {
                     schema = pendingSchema;
@@ -1947,13 +1876,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (phase == Phase.COMMANDS && mayGiveBack()) {
             giveBack(); // nothing of the session is left on it: another session's next statement can use it
         }
-        if (waiter != null) {
-            pool.cancel(waiter);
-            waiter = null;
-        }
-        if (queueTimer != null) {
-            queueTimer.cancel(false);
-        }
+        shared.close();
         if (killer != null) {
             killer.close();
         }
