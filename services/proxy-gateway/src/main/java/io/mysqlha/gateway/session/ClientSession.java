@@ -357,6 +357,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendPool.Node node = null;
         if (settings != null) {
             node = shared.node(route.cluster(), address(target), settings);
+            if (phase == Phase.CONNECTING && shared.knows(node, handshake.username(), schemaKey())) {
+                // the node took this user into this schema before: the client's login needs no backend connection,
+                // its first statement takes one (a refusal would show there too, as with ProxySQL)
+                loggedIn(ServerStatus.AUTOCOMMIT);
+                return;
+            }
             if (shared.fromPool(node, new SharedWriter.Like(handshake.username(), capabilities,
                     handshake.mariadbCapabilities(), handshake.characterSet(), causal()), schemaKey(),
                     state.snapshot())) {
@@ -462,7 +468,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             active = null;
         }
         released = true;
-        shared.giveBack(b, route.routesVersion());
+        // the routes' version at which the connection was last found to serve: a change since (even while its last
+        // answer came) is checked before its next statement, as for a connection kept
+        shared.giveBack(b, routesChecked);
     }
 
     /** Why the session keeps its writer connection between statements (the admin API), or null. */
@@ -679,6 +687,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         route.sessionMetrics().backendConnect(b.node(), true);
+        shared.loggedIn(b);
         writerTaken(b, status);
     }
 
@@ -694,31 +703,39 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         lastActive = System.nanoTime();
         active();
         if (phase == Phase.CONNECTING) {
-            phase = Phase.COMMANDS;
-            client.pipeline().get(FrameDecoder.class).unlimit();
-            route.sessionMetrics().authenticated();
-            writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p,
-                    capabilities)));
-            if ((handshake.capabilities() & Capabilities.FRAMING) != 0
-                    && client.pipeline().get(CompressedProtocol.class) == null) {
-                // after the OK that ends the connection phase, every byte of this hop goes compressed (from the
-                // login on: a COM_CHANGE_USER is answered compressed, as it was asked)
-                CompressedProtocol compressed = new CompressedProtocol(CompressedProtocol.Algorithm.of(
-                        handshake.capabilities()));
-                if (client.pipeline().get(TLS_HANDLER) != null) {
-                    client.pipeline().addAfter(TLS_HANDLER, null, compressed); // compressed, then encrypted
-                } else {
-                    client.pipeline().addFirst(compressed);
-                }
-            }
-            client.read();
-            closeIfAnswered(); // a client that half-closed right after its login
+            loggedIn(status);
             if (phase == Phase.COMMANDS && mayGiveBack()) {
                 giveBack(); // an idle client holds no backend connection
             }
             return;
         }
         drainHeld();
+    }
+
+    /** The client's login ends with an OK: from now on it sends commands. */
+    private void loggedIn(int status) {
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+            holdTimer = null;
+        }
+        phase = Phase.COMMANDS;
+        client.pipeline().get(FrameDecoder.class).unlimit();
+        route.sessionMetrics().authenticated();
+        writeAndFlush(Packets.frame(client.alloc(), nextSeq, p -> OkPacket.of(status).encode(p, capabilities)));
+        if ((handshake.capabilities() & Capabilities.FRAMING) != 0
+                && client.pipeline().get(CompressedProtocol.class) == null) {
+            // after the OK that ends the connection phase, every byte of this hop goes compressed (from the login
+            // on: a COM_CHANGE_USER is answered compressed, as it was asked)
+            CompressedProtocol compressed = new CompressedProtocol(CompressedProtocol.Algorithm.of(
+                    handshake.capabilities()));
+            if (client.pipeline().get(TLS_HANDLER) != null) {
+                client.pipeline().addAfter(TLS_HANDLER, null, compressed); // compressed, then encrypted
+            } else {
+                client.pipeline().addFirst(compressed);
+            }
+        }
+        client.read();
+        closeIfAnswered(); // a client that half-closed right after its login
     }
 
     /** Statements held (for a backend, or while another node finished answering) go out now, in order. */
@@ -751,6 +768,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
+        shared.refused(b);
         if (phase == Phase.CONNECTING) {
             refuse(nextSeq, err.errorCode(), err.sqlState(), err.message());
         } else {

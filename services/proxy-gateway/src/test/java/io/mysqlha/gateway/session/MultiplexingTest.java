@@ -28,7 +28,7 @@ class MultiplexingTest {
         s.route.pool = new RoutingPolicy.ConnectionPool(maxConnections, queueTimeoutMs, null, null, null);
     }
 
-    /** A second client logged in from the pool: no backend login of its own. */
+    /** A second client of the same user: it logs in without a backend connection (the node took the user before). */
     private Client second() {
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD);
@@ -45,7 +45,7 @@ class MultiplexingTest {
         node.acceptLogin(AUTOCOMMIT);
         a.loginOk();
         Client b = second();
-        assertEquals(1, s.nodes.size(), "the second login took the connection the first gave back");
+        assertEquals(1, s.nodes.size(), "the second login needed no backend connection");
         for (int i = 0; i < 3; i++) {
             a.query("SELECT " + i);
             assertEquals("SELECT " + i, node.query());
@@ -67,13 +67,11 @@ class MultiplexingTest {
         first.query();
         first.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
         s.allOutbound().release();
-        Client b = s.newClient();
-        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        Client b = second();
+        b.query("SELECT 1");
         Node second = s.lastNode();
         assertTrue(first != second, "the transaction's connection is not lent");
         second.acceptLogin(AUTOCOMMIT);
-        b.loginOk();
-        b.query("SELECT 1");
         assertEquals("SELECT 1", second.query());
         assertTrue(first.sentNothing(), "nothing of the other session reached the transaction's connection");
         s.query("COMMIT");
@@ -89,13 +87,11 @@ class MultiplexingTest {
         first.ok(AUTOCOMMIT);
         s.allOutbound().release();
         // the first session's connection is free, with its time zone: a session without it gets another
-        Client b = s.newClient();
-        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        Client b = second();
+        b.query("SELECT NOW()");
         Node second = s.lastNode();
         assertTrue(first != second, "a connection with another session's time zone is not lent");
         second.acceptLogin(AUTOCOMMIT);
-        b.loginOk();
-        b.query("SELECT NOW()");
         assertEquals("SELECT NOW()", second.query());
         second.ok(AUTOCOMMIT);
         b.allOutbound().release();
@@ -125,8 +121,8 @@ class MultiplexingTest {
         first.query();
         first.ok(AUTOCOMMIT, 42, 0);
         s.allOutbound().release();
-        Client b = s.newClient();
-        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        Client b = second();
+        b.query("SELECT 1");
         assertEquals(2, s.nodes.size(), "the connection that knows LAST_INSERT_ID() stays with its session");
         s.query("SELECT LAST_INSERT_ID()");
         assertEquals("SELECT LAST_INSERT_ID()", first.query());
@@ -140,17 +136,16 @@ class MultiplexingTest {
         node.query();
         node.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
         s.allOutbound().release();
-        Client b = s.newClient();
-        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        Client b = second();
+        b.query("SELECT 1");
         assertEquals(1, s.nodes.size(), "never more than max_connections");
-        assertTrue(b.quiet(), "the login waits for a connection");
+        assertTrue(b.quiet(), "the statement waits for a connection");
+        assertTrue(node.sentNothing());
         s.query("COMMIT");
         assertEquals("COMMIT", node.query());
         node.ok(AUTOCOMMIT);
         s.allOutbound().release();
-        b.loginOk();
-        b.query("SELECT 1");
-        assertEquals("SELECT 1", node.query());
+        assertEquals("SELECT 1", node.query(), "then goes on the connection given back");
     }
 
     @Test
@@ -178,6 +173,49 @@ class MultiplexingTest {
         b.query("SELECT 2");
         assertEquals("SELECT 2", node.query(), "the session that timed out goes on");
         assertEquals(1, s.route.metrics.errors.get(SessionMetrics.Cause.QUEUE_TIMEOUT));
+    }
+
+    @Test
+    void aUserTheNodeRefusedLogsInThroughTheNodeAgain() {
+        pool(10, 1_000);
+        Node first = s.loggedIn();
+        Client b = second();
+        b.query("BEGIN"); // takes the free connection
+        first.query();
+        first.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
+        b.allOutbound().release();
+        Client c = second();
+        c.query("SELECT 1");
+        Node refusing = s.lastNode();
+        refusing.greet();
+        refusing.command().release();
+        refusing.reply(SessionHarness.frame(2, new ErrPacket(ErrPacket.ER_ACCESS_DENIED_ERROR, "28000",
+                "Access denied for user 'app'@'127.0.0.1'")::encode));
+        ErrPacket err = c.error();
+        assertTrue(err.message().contains("refused app"), err.message());
+        Client d = s.newClient();
+        d.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertTrue(d.quiet(), "the next login of the user goes to the node first");
+        assertEquals(3, s.nodes.size(), "a connection of its own, to log in");
+    }
+
+    @Test
+    void theTopologyMovingWhileAStatementRunsSendsTheNextStatementToTheNewWriter() {
+        pool(10, 1_000);
+        Node old = s.loggedIn();
+        s.query("INSERT INTO t VALUES (1)");
+        assertEquals("INSERT INTO t VALUES (1)", old.query());
+        // a switchover names another writer while the insert is under way
+        s.route.writer = new java.net.InetSocketAddress("127.0.0.1", 3307);
+        s.routesChanged();
+        old.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        s.query("INSERT INTO t VALUES (2)");
+        Node next = s.lastNode();
+        assertEquals(3307, next.address.getPort(), "the connection given back is not taken back to the old writer");
+        next.acceptLogin(AUTOCOMMIT);
+        assertEquals("INSERT INTO t VALUES (2)", next.query());
+        assertTrue(old.sentNothing());
     }
 
     @Test
