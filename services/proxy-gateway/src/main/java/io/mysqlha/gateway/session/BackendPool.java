@@ -53,8 +53,6 @@ final class BackendPool {
         BackendSession head;
         BackendSession tail;
         final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
-        /** "user\0schema" pairs the node took a login of (in that schema) through this loop. */
-        final java.util.Set<String> proven = new java.util.HashSet<>();
         long created;
         long borrowed;
         long reclaimed;
@@ -147,26 +145,6 @@ final class BackendPool {
             statements.addAll(state);
         }
         return statements;
-    }
-
-    /**
-     * Whether the node took a login of this user into this schema here before: a client of it then logs in without
-     * a backend connection (its first statement takes one), as a node would refuse it only for a reason that shows
-     * then too.
-     */
-    boolean proven(Node n, String user, String schema) {
-        return n.proven.contains(user + "\0" + schema);
-    }
-
-    void prove(Node n, String user, String schema) {
-        if (n.proven.size() < 10_000) {
-            n.proven.add(user + "\0" + schema);
-        }
-    }
-
-    /** The node refused the user: its next logins go to the node again. */
-    void disprove(Node n, String user) {
-        n.proven.removeIf(p -> p.startsWith(user + "\0"));
     }
 
     /** Whether the node's share of connections allows one more. */

@@ -357,12 +357,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendPool.Node node = null;
         if (settings != null) {
             node = shared.node(route.cluster(), address(target), settings);
-            if (phase == Phase.CONNECTING && shared.knows(node, handshake.username(), schemaKey())) {
-                // the node took this user into this schema before: the client's login needs no backend connection,
-                // its first statement takes one (a refusal would show there too, as with ProxySQL)
-                loggedIn(ServerStatus.AUTOCOMMIT);
-                return;
-            }
             if (shared.fromPool(node, new SharedWriter.Like(handshake.username(), capabilities,
                     handshake.mariadbCapabilities(), handshake.characterSet(), causal()), schemaKey(),
                     state.snapshot())) {
@@ -687,7 +681,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         route.sessionMetrics().backendConnect(b.node(), true);
-        shared.loggedIn(b);
         writerTaken(b, status);
     }
 
@@ -768,7 +761,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             return;
         }
         route.sessionMetrics().error(SessionMetrics.Cause.ACCESS_DENIED);
-        shared.refused(b);
         if (phase == Phase.CONNECTING) {
             refuse(nextSeq, err.errorCode(), err.sqlState(), err.message());
         } else {

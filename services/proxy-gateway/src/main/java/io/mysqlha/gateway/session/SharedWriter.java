@@ -102,25 +102,6 @@ final class SharedWriter {
     record Like(String user, int capabilities, int mariadbCapabilities, int characterSet, boolean tracksGtids) {
     }
 
-    /** Whether a login of the user into the schema needs no backend connection (the node took one before). */
-    boolean knows(BackendPool.Node node, String user, String schema) {
-        return pool.proven(node, user, schema);
-    }
-
-    /** A new connection of the pool logged in: later logins alike need none. */
-    void loggedIn(BackendSession b) {
-        if (b.poolNode != null) {
-            pool.prove(b.poolNode, b.user(), b.schema());
-        }
-    }
-
-    /** The node refused a new connection's login: later logins of the user go to it first again. */
-    void refused(BackendSession b) {
-        if (b.poolNode != null) {
-            pool.disprove(b.poolNode, b.user());
-        }
-    }
-
     /** Whether the node's limit allows one more connection now. */
     boolean mayOpen(BackendPool.Node node) {
         return pool.mayOpen(node);

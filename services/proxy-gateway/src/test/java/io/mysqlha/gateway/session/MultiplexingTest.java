@@ -28,7 +28,7 @@ class MultiplexingTest {
         s.route.pool = new RoutingPolicy.ConnectionPool(maxConnections, queueTimeoutMs, null, null, null);
     }
 
-    /** A second client of the same user: it logs in without a backend connection (the node took the user before). */
+    /** A second client logged in from the pool: no backend login of its own. */
     private Client second() {
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD);
@@ -45,7 +45,7 @@ class MultiplexingTest {
         node.acceptLogin(AUTOCOMMIT);
         a.loginOk();
         Client b = second();
-        assertEquals(1, s.nodes.size(), "the second login needed no backend connection");
+        assertEquals(1, s.nodes.size(), "the second login took the connection the first gave back");
         for (int i = 0; i < 3; i++) {
             a.query("SELECT " + i);
             assertEquals("SELECT " + i, node.query());
@@ -67,11 +67,13 @@ class MultiplexingTest {
         first.query();
         first.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
         s.allOutbound().release();
-        Client b = second();
-        b.query("SELECT 1");
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
         Node second = s.lastNode();
         assertTrue(first != second, "the transaction's connection is not lent");
         second.acceptLogin(AUTOCOMMIT);
+        b.loginOk();
+        b.query("SELECT 1");
         assertEquals("SELECT 1", second.query());
         assertTrue(first.sentNothing(), "nothing of the other session reached the transaction's connection");
         s.query("COMMIT");
@@ -87,11 +89,13 @@ class MultiplexingTest {
         first.ok(AUTOCOMMIT);
         s.allOutbound().release();
         // the first session's connection is free, with its time zone: a session without it gets another
-        Client b = second();
-        b.query("SELECT NOW()");
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
         Node second = s.lastNode();
         assertTrue(first != second, "a connection with another session's time zone is not lent");
         second.acceptLogin(AUTOCOMMIT);
+        b.loginOk();
+        b.query("SELECT NOW()");
         assertEquals("SELECT NOW()", second.query());
         second.ok(AUTOCOMMIT);
         b.allOutbound().release();
@@ -121,8 +125,8 @@ class MultiplexingTest {
         first.query();
         first.ok(AUTOCOMMIT, 42, 0);
         s.allOutbound().release();
-        Client b = second();
-        b.query("SELECT 1");
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
         assertEquals(2, s.nodes.size(), "the connection that knows LAST_INSERT_ID() stays with its session");
         s.query("SELECT LAST_INSERT_ID()");
         assertEquals("SELECT LAST_INSERT_ID()", first.query());
@@ -136,16 +140,17 @@ class MultiplexingTest {
         node.query();
         node.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
         s.allOutbound().release();
-        Client b = second();
-        b.query("SELECT 1");
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
         assertEquals(1, s.nodes.size(), "never more than max_connections");
-        assertTrue(b.quiet(), "the statement waits for a connection");
-        assertTrue(node.sentNothing());
+        assertTrue(b.quiet(), "the login waits for a connection");
         s.query("COMMIT");
         assertEquals("COMMIT", node.query());
         node.ok(AUTOCOMMIT);
         s.allOutbound().release();
-        assertEquals("SELECT 1", node.query(), "then goes on the connection given back");
+        b.loginOk();
+        b.query("SELECT 1");
+        assertEquals("SELECT 1", node.query());
     }
 
     @Test
@@ -173,30 +178,6 @@ class MultiplexingTest {
         b.query("SELECT 2");
         assertEquals("SELECT 2", node.query(), "the session that timed out goes on");
         assertEquals(1, s.route.metrics.errors.get(SessionMetrics.Cause.QUEUE_TIMEOUT));
-    }
-
-    @Test
-    void aUserTheNodeRefusedLogsInThroughTheNodeAgain() {
-        pool(10, 1_000);
-        Node first = s.loggedIn();
-        Client b = second();
-        b.query("BEGIN"); // takes the free connection
-        first.query();
-        first.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
-        b.allOutbound().release();
-        Client c = second();
-        c.query("SELECT 1");
-        Node refusing = s.lastNode();
-        refusing.greet();
-        refusing.command().release();
-        refusing.reply(SessionHarness.frame(2, new ErrPacket(ErrPacket.ER_ACCESS_DENIED_ERROR, "28000",
-                "Access denied for user 'app'@'127.0.0.1'")::encode));
-        ErrPacket err = c.error();
-        assertTrue(err.message().contains("refused app"), err.message());
-        Client d = s.newClient();
-        d.login(SessionHarness.USER, SessionHarness.PASSWORD);
-        assertTrue(d.quiet(), "the next login of the user goes to the node first");
-        assertEquals(3, s.nodes.size(), "a connection of its own, to log in");
     }
 
     @Test
