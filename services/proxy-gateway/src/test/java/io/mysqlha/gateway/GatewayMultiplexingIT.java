@@ -63,10 +63,10 @@ class GatewayMultiplexingIT {
         return ((Number) pool.get(field)).longValue();
     }
 
-    /** The connections the app user has on the primary now. */
+    /** The connections the app user has on the primary now (not those quitting). */
     private static int appConnections(Connection admin) throws SQLException {
         return Integer.parseInt(Sql.value(admin, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '"
-                + USERS.app().name() + "'").orElseThrow());
+                + USERS.app().name() + "' AND COMMAND <> 'Quit'").orElseThrow());
     }
 
     @Test
@@ -128,7 +128,10 @@ class GatewayMultiplexingIT {
             System.out.printf("%d clients: the primary saw at most %d more app connections; the pool: %s%n", clients,
                     peak.get(), pool);
             assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
-            assertTrue(peak.get() <= GatewayTestInfra.MULTIPLEXED_MAX, "the primary saw " + peak.get()
+            // the cross-check on the node: the gateway counts a connection down once the node closed it after
+            // COM_QUIT, and the node lists the thread a moment longer (it closes the socket, then ends the thread):
+            // one replaced connection can be seen twice (CI saw 9 once in three runs)
+            assertTrue(peak.get() <= GatewayTestInfra.MULTIPLEXED_MAX + 1, "the primary saw " + peak.get()
                     + " more connections of the app user");
             assertTrue(number(pool, "borrowed") + number(pool, "reclaimed") > clients, "the pool: " + pool);
         }
