@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
@@ -75,17 +74,16 @@ class GatewayMultiplexingIT {
         try (Connection admin = topology().primary().connect(topology().users().admin())) {
             int before = appConnections(admin);
             AtomicInteger peak = new AtomicInteger();
-            AtomicBoolean sampling = new AtomicBoolean(true);
-            Thread sampler = Thread.ofPlatform().start(() -> {
-                try (Connection c = topology().primary().connect(topology().users().admin())) {
-                    while (sampling.get()) {
-                        peak.accumulateAndGet(appConnections(c) - before, Math::max);
-                        Thread.sleep(10);
-                    }
-                } catch (Exception e) {
+            // the node's own count, sampled every 10 ms on a connection of its own while the clients run
+            Connection sampling = topology().primary().connect(topology().users().admin());
+            java.util.concurrent.ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            sampler.scheduleWithFixedDelay(() -> {
+                try {
+                    peak.accumulateAndGet(appConnections(sampling) - before, Math::max);
+                } catch (SQLException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, 0, 10, TimeUnit.MILLISECONDS);
             CountDownLatch allConnected = new CountDownLatch(clients);
             // logins a few at a time (this JVM's two cores run the clients too), then all 2,000 open together
             java.util.concurrent.Semaphore loggingIn = new java.util.concurrent.Semaphore(32);
@@ -120,8 +118,9 @@ class GatewayMultiplexingIT {
                     f.get(180, TimeUnit.SECONDS);
                 }
             } finally {
-                sampling.set(false);
-                sampler.join();
+                sampler.shutdown();
+                assertTrue(sampler.awaitTermination(10, TimeUnit.SECONDS), "the sampler stopped");
+                sampling.close();
             }
             assertTrue(failures.isEmpty(), failures.size() + " clients failed, first: " + failures.peek());
             Map<String, Object> pool = pool();
