@@ -91,7 +91,7 @@ root once (it is cached there afterwards), or set MYSQLHA_MYSQL_ROOT to a root m
   local mirror=${MYSQLHA_DEBIAN_MIRROR:-}
   [ -n "$mirror" ] || mirror=$( { sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/*.sources; \
     sed -n 's/^deb \(\[[^]]*\] \)\{0,1\}\([^ ]*\) .*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list; } \
-    2>/dev/null | grep -E '/debian/?$' | head -1)
+    2>/dev/null | grep -E '/debian/?$' | head -1 || true)
   mirror=${mirror:-http://deb.debian.org/debian}
   echo "installing MySQL 9.7 and MySQL Router 9.7 from Debian sid into $root (about a minute, 814 MB)..."
   local tmp="$root.partial" log="${TMPDIR:-/tmp}/mysqlha-mysql-install.log"

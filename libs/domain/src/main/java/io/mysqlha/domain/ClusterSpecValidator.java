@@ -141,6 +141,10 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("routing.pool.free_connections_pct", "0..100; got "
                     + pool.freeConnectionsPct()));
         }
+        if (pool.maxStmtsPerConnection() < 2) {
+            errors.add(new SpecError("routing.pool.max_stmts_per_connection", ">= 2 (a statement being used and"
+                    + " the one being prepared); got " + pool.maxStmtsPerConnection()));
+        }
         for (int i = 0; i < routing.queryRules().size(); i++) {
             validateRule(routing.queryRules().get(i), "routing.query_rules[" + i + "]", errors);
         }

@@ -56,10 +56,13 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
      *                           {@code connection_max_age_ms})
      * @param freeConnectionsPct free connections beyond this share of {@code maxConnections} are closed once idle
      *                           for a while (ProxySQL's {@code free_connections_pct}, 10)
+     * @param maxStmtsPerConnection at most this many prepared statements stay prepared on one pooled connection for
+     *                           the sessions that borrow it; the one used longest ago is closed to make room
+     *                           (ProxySQL's {@code max_stmts_per_connection}, 20)
      */
     public record ConnectionPool(Integer maxConnections, Long queueTimeoutMs, Integer maxQueue,
-                                 Long connectionMaxAgeMs, Integer freeConnectionsPct) {
-        public static final ConnectionPool DEFAULTS = new ConnectionPool(null, null, null, null, null);
+                                 Long connectionMaxAgeMs, Integer freeConnectionsPct, Integer maxStmtsPerConnection) {
+        public static final ConnectionPool DEFAULTS = new ConnectionPool(null, null, null, null, null, null);
 
         public ConnectionPool {
             maxConnections = maxConnections == null ? 1000 : maxConnections;
@@ -67,6 +70,12 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
             maxQueue = maxQueue == null ? 1000 : maxQueue;
             connectionMaxAgeMs = connectionMaxAgeMs == null ? 0L : connectionMaxAgeMs;
             freeConnectionsPct = freeConnectionsPct == null ? 10 : freeConnectionsPct;
+            maxStmtsPerConnection = maxStmtsPerConnection == null ? 20 : maxStmtsPerConnection;
+        }
+
+        public ConnectionPool(Integer maxConnections, Long queueTimeoutMs, Integer maxQueue, Long connectionMaxAgeMs,
+                              Integer freeConnectionsPct) {
+            this(maxConnections, queueTimeoutMs, maxQueue, connectionMaxAgeMs, freeConnectionsPct, null);
         }
     }
 

@@ -110,10 +110,11 @@ class ClusterSpecYamlTest {
     void shouldReadThePoolSettingsInSnakeCase() {
         ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL.replace("max_transactions_behind: 50 }",
                 "max_transactions_behind: 50, multiplexing: false, pool: { max_connections: 64, queue_timeout_ms:"
-                        + " 2000, max_queue: 500, connection_max_age_ms: 600000, free_connections_pct: 20 } }"),
+                        + " 2000, max_queue: 500, connection_max_age_ms: 600000, free_connections_pct: 20,"
+                        + " max_stmts_per_connection: 50 } }"),
                 "orders.yaml");
         assertEquals(false, spec.routing().multiplexing());
-        assertEquals(new io.mysqlha.domain.RoutingPolicy.ConnectionPool(64, 2000L, 500, 600_000L, 20),
+        assertEquals(new io.mysqlha.domain.RoutingPolicy.ConnectionPool(64, 2000L, 500, 600_000L, 20, 50),
                 spec.routing().pool());
         assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
     }

@@ -207,4 +207,92 @@ class GatewayMultiplexingIT {
         Map<String, Object> pool = pool();
         assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
     }
+
+    /** A client with server-side prepared statements: MariaDB Connector/J (it pipelines prepare and execute) or MySQL's. */
+    private static Connection preparing(boolean mysqlDriver) throws SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", USERS.app().name());
+        p.setProperty("password", USERS.app().password().reveal());
+        p.setProperty("useServerPrepStmts", "true");
+        if (mysqlDriver) {
+            p.setProperty("cachePrepStmts", "true");
+            p.setProperty("allowPublicKeyRetrieval", "true");
+            p.setProperty("sslMode", "DISABLED");
+            return new com.mysql.cj.jdbc.Driver().connect("jdbc:mysql://127.0.0.1:" + GatewayTestInfra.multiplexedPort
+                    + "/", p);
+        }
+        return new org.mariadb.jdbc.Driver().connect("jdbc:mariadb://127.0.0.1:" + GatewayTestInfra.multiplexedPort
+                + "/", p);
+    }
+
+    @Test
+    void sessionsWithServerSidePreparedStatementsShareThePoolAndItsStatements() throws Exception {
+        try (Connection admin = topology().primary().connect(topology().users().admin())) {
+            Sql.execute(admin, "CREATE DATABASE IF NOT EXISTS mux_ps",
+                    "CREATE TABLE IF NOT EXISTS mux_ps.kv (k INT PRIMARY KEY, v VARCHAR(40))",
+                    "REPLACE INTO mux_ps.kv VALUES (1, 'one'), (2, 'two'), (3, 'three')");
+        }
+        long borrowedBefore = number(pool(), "borrowed") + number(pool(), "reclaimed");
+        int sessions = 64;
+        int rounds = 20;
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < sessions; i++) {
+                int n = i;
+                done.add(threads.submit(() -> {
+                    try (Connection c = preparing(n % 2 == 1)) {
+                        // each session's statements: one shared by all (same text), one of its own, one with a
+                        // string parameter (its type bound by the first execute only, on whichever connection)
+                        try (java.sql.PreparedStatement shared = c.prepareStatement(
+                                "SELECT v FROM mux_ps.kv WHERE k = ?");
+                             java.sql.PreparedStatement own = c.prepareStatement("SELECT ? + " + n);
+                             java.sql.PreparedStatement text = c.prepareStatement("SELECT CONCAT(?, '-', ?)")) {
+                            for (int r = 0; r < rounds; r++) {
+                                int k = 1 + (n + r) % 3;
+                                shared.setInt(1, k);
+                                expect(wrong, n, r, shared, new String[] {"one", "two", "three"}[k - 1]);
+                                own.setLong(1, r);
+                                expect(wrong, n, r, own, Long.toString(r + n));
+                                text.setString(1, "s" + n);
+                                text.setInt(2, r);
+                                expect(wrong, n, r, text, "s" + n + "-" + r);
+                            }
+                        }
+                    } catch (SQLException e) {
+                        wrong.add("session " + n + ": " + e);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(180, TimeUnit.SECONDS);
+            }
+        }
+        assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers, first: " + wrong.peek());
+        Map<String, Object> pool = pool();
+        long borrowed = number(pool, "borrowed") + number(pool, "reclaimed") - borrowedBefore;
+        long prepared;
+        try (Connection admin = topology().primary().connect(topology().users().admin())) {
+            prepared = Long.parseLong(Sql.rows(admin, "SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'").getFirst()
+                    .get("Value"));
+        }
+        System.out.printf("%d sessions x %d rounds of 3 prepared statements: %d borrows; %d statements prepared on"
+                + " the primary now; the pool: %s%n", sessions, rounds, borrowed, prepared, pool);
+        assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
+        // sessions with prepared statements gave their connections back between statements, as others do
+        assertTrue(borrowed >= (long) sessions * rounds, borrowed + " borrows; the pool: " + pool);
+        // the statements stay on the pool's connections, bounded by max_stmts_per_connection each (20)
+        assertTrue(prepared <= (long) GatewayTestInfra.MULTIPLEXED_MAX * 20, prepared + " prepared statements");
+    }
+
+    private static void expect(ConcurrentLinkedQueue<String> wrong, int n, int r, java.sql.PreparedStatement st,
+                               String expected) throws SQLException {
+        try (java.sql.ResultSet rs = st.executeQuery()) {
+            String got = rs.next() ? rs.getString(1) : null;
+            if (!expected.equals(got)) {
+                wrong.add("session " + n + " round " + r + ": " + got + ", expected " + expected);
+            }
+        }
+    }
 }

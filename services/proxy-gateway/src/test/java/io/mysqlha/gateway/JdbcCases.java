@@ -793,7 +793,9 @@ final class JdbcCases {
                         }
                     }
                 }
-                query(s.c(), out, "SELECT k FROM m_pool ORDER BY k");
+                // the pool's connections wrote it: a locking read goes to the primary (a plain one through the
+                // splitting listener may be a replica's, behind by a moment: session causal reads)
+                query(s.c(), out, "SELECT k FROM m_pool ORDER BY k FOR UPDATE");
             }),
             of("prepared statement reuse and NULLs", (s, out) -> {
                 table(s.c(), "m_reuse", KV);

@@ -62,6 +62,12 @@ final class BackendPool {
         long queueFull;
         long waitedNanos;
         long maxOpen;
+        /** Free connections closed: to make room for another kind, past their age, idle beyond the free share. */
+        long evicted;
+        long aged;
+        long trimmed;
+        /** Connections that closed while in use (the node or the session ended them). */
+        long closedInUse;
 
         Node(String cluster, String address) {
             this.cluster = cluster;
@@ -95,10 +101,13 @@ final class BackendPool {
         return n;
     }
 
-    /** The session's own connection back, when it is still free (nobody took it meanwhile). */
-    boolean reclaim(BackendSession b) {
-        if (!b.free || !b.poolNode.waiting.isEmpty()) {
-            return false; // taken; or others wait for one, first come first served
+    /**
+     * The session's own connection back, when nobody took it since it was lent {@code lends} times (then it is as the
+     * session left it).
+     */
+    boolean reclaim(BackendSession b, int lends) {
+        if (!b.free || b.lends != lends || !b.poolNode.waiting.isEmpty()) {
+            return false; // taken, or used by another session since; or others wait, first come first served
         }
         unlink(b.poolNode, b);
         b.poolNode.reclaimed++;
@@ -107,41 +116,68 @@ final class BackendPool {
 
     /**
      * A free connection of the same user and opening as {@code like} asks, in the schema and with the state given
-     * (returned as it is), else one in no particular state (the caller brings it there: {@link #restore}), else null.
+     * (returned as it is), else one in no particular state, else one in another session's state (the caller brings
+     * it there: {@link #restore}), else null.
      */
     BackendSession take(Node n, String user, int capabilities, int mariadb, int charset, boolean tracksGtids,
                         String schema, List<String> state) {
-        BackendSession plain = null;
+        BackendSession sameState = null; // only its schema to change
+        BackendSession plain = null; // the session's statements to run
+        BackendSession other = null; // another session's state: a reset first
         for (BackendSession b = n.head; b != null; b = b.freeNext) {
             if (!b.user().equals(user) || ((b.capabilities() ^ capabilities) & ~LOGIN_ONLY) != 0
                     || b.mariadbCapabilities() != mariadb
                     || b.characterSet() != charset || b.trackGtidsAsked() != tracksGtids) {
                 continue;
             }
-            if (b.schema().equals(schema) && b.state().equals(state)) {
+            boolean sameSchema = b.schema().equals(schema);
+            if (sameSchema && b.state().equals(state)) {
                 unlink(n, b);
                 n.borrowed++;
+                b.lends++;
                 return b;
             }
-            if (plain == null && b.state().isEmpty() && (b.schema().equals(schema) || !schema.isEmpty())) {
-                plain = b;
+            if (!sameSchema && schema.isEmpty()) {
+                continue; // a connection cannot leave its schema for none
+            }
+            if (b.state().equals(state)) {
+                sameState = sameState == null ? b : sameState;
+            } else if (b.state().isEmpty()) {
+                plain = plain == null ? b : plain;
+            } else {
+                other = other == null ? b : other;
             }
         }
-        if (plain != null) {
-            unlink(n, plain);
+        BackendSession chosen = sameState != null ? sameState : plain != null ? plain : other;
+        if (chosen != null) {
+            unlink(n, chosen);
+            chosen.lends++;
             n.borrowed++;
             n.restored++;
         }
-        return plain;
+        return chosen;
     }
 
-    /** What brings a free connection to a session's schema and state (see {@link #take}). */
+    /**
+     * What brings a free connection to a session's schema and state (see {@link #take}): the schema and the session's
+     * statements; when the connection carries another session's state, COM_RESET_CONNECTION first (the node's
+     * defaults again, and every statement prepared on it closed), then the login's character set and the gateway's
+     * own GTID tracking again, as on a new connection.
+     */
     static List<String> restore(BackendSession b, String schema, List<String> state) {
         List<String> statements = new java.util.ArrayList<>();
-        if (!b.schema().equals(schema)) {
-            statements.add("USE `" + schema.replace("`", "``") + "`");
+        boolean reset = !b.state().isEmpty() && !b.state().equals(state);
+        if (reset) {
+            statements.add(BackendSession.RESET);
+            statements.add(BackendSession.characterSetOf(b.characterSet()));
+            if (b.tracksGtids()) {
+                statements.add(b.isMariaDb() ? BackendSession.TRACK_LAST_GTID : BackendSession.TRACK_OWN_GTID);
+            }
         }
-        if (!b.state().equals(state)) {
+        if (!b.schema().equals(schema)) {
+            statements.add("USE `" + schema.replace("`", "``") + "`"); // a reset keeps the schema
+        }
+        if (reset || !b.state().equals(state)) {
             statements.addAll(state);
         }
         return statements;
@@ -161,8 +197,8 @@ final class BackendPool {
         if (b == null) {
             return false;
         }
-        unlink(n, b);
-        b.close(); // counted down when the node closed it
+        n.evicted++;
+        retire(n, b); // counted down when the node closed it
         return true;
     }
 
@@ -172,6 +208,7 @@ final class BackendPool {
         n.created++;
         n.maxOpen = Math.max(n.maxOpen, n.open);
         b.poolNode = n;
+        b.stmtCache = new StatementCache(n.settings.maxStmtsPerConnection());
         b.whenClosed(() -> closed(n, b));
     }
 
@@ -181,6 +218,7 @@ final class BackendPool {
      */
     void giveBack(BackendSession b) {
         Node n = b.poolNode;
+        b.closeRetired(); // it is idle: what its statement cache let go is closed on the node before another uses it
         b.listener(free);
         b.free = true;
         b.freeSince = System.nanoTime();
@@ -247,9 +285,18 @@ final class BackendPool {
     private void closed(Node n, BackendSession b) {
         if (b.free) {
             unlink(n, b);
+        } else if (!b.retiredByPool) {
+            n.closedInUse++;
         }
         n.open--;
         wakeOne(n);
+    }
+
+    /** The pool closes a free connection of its own accord. */
+    private static void retire(Node n, BackendSession b) {
+        unlink(n, b);
+        b.retiredByPool = true;
+        b.close();
     }
 
     private static void unlink(Node n, BackendSession b) {
@@ -282,8 +329,8 @@ final class BackendPool {
                 for (BackendSession b = n.head; b != null; ) {
                     BackendSession next = b.freeNext;
                     if (now - b.openedAt > maxAge) {
-                        unlink(n, b);
-                        b.close();
+                        n.aged++;
+                        retire(n, b);
                     }
                     b = next;
                 }
@@ -291,8 +338,8 @@ final class BackendPool {
             int keep = (int) Math.ceil(n.share * n.settings.freeConnectionsPct() / 100.0);
             while (n.free > keep && n.tail != null && now - n.tail.freeSince > TRIM_AFTER_NANOS) {
                 BackendSession b = n.tail;
-                unlink(n, b);
-                b.close();
+                n.trimmed++;
+                retire(n, b);
             }
         }
     }
@@ -328,12 +375,12 @@ final class BackendPool {
     /** A snapshot of one node's figures, for the admin API (read off the loop: approximate). */
     record NodeView(String cluster, String node, int open, int free, int waiting, int share, long created, long borrowed,
                     long reclaimed, long restored, long queued, long queueTimeouts, long queueFull,
-                    long waitedMicros, long maxOpen) {
+                    long waitedMicros, long maxOpen, long evicted, long aged, long trimmed, long closedInUse) {
     }
 
     List<NodeView> view() {
         return allNodes().stream().map(n -> new NodeView(n.cluster, n.address, n.open, n.free, n.waiting.size(), n.share,
                 n.created, n.borrowed, n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull,
-                n.waitedNanos / 1000, n.maxOpen)).toList();
+                n.waitedNanos / 1000, n.maxOpen, n.evicted, n.aged, n.trimmed, n.closedInUse)).toList();
     }
 }

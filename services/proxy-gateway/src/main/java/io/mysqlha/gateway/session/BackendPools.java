@@ -43,16 +43,18 @@ public final class BackendPools {
     /**
      * Every node's figures over all loops: connections open, free and at most open, statements waiting, connections
      * created, borrowed (another session's), reclaimed (the session's own, still free), restored (given the session's
-     * schema or state first), statements queued, timed out and turned away, and the time waited; the peak is the sum
-     * of each loop's (at least the true peak).
+     * schema or state first), statements queued, timed out and turned away, the time waited, and why connections
+     * closed (evicted to make room for another kind, aged out, trimmed while idle, closed while in use); the peak is
+     * the sum of each loop's (at least the true peak).
      */
     public List<Map<String, Object>> view() {
         Map<String, long[]> sums = new LinkedHashMap<>();
         for (BackendPool p : pools.values()) {
             for (BackendPool.NodeView v : p.view()) {
-                long[] s = sums.computeIfAbsent(v.cluster() + "\n" + v.node(), k -> new long[13]);
+                long[] s = sums.computeIfAbsent(v.cluster() + "\n" + v.node(), k -> new long[17]);
                 long[] add = {v.open(), v.free(), v.waiting(), v.share(), v.created(), v.borrowed(), v.reclaimed(),
-                        v.restored(), v.queued(), v.queueTimeouts(), v.queueFull(), v.waitedMicros(), v.maxOpen()};
+                        v.restored(), v.queued(), v.queueTimeouts(), v.queueFull(), v.waitedMicros(), v.maxOpen(), v.evicted(), v.aged(), v.trimmed(),
+                        v.closedInUse()};
                 for (int i = 0; i < add.length; i++) {
                     s[i] += add[i];
                 }
@@ -60,7 +62,8 @@ public final class BackendPools {
         }
         List<Map<String, Object>> out = new ArrayList<>();
         String[] names = {"open", "free", "waiting", "maxConnections", "created", "borrowed", "reclaimed", "restored",
-                "queued", "queueTimeouts", "queueFull", "waitedMicros", "peakOpen"};
+                "queued", "queueTimeouts", "queueFull", "waitedMicros", "peakOpen", "evicted", "aged", "trimmed",
+                "closedInUse"};
         sums.forEach((key, s) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cluster", key.substring(0, key.indexOf('\n')));

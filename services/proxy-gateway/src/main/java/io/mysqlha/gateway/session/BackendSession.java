@@ -80,6 +80,18 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             + " NULLIF(@@session_track_system_variables, ''), 'last_gtid')";
     /** The same for MySQL 8. */
     static final String TRACK_OWN_GTID = "SET session_track_gtids = OWN_GTID";
+    /** Among {@link #internal} statements: COM_RESET_CONNECTION (told apart by identity). */
+    static final String RESET = new String("COM_RESET_CONNECTION");
+
+    /**
+     * What gives a connection the character set its login asked for ({@code id}, a collation), as the node did at
+     * login: after COM_RESET_CONNECTION the session's variables are the node's global ones again.
+     */
+    static String characterSetOf(int id) {
+        String name = "(SELECT CHARACTER_SET_NAME FROM information_schema.COLLATIONS WHERE ID = " + id + ")";
+        return "SET character_set_client = " + name + ", character_set_results = " + name + ", collation_connection = "
+                + id;
+    }
 
     private final boolean trackGtids;
     private boolean wasReady;
@@ -91,8 +103,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     BackendSession freePrev;
     BackendSession freeNext;
     boolean free;
+    /** How many times the pool lent it to a session (its own session takes it back only if that did not change). */
+    int lends;
+    /** The pool closed it while free (not a failure, not its session's doing). */
+    boolean retiredByPool;
     long freeSince;
     final long openedAt = System.nanoTime();
+    /** The statements prepared on it for the sessions that borrow it (null: not pooled; see StatementCache). */
+    StatementCache stmtCache;
     /** The schema it is in ("" for none) and the session state statements it was given, in order. */
     private String schema;
     private java.util.List<String> state = java.util.List.of();
@@ -421,7 +439,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             done.accept(new Answer(true, null, null));
             return;
         }
-        statements.forEach(st -> internal.addLast(new Cmd(io.mysqlha.protocol.Command.QUERY, st)));
+        statements.forEach(st -> internal.addLast(st == RESET
+                ? new Cmd(io.mysqlha.protocol.Command.RESET_CONNECTION, "")
+                : new Cmd(io.mysqlha.protocol.Command.QUERY, st)));
         internalDone = done;
         nextInternal();
     }
@@ -680,6 +700,24 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     /** How long a pooled connection waits for its node to close it after COM_QUIT before closing it itself. */
     private static final long QUIT_GRACE_MS = 1_000;
+
+    /**
+     * Closes on the node the statements its cache let go (COM_STMT_CLOSE: no answer comes); only between commands,
+     * while nothing is being sent to it.
+     */
+    void closeRetired() {
+        if (stmtCache == null || channel == null || !channel.isActive()) {
+            return;
+        }
+        java.util.List<Integer> ids = stmtCache.takeRetired();
+        for (int id : ids) {
+            channel.write(Packets.frame(channel.alloc(), 0,
+                    b -> b.writeByte(io.mysqlha.protocol.Command.STMT_CLOSE).writeIntLE(id)));
+        }
+        if (!ids.isEmpty()) {
+            channel.flush();
+        }
+    }
 
     /** A node as "host:port", as messages and metrics name it. */
     static String address(InetSocketAddress a) {

@@ -448,7 +448,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private boolean mayGiveBack() {
         BackendSession b = backend;
-        return b != null && route.pool() != null && shared.free(b) && pinned == null && prepared.isEmpty()
+        return b != null && route.pool() != null && shared.free(b) && pinned == null && !prepared.longDataPending()
                 && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
     }
 
@@ -472,8 +472,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (pinned != null) {
             return pinned;
         }
-        if (!prepared.isEmpty()) {
-            return "prepared statements";
+        if (prepared.longDataPending()) {
+            return "a prepared statement's data sent in pieces";
         }
         if (!ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)) {
             return "autocommit off";
@@ -985,6 +985,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     resetSession();
                     if (to == backend) {
                         to.state(List.of()); // the node forgets it too
+                        if (to.stmtCache != null) {
+                            to.stmtCache.clear(); // and closes every statement prepared on the connection
+                        }
                     }
                 }
                 send(frame, command, to, statement);
@@ -1065,11 +1068,15 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 && (p.lastExecutedOn == reader || p.lastExecutedOn == backend)) {
             t = p.lastExecutedOn; // the cursor or the bound data is where it last ran
         }
-        if (t != on && on.tracker().busy() || !p.ids.containsKey(t) && t.tracker().busy()) {
+        // a cursor is fetched from later, by this session alone: on a pooled connection it runs on a statement of the
+        // session's own there (another session's execute of a shared one would close it), and pins the session
+        boolean cursor = command == Command.STMT_EXECUTE && t == backend && t.stmtCache != null
+                && (PreparedStatements.executeFlags(frame) & PreparedStatements.CURSOR_TYPES) != 0;
+        Integer backendId = cursor ? p.ids.get(t) : PreparedStatements.idOn(p, t);
+        if (t != on && on.tracker().busy() || backendId == null && t.tracker().busy()) {
             held.addLast(frame);
             return null;
         }
-        Integer backendId = p.ids.get(t);
         if (backendId == null) {
             if (p.failed.contains(t)) {
                 frame.release();
@@ -1083,7 +1090,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             BackendSession there = t;
             there.internalPrepare(p.sql, a -> {
                 if (a.ok()) {
-                    p.ids.put(there, Integer.parseInt(a.value()));
+                    PreparedStatements.preparedOn(p, there, Integer.parseInt(a.value()), cursor);
+                    there.closeRetired(); // statements its cache let go (it is idle: the client's command waits)
                 } else {
                     p.failed.add(there);
                     LOG.debugf("session %d: statement could not be prepared on %s: %s", connectionId, there.node(),
@@ -1099,6 +1107,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             wroteUntracked = true;
         }
         statementTo = t;
+        if (cursor) {
+            pin("a cursor (COM_STMT_EXECUTE with a cursor type)");
+        }
         if (p.statement != null && p.statement.has(Statement.F_CONNECTION_ID)) {
             announcedBy = t;
         }
@@ -1233,13 +1244,20 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return readerFor();
     }
 
+    /** The session stays on its writer connection from now on, for this reason. */
+    private void pin(String why) {
+        if (pinned == null) {
+            pinned = why;
+            route.sessionMetrics().pinned(why);
+        }
+    }
+
     /** What the statement leaves on its connection that cannot be carried elsewhere pins the session there. */
     private void notePin(Statement s, java.util.Set<String> carried) {
         if (pinned == null) {
             String why = SplitRouter.pinReason(s, carried);
             if (why != null) {
-                pinned = why;
-                route.sessionMetrics().pinned(why);
+                pin(why);
             }
         }
     }
@@ -1680,7 +1698,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             if (classifier == null) {
                 classifier = new Classifier();
             }
-            prepared.answered(b, frame, classifier);
+            if (prepared.answered(b, frame, classifier)) {
+                pin("the same statement prepared twice while the first is open");
+            }
+            if (b == backend) {
+                shared.prepared(); // its execute (MariaDB's "the one just prepared") comes to this connection
+            }
         }
         releaseInFlight();
         boolean idle = done && !tracker.busy();

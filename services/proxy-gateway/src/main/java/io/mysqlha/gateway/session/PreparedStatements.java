@@ -33,12 +33,24 @@ final class PreparedStatements {
         final Set<BackendSession> failed = Collections.newSetFromMap(new IdentityHashMap<>());
         boolean longData;
         BackendSession lastExecutedOn;
+        /** How pooled connections' caches find it, for the schema it was last looked up in. */
+        private String key;
+        private String keySchema;
 
         Prepared(int clientId, String sql, Statement statement, int params) {
             this.clientId = clientId;
             this.sql = sql;
             this.statement = statement;
             this.params = params;
+        }
+
+        /** Its key in a pooled connection's {@link StatementCache} for {@code schema} (computed once per schema). */
+        String key(String schema) {
+            if (!schema.equals(keySchema)) {
+                keySchema = schema;
+                key = StatementCache.key(schema, sql);
+            }
+            return key;
         }
     }
 
@@ -70,24 +82,68 @@ final class PreparedStatements {
      * The first frame of the answer to a COM_STMT_PREPARE from {@code b}: the statement is registered and the client
      * gets the gateway's id for it, written into the frame.
      */
-    void answered(BackendSession b, ByteBuf frame, io.mysqlha.gateway.sql.Classifier classifier) {
+    boolean answered(BackendSession b, ByteBuf frame, io.mysqlha.gateway.sql.Classifier classifier) {
         String sql = pending.pollFirst();
         if (Frames.firstByte(frame) != io.mysqlha.protocol.OkPacket.MARKER || sql == null
                 || Frames.payloadLength(frame) < 9) {
-            return;
+            return false;
         }
         int at = frame.readerIndex() + Frames.HEADER;
-        Prepared p = prepared(b, frame.getIntLE(at + 1), sql, classifier.classify(sql),
+        int backendId = frame.getIntLE(at + 1);
+        // the same text prepared again while the first is open: two statements on the node, each with its own
+        // cursor and data, so this one is the session's own there (not shared; the session stays on the connection)
+        boolean own = b.stmtCache == null || byClient.values().stream().anyMatch(o -> o.sql.equals(sql));
+        Prepared p = prepared(own ? b : null, backendId, sql, classifier.classify(sql),
                 frame.getUnsignedShortLE(at + 7));
+        StatementCache.Entry cached = own ? null : b.stmtCache.put(p.key(b.schema()), backendId, b.state());
         frame.setIntLE(at + 1, p.clientId);
         if (pipelined != null && pending.isEmpty()) {
             p.types = types(pipelined, p.params);
             if (p.types != null) {
                 p.typed.add(b);
+                if (cached != null) {
+                    cached.types = p.types;
+                }
             }
             pipelined.release();
             pipelined = null;
         }
+        return own && b.stmtCache != null;
+    }
+
+    /**
+     * The id {@code p} has on {@code b}: from the connection's cache when it is pooled (any session may have
+     * prepared it there), else from what this session prepared there; null when it is not prepared there.
+     */
+    static Integer idOn(Prepared p, BackendSession b) {
+        Integer own = p.ids.get(b);
+        if (own != null || b.stmtCache == null) {
+            return own;
+        }
+        StatementCache.Entry e = b.stmtCache.get(p.key(b.schema()), b.state());
+        return e == null ? null : e.id;
+    }
+
+    /**
+     * A statement the gateway prepared for {@code p} on {@code b} under {@code backendId}: shared in a pooled
+     * connection's cache unless {@code own} (the session's alone, as on a connection of its own).
+     */
+    static void preparedOn(Prepared p, BackendSession b, int backendId, boolean own) {
+        if (b.stmtCache == null || own) {
+            p.ids.put(b, backendId);
+        } else {
+            b.stmtCache.put(p.key(b.schema()), backendId, b.state());
+        }
+    }
+
+    /** Whether an execute is to wait for its data sent in pieces (COM_STMT_SEND_LONG_DATA): it stays where that is. */
+    boolean longDataPending() {
+        for (Prepared p : byClient.values()) {
+            if (p.longData) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -96,7 +152,25 @@ final class PreparedStatements {
      */
     ByteBuf mapTo(ByteBuf frame, int command, Prepared p, BackendSession t, int backendId, ByteBufAllocator alloc) {
         ByteBuf out = frame;
-        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0) {
+        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0 && t.stmtCache != null
+                && !p.ids.containsKey(t)) {
+            // a pooled connection: the statement there is shared, and the types it last got may be another session's
+            StatementCache.Entry e = t.stmtCache.get(p.key(t.schema()), t.state());
+            byte[] sent = types(frame, p.params);
+            if (sent != null) {
+                p.types = sent;
+                if (e != null) {
+                    e.types = sent;
+                }
+            } else if (e != null && StatementCache.needsTypes(e, p.types)) {
+                ByteBuf rebuilt = withTypes(frame, p.params, p.types, alloc);
+                if (rebuilt != null) {
+                    out = rebuilt;
+                } else {
+                    e.types = null; // not sent after all
+                }
+            }
+        } else if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0) {
             byte[] sent = types(frame, p.params);
             if (sent != null) {
                 p.types = sent;
@@ -137,13 +211,18 @@ final class PreparedStatements {
         }
     }
 
-    /** A statement the backend prepared under {@code backendId}: the id the client is given. */
+    /**
+     * A statement the backend prepared under {@code backendId}: the id the client is given ({@code on} null: a pooled
+     * connection, whose own cache holds it).
+     */
     Prepared prepared(BackendSession on, int backendId, String sql, Statement statement, int params) {
         do {
             nextId = nextId == Integer.MAX_VALUE ? 1 : nextId + 1;
         } while (byClient.containsKey(nextId));
         Prepared p = new Prepared(nextId, sql, statement, params);
-        p.ids.put(on, backendId);
+        if (on != null) {
+            p.ids.put(on, backendId);
+        }
         byClient.put(p.clientId, p);
         return p;
     }
@@ -191,6 +270,9 @@ final class PreparedStatements {
     static void statementId(ByteBuf frame, int id) {
         frame.setIntLE(frame.readerIndex() + Frames.HEADER + 1, id);
     }
+
+    /** COM_STMT_EXECUTE's flag bits that open a cursor (read only, for update, scrollable). */
+    static final int CURSOR_TYPES = 0x07;
 
     /** COM_STMT_EXECUTE's flags byte (cursor type: 0 for none). */
     static int executeFlags(ByteBuf frame) {

@@ -43,11 +43,14 @@ final class SharedWriter {
      */
     private BackendSession givenBack;
     private long givenBackRoutes;
+    private int givenBackLends;
     /**
      * The next statements that keep the connection (after a last insert id; one after warnings or an error, for
      * SHOW WARNINGS).
      */
     private int stayFor;
+    /** The last answer was to a COM_STMT_PREPARE (see {@link #prepared}). */
+    private boolean justPrepared;
     /** The session asked CONNECTION_ID(): it keeps the connection that answered, so the id stays true. */
     private boolean connectionIdAsked;
     /** A free connection could not be brought to the session's state: the next acquire opens a new one. */
@@ -71,7 +74,8 @@ final class SharedWriter {
      * first when it is not in them. False when the pool has none for it.
      */
     boolean fromPool(BackendPool.Node node, Like like, String schema, List<String> state) {
-        BackendSession b = givenBack != null && givenBack.poolNode == node && pool.reclaim(givenBack) ? givenBack
+        BackendSession b = givenBack != null && givenBack.poolNode == node && pool.reclaim(givenBack, givenBackLends)
+                ? givenBack
                 : skipPool ? null : pool.take(node, like.user(), like.capabilities(), like.mariadbCapabilities(),
                         like.characterSet(), like.tracksGtids(), schema, state);
         givenBack = null;
@@ -84,6 +88,9 @@ final class SharedWriter {
         if (restore.isEmpty()) {
             session.ready(b);
             return true;
+        }
+        if (restore.getFirst() == BackendSession.RESET) {
+            b.stmtCache.clear(); // the node closes every statement prepared on the connection
         }
         b.internal(restore, a -> {
             if (a.ok()) {
@@ -162,6 +169,18 @@ final class SharedWriter {
         } else if (stayFor > 0) {
             stayFor--;
         }
+        if (justPrepared) {
+            justPrepared = false;
+            stayFor = Math.max(stayFor, 1);
+        }
+    }
+
+    /**
+     * The writer answers a COM_STMT_PREPARE: the connection stays for the next statement, which is most often its
+     * execute (MariaDB's pipelined "the statement just prepared" must go there; any other finds it prepared there).
+     */
+    void prepared() {
+        justPrepared = true;
     }
 
     /** A CONNECTION_ID() was answered on the writer connection: it stays the session's. */
@@ -179,13 +198,17 @@ final class SharedWriter {
         if (connectionIdAsked) {
             return "CONNECTION_ID()";
         }
-        return stayFor > 0 ? "last insert id or warnings of its last statements" : null;
+        if (justPrepared) {
+            return "a statement just prepared";
+        }
+        return stayFor > 0 ? "last insert id, warnings or a prepare in its last statements" : null;
     }
 
     /** The session gives the connection back; it takes it (or another) again at its next statement. */
     void giveBack(BackendSession b, long routesVersion) {
         givenBack = b;
         givenBackRoutes = routesVersion;
+        givenBackLends = b.lends;
         pool.giveBack(b);
     }
 
@@ -198,12 +221,13 @@ final class SharedWriter {
     BackendSession takeBack(long routesVersion) {
         BackendSession b = givenBack;
         givenBack = null;
-        return givenBackRoutes == routesVersion && pool.reclaim(b) ? b : null;
+        return givenBackRoutes == routesVersion && pool.reclaim(b, givenBackLends) ? b : null;
     }
 
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the session starts afresh. */
     void reset(boolean otherUser) {
         stayFor = 0;
+        justPrepared = false;
         connectionIdAsked = false;
         if (otherUser) {
             givenBack = null; // another user's from now on

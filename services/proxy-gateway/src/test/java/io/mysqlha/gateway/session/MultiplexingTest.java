@@ -81,40 +81,59 @@ class MultiplexingTest {
     }
 
     @Test
-    void aSessionsCarriedStateNeverReachesAnotherSession() {
+    void aConnectionInAnotherSessionsStateIsResetBeforeItServesAnotherSession() {
         pool(10, 1_000);
-        Node first = s.loggedIn();
+        Node node = s.loggedIn();
         s.query("SET time_zone = '+01:00'");
-        assertEquals("SET time_zone = '+01:00'", first.query());
-        first.ok(AUTOCOMMIT);
+        assertEquals("SET time_zone = '+01:00'", node.query());
+        node.ok(AUTOCOMMIT);
         s.allOutbound().release();
-        // the first session's connection is free, with its time zone: a session without it gets another
+        // the first session's connection is free, with its time zone: a session without it gets it reset first
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD);
-        Node second = s.lastNode();
-        assertTrue(first != second, "a connection with another session's time zone is not lent");
-        second.acceptLogin(AUTOCOMMIT);
+        assertEquals(1, s.nodes.size(), "the free connection serves the new session: none is opened");
+        assertEquals(io.mysqlha.protocol.Command.RESET_CONNECTION, command(node));
+        node.ok(AUTOCOMMIT);
+        assertEquals(BackendSession.characterSetOf(45), node.query(), "then the login's character set, as at a login");
+        node.ok(AUTOCOMMIT);
         b.loginOk();
         b.query("SELECT NOW()");
-        assertEquals("SELECT NOW()", second.query());
-        second.ok(AUTOCOMMIT);
+        assertEquals("SELECT NOW()", node.query());
+        node.ok(AUTOCOMMIT);
         b.allOutbound().release();
-        // the first session takes its own back, time zone and all
+        // the first session gets its time zone back before its statement
         s.query("SELECT NOW()");
-        assertEquals("SELECT NOW()", first.query());
+        assertEquals("SET time_zone = '+01:00'", node.query());
+        node.ok(AUTOCOMMIT);
+        assertEquals("SELECT NOW()", node.query());
     }
 
     @Test
-    void aFreeConnectionIsGivenTheSessionsSchemaBeforeItsStatement() {
+    void aConnectionAnotherSessionUsedMeanwhileIsNotTakenBackAsItWasLeft() {
         pool(10, 1_000);
-        Node node = s.loggedIn();
+        s.first().login(SessionHarness.USER, SessionHarness.PASSWORD, "shop");
+        Node node = s.lastNode();
+        node.acceptLogin(AUTOCOMMIT);
+        s.first().loginOk();
         Client b = s.newClient();
-        b.login(SessionHarness.USER, SessionHarness.PASSWORD, "shop");
-        assertEquals("USE `shop`", node.query(), "the free connection is brought to the new session's schema");
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD, "crm");
+        assertEquals("USE `crm`", node.query(), "the free connection is brought to the new session's schema");
         node.ok(AUTOCOMMIT);
         b.loginOk();
-        b.query("SELECT 1");
-        assertEquals("SELECT 1", node.query());
+        s.query("SELECT DATABASE()");
+        assertEquals("USE `shop`", node.query(), "the first session's connection came back in another schema");
+        node.ok(AUTOCOMMIT);
+        assertEquals("SELECT DATABASE()", node.query());
+        assertEquals(1, s.nodes.size());
+    }
+
+    private static int command(Node node) {
+        io.netty.buffer.ByteBuf f = node.command();
+        try {
+            return io.mysqlha.protocol.Frames.firstByte(f);
+        } finally {
+            f.release();
+        }
     }
 
     @Test
@@ -228,6 +247,109 @@ class MultiplexingTest {
         victim.channel.runPendingTasks();
         s.runTasks();
         assertTrue(!victim.channel.isActive(), "the session that held the thread is closed, as the node would");
+    }
+
+    // --- prepared statements on pooled connections ---
+
+    private static final int LONG = 0x03;
+    private static final int VARCHAR = 0x0f;
+
+    /** The client prepares {@code sql} (one parameter); the node prepares it as {@code backendId}: the client's id. */
+    private static int prepare(Client c, Node node, String sql, int backendId) {
+        c.send(0, p -> p.writeByte(io.mysqlha.protocol.Command.STMT_PREPARE).writeBytes(sql.getBytes()));
+        nodePrepares(node, backendId);
+        io.netty.buffer.ByteBuf answer = c.allOutbound();
+        int clientId = answer.getIntLE(answer.readerIndex() + io.mysqlha.protocol.Frames.HEADER + 1);
+        answer.release();
+        return clientId;
+    }
+
+    /** The node gets a COM_STMT_PREPARE (of one parameter) and prepares it as {@code backendId}. */
+    private static void nodePrepares(Node node, int backendId) {
+        io.netty.buffer.ByteBuf sent = node.command();
+        assertEquals(io.mysqlha.protocol.Command.STMT_PREPARE, io.mysqlha.protocol.Frames.firstByte(sent));
+        sent.release();
+        node.reply(SessionHarness.frame(1, p -> p.writeByte(0).writeIntLE(backendId).writeShortLE(0).writeShortLE(1)
+                .writeByte(0).writeShortLE(0)), SessionHarness.frame(2, p -> {
+                    for (String part : new String[] {"def", "", "", "", "?", ""}) {
+                        SessionHarness.lenenc(p, part);
+                    }
+                    p.writeByte(0x0c).writeShortLE(63).writeIntLE(21).writeByte(0x08).writeShortLE(0).writeByte(0)
+                            .writeShortLE(0);
+                }));
+    }
+
+    /** COM_STMT_EXECUTE of one parameter, with its type ({@code type} 0: the types bound before). */
+    private static void execute(Client c, int id, int flags, int type) {
+        c.send(0, p -> {
+            p.writeByte(io.mysqlha.protocol.Command.STMT_EXECUTE).writeIntLE(id).writeByte(flags).writeIntLE(1)
+                    .writeByte(0).writeByte(type == 0 ? 0 : 1);
+            if (type != 0) {
+                p.writeShortLE(type);
+            }
+            p.writeByte(1).writeByte('5');
+        });
+    }
+
+    /** What the node got: the statement id, and the type bound with it (0: none sent). */
+    private static int[] executed(Node node) {
+        io.netty.buffer.ByteBuf f = node.command();
+        try {
+            int at = f.readerIndex() + io.mysqlha.protocol.Frames.HEADER;
+            assertEquals(io.mysqlha.protocol.Command.STMT_EXECUTE, f.getUnsignedByte(at));
+            boolean bound = f.getByte(at + 1 + 4 + 1 + 4 + 1) == 1;
+            return new int[] {f.getIntLE(at + 1), bound ? f.getUnsignedShortLE(at + 1 + 4 + 1 + 4 + 1 + 1) : 0};
+        } finally {
+            f.release();
+        }
+    }
+
+    @Test
+    void sessionsWithPreparedStatementsShareAConnectionAndTheStatementsPreparedOnIt() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        Client b = second();
+        int a1 = prepare(s.first(), node, "SELECT ?", 11);
+        execute(s.first(), a1, 0, LONG);
+        assertEquals(11, executed(node)[0]);
+        node.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        // the connection went back with its statement: the other session prepares the same text there
+        int b1 = prepare(b, node, "SELECT ?", 12);
+        execute(b, b1, 0, VARCHAR);
+        assertEquals(12, executed(node)[0]);
+        node.ok(AUTOCOMMIT);
+        b.allOutbound().release();
+        io.netty.buffer.ByteBuf close = node.command();
+        assertEquals(io.mysqlha.protocol.Command.STMT_CLOSE, io.mysqlha.protocol.Frames.firstByte(close),
+                "the statement the second prepare replaced is closed on the node when the connection goes back");
+        assertEquals(11, PreparedStatements.statementId(close));
+        close.release();
+        // the first session executes without sending types: it runs the connection's statement, with its own types
+        execute(s.first(), a1, 0, 0);
+        assertEquals(java.util.List.of(12, LONG), java.util.Arrays.stream(executed(node)).boxed().toList(),
+                "the node last got another session's VARCHAR: the session's own LONG is bound again");
+        node.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        execute(s.first(), a1, 0, 0);
+        assertEquals(java.util.List.of(12, 0), java.util.Arrays.stream(executed(node)).boxed().toList(),
+                "types the node already has are not sent again");
+        assertEquals(1, s.nodes.size(), "one backend connection for both sessions and their statements");
+    }
+
+    @Test
+    void anExecuteThatOpensACursorKeepsTheConnectionForItsFetches() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        int id = prepare(s.first(), node, "SELECT ?", 11);
+        execute(s.first(), id, 0x01, LONG);
+        nodePrepares(node, 12); // a statement of the session's own: another session's execute would close its cursor
+        assertEquals(12, executed(node)[0]);
+        node.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertEquals(2, s.nodes.size(), "the cursor's connection is not lent");
     }
 
     private static int okOf(SessionHarness h) {

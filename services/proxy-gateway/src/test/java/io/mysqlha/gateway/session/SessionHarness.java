@@ -263,6 +263,11 @@ final class SessionHarness implements AutoCloseable {
         }
     }
 
+    /** The first client (the one {@link #query} and {@link #loggedIn} speak for). */
+    Client first() {
+        return first;
+    }
+
     Node lastNode() {
         assertTrue(!nodes.isEmpty(), "the session opened no backend connection");
         return nodes.getLast();
