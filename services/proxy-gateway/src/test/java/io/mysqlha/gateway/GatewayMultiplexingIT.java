@@ -173,37 +173,24 @@ class GatewayMultiplexingIT {
             }
         }
         int sessions = 64;
-        ConcurrentLinkedQueue<String> leaks = new ConcurrentLinkedQueue<>();
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < sessions; i++) {
-                int n = i;
-                done.add(threads.submit(() -> {
-                    String zone = String.format("+%02d:%02d", n % 12, n % 60);
-                    String schema = "mux_" + n % 4;
-                    try (Connection c = mux()) {
-                        for (int round = 0; round < 20; round++) {
-                            if (round % 5 == 0) {
-                                Sql.execute(c, "SET time_zone = '" + zone + "'", "USE " + schema);
-                            }
-                            Map<String, String> seen = Sql.rows(c, "SELECT @@time_zone AS tz, DATABASE() AS db")
-                                    .getFirst();
-                            if (!zone.equals(seen.get("tz")) || !schema.equals(seen.get("db"))) {
-                                leaks.add("session " + n + " round " + round + " saw " + seen + ", expected " + zone
-                                        + " " + schema);
-                            }
-                        }
-                    } catch (SQLException e) {
-                        leaks.add("session " + n + ": " + e);
+        ConcurrentLinkedQueue<String> wrongAnswers = concurrently(sessions, 120, (n, leaks) -> {
+            String zone = String.format("+%02d:%02d", n % 12, n % 60);
+            String schema = "mux_" + n % 4;
+            try (Connection c = mux()) {
+                for (int round = 0; round < 20; round++) {
+                    if (round % 5 == 0) {
+                        Sql.execute(c, "SET time_zone = '" + zone + "'", "USE " + schema);
                     }
-                    return null;
-                }));
+                    Map<String, String> seen = Sql.rows(c, "SELECT @@time_zone AS tz, DATABASE() AS db")
+                            .getFirst();
+                    if (!zone.equals(seen.get("tz")) || !schema.equals(seen.get("db"))) {
+                        leaks.add("session " + n + " round " + round + " saw " + seen + ", expected " + zone
+                                + " " + schema);
+                    }
+                }
             }
-            for (Future<?> f : done) {
-                f.get(120, TimeUnit.SECONDS);
-            }
-        }
-        assertTrue(leaks.isEmpty(), leaks.size() + " wrong answers, first: " + leaks.peek());
+        });
+        assertTrue(wrongAnswers.isEmpty(), wrongAnswers.size() + " wrong answers, first: " + wrongAnswers.peek());
         Map<String, Object> pool = pool();
         assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the pool: " + pool);
     }
@@ -235,41 +222,28 @@ class GatewayMultiplexingIT {
         long borrowedBefore = number(pool(), "borrowed") + number(pool(), "reclaimed");
         int sessions = 64;
         int rounds = 20;
-        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < sessions; i++) {
-                int n = i;
-                done.add(threads.submit(() -> {
-                    try (Connection c = preparing(n % 2 == 1)) {
-                        // each session's statements: one shared by all (same text), one of its own, one with a
-                        // string parameter (its type bound by the first execute only, on whichever connection)
-                        try (java.sql.PreparedStatement shared = c.prepareStatement(
-                                "SELECT v FROM mux_ps.kv WHERE k = ?");
-                             java.sql.PreparedStatement own = c.prepareStatement("SELECT ? + " + n);
-                             java.sql.PreparedStatement text = c.prepareStatement("SELECT CONCAT(?, '-', ?)")) {
-                            for (int r = 0; r < rounds; r++) {
-                                int k = 1 + (n + r) % 3;
-                                shared.setInt(1, k);
-                                expect(wrong, n, r, shared, new String[] {"one", "two", "three"}[k - 1]);
-                                own.setLong(1, r);
-                                expect(wrong, n, r, own, Long.toString(r + n));
-                                text.setString(1, "s" + n);
-                                text.setInt(2, r);
-                                expect(wrong, n, r, text, "s" + n + "-" + r);
-                            }
-                        }
-                    } catch (SQLException e) {
-                        wrong.add("session " + n + ": " + e);
+        ConcurrentLinkedQueue<String> wrongAnswers = concurrently(sessions, 180, (n, wrong) -> {
+            try (Connection c = preparing(n % 2 == 1)) {
+                // each session's statements: one shared by all (same text), one of its own, one with a
+                // string parameter (its type bound by the first execute only, on whichever connection)
+                try (java.sql.PreparedStatement shared = c.prepareStatement(
+                        "SELECT v FROM mux_ps.kv WHERE k = ?");
+                     java.sql.PreparedStatement own = c.prepareStatement("SELECT ? + " + n);
+                     java.sql.PreparedStatement text = c.prepareStatement("SELECT CONCAT(?, '-', ?)")) {
+                    for (int r = 0; r < rounds; r++) {
+                        int k = 1 + (n + r) % 3;
+                        shared.setInt(1, k);
+                        expect(wrong, n, r, shared, new String[] {"one", "two", "three"}[k - 1]);
+                        own.setLong(1, r);
+                        expect(wrong, n, r, own, Long.toString(r + n));
+                        text.setString(1, "s" + n);
+                        text.setInt(2, r);
+                        expect(wrong, n, r, text, "s" + n + "-" + r);
                     }
-                    return null;
-                }));
+                }
             }
-            for (Future<?> f : done) {
-                f.get(180, TimeUnit.SECONDS);
-            }
-        }
-        assertTrue(wrong.isEmpty(), wrong.size() + " wrong answers, first: " + wrong.peek());
+        });
+        assertTrue(wrongAnswers.isEmpty(), wrongAnswers.size() + " wrong answers, first: " + wrongAnswers.peek());
         Map<String, Object> pool = pool();
         long borrowed = number(pool, "borrowed") + number(pool, "reclaimed") - borrowedBefore;
         long prepared;
@@ -284,6 +258,38 @@ class GatewayMultiplexingIT {
         assertTrue(borrowed >= (long) sessions * rounds, borrowed + " borrows; the pool: " + pool);
         // the statements stay on the pool's connections, bounded by max_stmts_per_connection each (20)
         assertTrue(prepared <= (long) GatewayTestInfra.MULTIPLEXED_MAX * 20, prepared + " prepared statements");
+    }
+
+    /** What session {@code n} does; what it got wrong goes into {@code wrong}. */
+    private interface SessionRun {
+        void run(int n, ConcurrentLinkedQueue<String> wrong) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sessions} sessions at once, each on a virtual thread, and waits for them (bounded): the list the
+     * bodies add what they got wrong to, with the failure of a session that could not go on.
+     */
+    private static ConcurrentLinkedQueue<String> concurrently(int sessions, int timeoutSeconds, SessionRun run)
+            throws Exception {
+        ConcurrentLinkedQueue<String> wrong = new ConcurrentLinkedQueue<>();
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < sessions; i++) {
+                int n = i;
+                done.add(threads.submit(() -> {
+                    try {
+                        run.run(n, wrong);
+                    } catch (SQLException e) {
+                        wrong.add("session " + n + ": " + e);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(timeoutSeconds, TimeUnit.SECONDS);
+            }
+        }
+        return wrong;
     }
 
     private static void expect(ConcurrentLinkedQueue<String> wrong, int n, int r, java.sql.PreparedStatement st,

@@ -53,8 +53,8 @@ public final class BackendPools {
             for (BackendPool.NodeView v : p.view()) {
                 long[] s = sums.computeIfAbsent(v.cluster() + "\n" + v.node(), k -> new long[17]);
                 long[] add = {v.open(), v.free(), v.waiting(), v.share(), v.created(), v.borrowed(), v.reclaimed(),
-                        v.restored(), v.queued(), v.queueTimeouts(), v.queueFull(), v.waitedMicros(), v.maxOpen(), v.evicted(), v.aged(), v.trimmed(),
-                        v.closedInUse()};
+                        v.restored(), v.queued(), v.queueTimeouts(), v.queueFull(), v.waitedMicros(), v.maxOpen(),
+                        v.evicted(), v.aged(), v.trimmed(), v.closedInUse()};
                 for (int i = 0; i < add.length; i++) {
                     s[i] += add[i];
                 }

@@ -178,6 +178,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         this.state = statements;
     }
 
+    /** COM_RESET_CONNECTION goes to it: the node forgets the session's state and closes its prepared statements. */
+    void wasReset() {
+        state = java.util.List.of();
+        if (stmtCache != null) {
+            stmtCache.clear();
+        }
+    }
+
     /** The user it logged in as. */
     String user() {
         return client.username();
@@ -439,9 +447,14 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             done.accept(new Answer(true, null, null));
             return;
         }
-        statements.forEach(st -> internal.addLast(st == RESET
-                ? new Cmd(io.mysqlha.protocol.Command.RESET_CONNECTION, "")
-                : new Cmd(io.mysqlha.protocol.Command.QUERY, st)));
+        for (String st : statements) {
+            if (st == RESET) {
+                wasReset();
+                internal.addLast(new Cmd(io.mysqlha.protocol.Command.RESET_CONNECTION, ""));
+            } else {
+                internal.addLast(new Cmd(io.mysqlha.protocol.Command.QUERY, st));
+            }
+        }
         internalDone = done;
         nextInternal();
     }

@@ -984,10 +984,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 if (command == Command.RESET_CONNECTION) {
                     resetSession();
                     if (to == backend) {
-                        to.state(List.of()); // the node forgets it too
-                        if (to.stmtCache != null) {
-                            to.stmtCache.clear(); // and closes every statement prepared on the connection
-                        }
+                        to.wasReset(); // the node forgets it too
                     }
                 }
                 send(frame, command, to, statement);

@@ -117,11 +117,19 @@ final class PreparedStatements {
      */
     static Integer idOn(Prepared p, BackendSession b) {
         Integer own = p.ids.get(b);
-        if (own != null || b.stmtCache == null) {
+        if (own != null) {
             return own;
         }
-        StatementCache.Entry e = b.stmtCache.get(p.key(b.schema()), b.state());
-        return e == null ? null : e.id;
+        StatementCache.Entry shared = sharedOn(p, b);
+        return shared == null ? null : shared.id;
+    }
+
+    /**
+     * The statement {@code p} shares with other sessions on {@code b}: null when {@code b} is not pooled, when the
+     * session has one of its own there, or when none is prepared there.
+     */
+    private static StatementCache.Entry sharedOn(Prepared p, BackendSession b) {
+        return b.stmtCache == null || p.ids.containsKey(b) ? null : b.stmtCache.get(p.key(b.schema()), b.state());
     }
 
     /**
@@ -152,34 +160,27 @@ final class PreparedStatements {
      */
     ByteBuf mapTo(ByteBuf frame, int command, Prepared p, BackendSession t, int backendId, ByteBufAllocator alloc) {
         ByteBuf out = frame;
-        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0 && t.stmtCache != null
-                && !p.ids.containsKey(t)) {
-            // a pooled connection: the statement there is shared, and the types it last got may be another session's
-            StatementCache.Entry e = t.stmtCache.get(p.key(t.schema()), t.state());
+        if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0) {
+            // shared on a pooled connection: the types the node last got for it may be another session's
+            StatementCache.Entry shared = sharedOn(p, t);
             byte[] sent = types(frame, p.params);
             if (sent != null) {
                 p.types = sent;
-                if (e != null) {
-                    e.types = sent;
-                }
-            } else if (e != null && StatementCache.needsTypes(e, p.types)) {
-                ByteBuf rebuilt = withTypes(frame, p.params, p.types, alloc);
-                if (rebuilt != null) {
-                    out = rebuilt;
+                if (shared != null) {
+                    shared.types = sent;
                 } else {
-                    e.types = null; // not sent after all
+                    p.typed.add(t);
                 }
-            }
-        } else if (command == io.mysqlha.protocol.Command.STMT_EXECUTE && p.params > 0) {
-            byte[] sent = types(frame, p.params);
-            if (sent != null) {
-                p.types = sent;
-                p.typed.add(t);
-            } else if (!p.typed.contains(t) && p.types != null) {
+            } else if (shared != null ? StatementCache.needsTypes(shared, p.types)
+                    : p.types != null && !p.typed.contains(t)) {
                 ByteBuf rebuilt = withTypes(frame, p.params, p.types, alloc);
                 if (rebuilt != null) {
                     out = rebuilt;
-                    p.typed.add(t);
+                    if (shared == null) {
+                        p.typed.add(t);
+                    }
+                } else if (shared != null) {
+                    shared.types = null; // not sent after all
                 }
             }
         }

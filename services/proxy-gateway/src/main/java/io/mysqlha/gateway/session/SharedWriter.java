@@ -89,9 +89,6 @@ final class SharedWriter {
             session.ready(b);
             return true;
         }
-        if (restore.getFirst() == BackendSession.RESET) {
-            b.stmtCache.clear(); // the node closes every statement prepared on the connection
-        }
         b.internal(restore, a -> {
             if (a.ok()) {
                 b.schema(schema);
