@@ -145,6 +145,10 @@ public final class ClusterSpecValidator {
             errors.add(new SpecError("routing.pool.max_stmts_per_connection", ">= 2 (a statement being used and"
                     + " the one being prepared); got " + pool.maxStmtsPerConnection()));
         }
+        if (pool.pingIntervalMs() < 0) {
+            errors.add(new SpecError("routing.pool.ping_interval_ms", ">= 0 (0: never); got "
+                    + pool.pingIntervalMs()));
+        }
         for (int i = 0; i < routing.queryRules().size(); i++) {
             validateRule(routing.queryRules().get(i), "routing.query_rules[" + i + "]", errors);
         }

@@ -59,10 +59,19 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
      * @param maxStmtsPerConnection at most this many prepared statements stay prepared on one pooled connection for
      *                           the sessions that borrow it; the one used longest ago is closed to make room
      *                           (ProxySQL's {@code max_stmts_per_connection}, 20)
+     * @param pingIntervalMs     a free connection nobody used for this long gets a COM_PING, so that one the node or
+     *                           the network dropped is found before a session takes it and one the node would close
+     *                           for its {@code wait_timeout} stays (0: never; ProxySQL's
+     *                           {@code ping_interval_server_msec}, 10000)
+     * @param connectionWarming  open new connections instead of reusing free ones until the node has
+     *                           {@code freeConnectionsPct} of {@code maxConnections} open (ProxySQL's
+     *                           {@code connection_warming}, false)
      */
     public record ConnectionPool(Integer maxConnections, Long queueTimeoutMs, Integer maxQueue,
-                                 Long connectionMaxAgeMs, Integer freeConnectionsPct, Integer maxStmtsPerConnection) {
-        public static final ConnectionPool DEFAULTS = new ConnectionPool(null, null, null, null, null, null);
+                                 Long connectionMaxAgeMs, Integer freeConnectionsPct, Integer maxStmtsPerConnection,
+                                 Long pingIntervalMs, Boolean connectionWarming) {
+        public static final ConnectionPool DEFAULTS = new ConnectionPool(null, null, null, null, null, null, null,
+                null);
 
         public ConnectionPool {
             maxConnections = maxConnections == null ? 1000 : maxConnections;
@@ -71,11 +80,13 @@ public record RoutingPolicy(Integer maxWriters, Integer writerIsAlsoReader, Long
             connectionMaxAgeMs = connectionMaxAgeMs == null ? 0L : connectionMaxAgeMs;
             freeConnectionsPct = freeConnectionsPct == null ? 10 : freeConnectionsPct;
             maxStmtsPerConnection = maxStmtsPerConnection == null ? 20 : maxStmtsPerConnection;
+            pingIntervalMs = pingIntervalMs == null ? 10_000L : pingIntervalMs;
+            connectionWarming = connectionWarming != null && connectionWarming;
         }
 
         public ConnectionPool(Integer maxConnections, Long queueTimeoutMs, Integer maxQueue, Long connectionMaxAgeMs,
                               Integer freeConnectionsPct) {
-            this(maxConnections, queueTimeoutMs, maxQueue, connectionMaxAgeMs, freeConnectionsPct, null);
+            this(maxConnections, queueTimeoutMs, maxQueue, connectionMaxAgeMs, freeConnectionsPct, null, null, null);
         }
     }
 

@@ -69,17 +69,19 @@ class ClusterSpecValidatorTest {
     @Test
     void shouldNameEveryBadPoolSettingAndMultiplexByDefault() {
         RoutingPolicy routing = new RoutingPolicy(null, null, null, null, null, null, null, null, null, null,
-                new RoutingPolicy.ConnectionPool(0, -1L, -1, -1L, 101, 1));
+                new RoutingPolicy.ConnectionPool(0, -1L, -1, -1L, 101, 1, -1L, null));
         ClusterSpec spec = new ClusterSpec("local", ClusterKind.SEMI_SYNC, List.of(node("node1", 3307)), routing,
                 null, List.of(new ListenerSpec(null, null, 6033, null, null)), null, null, null);
         List<String> fields = ClusterSpecValidator.validate(spec).stream().map(SpecError::field).toList();
         assertEquals(List.of("routing.pool.max_connections", "routing.pool.queue_timeout_ms", "routing.pool.max_queue",
                 "routing.pool.connection_max_age_ms", "routing.pool.free_connections_pct",
-                "routing.pool.max_stmts_per_connection"), fields);
+                "routing.pool.max_stmts_per_connection", "routing.pool.ping_interval_ms"), fields);
         assertEquals(true, RoutingPolicy.DEFAULTS.multiplexing(), "multiplexing is on by default, as in ProxySQL");
         assertEquals(1000, RoutingPolicy.DEFAULTS.pool().maxConnections());
         assertEquals(10_000L, RoutingPolicy.DEFAULTS.pool().queueTimeoutMs());
         assertEquals(20, RoutingPolicy.DEFAULTS.pool().maxStmtsPerConnection(), "ProxySQL's max_stmts_per_connection");
+        assertEquals(10_000L, RoutingPolicy.DEFAULTS.pool().pingIntervalMs(), "ProxySQL's ping_interval_server_msec");
+        assertEquals(false, RoutingPolicy.DEFAULTS.pool().connectionWarming(), "ProxySQL's connection_warming");
     }
 
     @Test

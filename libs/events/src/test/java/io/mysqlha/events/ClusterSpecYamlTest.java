@@ -111,10 +111,11 @@ class ClusterSpecYamlTest {
         ClusterSpec spec = ClusterSpecYaml.parse(MINIMAL.replace("max_transactions_behind: 50 }",
                 "max_transactions_behind: 50, multiplexing: false, pool: { max_connections: 64, queue_timeout_ms:"
                         + " 2000, max_queue: 500, connection_max_age_ms: 600000, free_connections_pct: 20,"
-                        + " max_stmts_per_connection: 50 } }"),
+                        + " max_stmts_per_connection: 50, ping_interval_ms: 30000, connection_warming: true } }"),
                 "orders.yaml");
         assertEquals(false, spec.routing().multiplexing());
-        assertEquals(new io.mysqlha.domain.RoutingPolicy.ConnectionPool(64, 2000L, 500, 600_000L, 20, 50),
+        assertEquals(new io.mysqlha.domain.RoutingPolicy.ConnectionPool(64, 2000L, 500, 600_000L, 20, 50,
+                30_000L, true),
                 spec.routing().pool());
         assertEquals(spec, ClusterSpecYaml.parse(ClusterSpecYaml.write(spec), "round trip"));
     }

@@ -105,6 +105,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     static final String MULTIPLEXED = "mux-" + UUID.randomUUID().toString().substring(0, 8);
     static final int MULTIPLEXED_MAX = 8;
     static final int MULTIPLEXED_QUEUE_TIMEOUT_MS = 2_000;
+    /** Free connections idle this long get a COM_PING (the spec's ping_interval_ms: short, so that a test sees it). */
+    static final int MULTIPLEXED_PING_INTERVAL_MS = 1_000;
     static int multiplexedPort;
     /** Listeners of the test cluster with TLS: offered, and required. */
     static int tlsPort;
@@ -193,7 +195,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(new ClusterSpec(MULTIPLEXED, base.kind(), base.nodes(),
                         new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false, null, null, null, null,
                                 true, new io.mysqlha.domain.RoutingPolicy.ConnectionPool(MULTIPLEXED_MAX,
-                                (long) MULTIPLEXED_QUEUE_TIMEOUT_MS, null, null, null)), null,
+                                (long) MULTIPLEXED_QUEUE_TIMEOUT_MS, null, null, null, null,
+                                (long) MULTIPLEXED_PING_INTERVAL_MS, null)), null,
                         List.of(new ListenerSpec("mux", "127.0.0.1", multiplexedPort, ListenerRole.READ_WRITE, 4_000)),
                         null, null, null), reader, producer, Duration.ofSeconds(30));
                 applier.apply(new ClusterSpec(SERVER_USERS, base.kind(), base.nodes(), spec.routing(), null,

@@ -33,8 +33,12 @@ final class BackendPool {
     /** By cluster, then by node address. */
     private final Map<String, Map<String, Node>> nodes = new HashMap<>();
 
-    BackendPool(EventLoop loop, int index, int loops) {
+    /** What idle times are measured with (nanoseconds). */
+    private final java.util.function.LongSupplier clock;
+
+    BackendPool(EventLoop loop, int index, int loops, java.util.function.LongSupplier clock) {
         this.loop = loop;
+        this.clock = clock;
         this.index = index;
         this.loops = loops;
         loop.scheduleWithFixedDelay(this::trim, 1, 1, TimeUnit.SECONDS);
@@ -68,6 +72,9 @@ final class BackendPool {
         long trimmed;
         /** Connections that closed while in use (the node or the session ended them). */
         long closedInUse;
+        /** COM_PINGs sent to free connections idle for ping_interval_ms, and those the node did not answer. */
+        long pings;
+        long pingFailures;
 
         Node(String cluster, String address) {
             this.cluster = cluster;
@@ -115,9 +122,9 @@ final class BackendPool {
     }
 
     /**
-     * A free connection of the same user and opening as {@code like} asks, in the schema and with the state given
-     * (returned as it is), else one in no particular state, else one in another session's state (the caller brings
-     * it there: {@link #restore}), else null.
+     * A free connection of the same user and character set ({@code user} null: any, for a login, which logs in on it
+     * again: {@link #login}) and opening as the arguments ask, in the schema and with the state given (returned as it is), else one in no
+     * particular state, else one in another session's state (the caller brings it there: {@link #restore}), else null.
      */
     BackendSession take(Node n, String user, int capabilities, int mariadb, int charset, boolean tracksGtids,
                         String schema, List<String> state) {
@@ -125,9 +132,10 @@ final class BackendPool {
         BackendSession plain = null; // the session's statements to run
         BackendSession other = null; // another session's state: a reset first
         for (BackendSession b = n.head; b != null; b = b.freeNext) {
-            if (!b.user().equals(user) || ((b.capabilities() ^ capabilities) & ~LOGIN_ONLY) != 0
-                    || b.mariadbCapabilities() != mariadb
-                    || b.characterSet() != charset || b.trackGtidsAsked() != tracksGtids) {
+            boolean login = user == null; // COM_CHANGE_USER gives it the login's user and character set
+            if (!login && (!b.user().equals(user) || b.characterSet() != charset)
+                    || ((b.capabilities() ^ capabilities) & ~LOGIN_ONLY) != 0 || b.mariadbCapabilities() != mariadb
+                    || b.trackGtidsAsked() != tracksGtids) {
                 continue;
             }
             boolean sameSchema = b.schema().equals(schema);
@@ -170,9 +178,7 @@ final class BackendPool {
         if (reset) {
             statements.add(BackendSession.RESET);
             statements.add(BackendSession.characterSetOf(b.characterSet()));
-            if (b.tracksGtids()) {
-                statements.add(b.isMariaDb() ? BackendSession.TRACK_LAST_GTID : BackendSession.TRACK_OWN_GTID);
-            }
+            trackGtids(b, statements);
         }
         if (!b.schema().equals(schema)) {
             statements.add("USE `" + schema.replace("`", "``") + "`"); // a reset keeps the schema
@@ -181,6 +187,24 @@ final class BackendPool {
             statements.addAll(state);
         }
         return statements;
+    }
+
+    /**
+     * What lends a free connection to a session that just logged in (see {@link BackendSession#logInAs}):
+     * COM_CHANGE_USER, so that the node checks the account as it would a new connection's login (and the session
+     * starts from the node's defaults, in its login's schema and character set), then the gateway's GTID tracking.
+     */
+    static List<String> login(BackendSession b) {
+        List<String> statements = new java.util.ArrayList<>(List.of(BackendSession.CHANGE_USER));
+        trackGtids(b, statements);
+        return statements;
+    }
+
+    /** The gateway's GTID tracking, as a new connection gets it, after the node forgot the session's variables. */
+    private static void trackGtids(BackendSession b, List<String> statements) {
+        if (b.tracksGtids()) {
+            statements.add(b.isMariaDb() ? BackendSession.TRACK_LAST_GTID : BackendSession.TRACK_OWN_GTID);
+        }
     }
 
     /** Whether the node's share of connections allows one more. */
@@ -220,18 +244,8 @@ final class BackendPool {
         Node n = b.poolNode;
         b.closeRetired(); // it is idle: what its statement cache let go is closed on the node before another uses it
         b.listener(free);
-        b.free = true;
-        b.freeSince = System.nanoTime();
-        b.freePrev = null;
-        b.freeNext = n.head;
-        if (n.head != null) {
-            n.head.freePrev = b;
-        }
-        n.head = b;
-        if (n.tail == null) {
-            n.tail = b;
-        }
-        n.free++;
+        b.freeSince = clock.getAsLong();
+        link(n, b, true);
         if (b.channel() != null) {
             b.channel().read();
         }
@@ -285,6 +299,8 @@ final class BackendPool {
     private void closed(Node n, BackendSession b) {
         if (b.free) {
             unlink(n, b);
+        } else if (b.pinging) {
+            n.pingFailures++; // the node went while the ping was out
         } else if (!b.retiredByPool) {
             n.closedInUse++;
         }
@@ -297,6 +313,25 @@ final class BackendPool {
         unlink(n, b);
         b.retiredByPool = true;
         b.close();
+    }
+
+    /** The connection is free: first in line ({@code first}: the one given back last) or last. */
+    private static void link(Node n, BackendSession b, boolean first) {
+        b.free = true;
+        b.freePrev = first ? null : n.tail;
+        b.freeNext = first ? n.head : null;
+        if (first && n.head != null) {
+            n.head.freePrev = b;
+        } else if (!first && n.tail != null) {
+            n.tail.freeNext = b;
+        }
+        if (first || n.head == null) {
+            n.head = b;
+        }
+        if (!first || n.tail == null) {
+            n.tail = b;
+        }
+        n.free++;
     }
 
     private static void unlink(Node n, BackendSession b) {
@@ -319,29 +354,68 @@ final class BackendPool {
     /**
      * Once a second: free connections past {@code connection_max_age_ms} are closed, and so are those beyond
      * {@code free_connections_pct} of the node's share that nobody took for a while (the one given back longest ago
-     * first).
+     * first); one that nobody used for {@code ping_interval_ms} is pinged.
      */
     private void trim() {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         for (Node n : allNodes()) {
             long maxAge = TimeUnit.MILLISECONDS.toNanos(n.settings.connectionMaxAgeMs());
-            if (maxAge > 0) {
-                for (BackendSession b = n.head; b != null; ) {
-                    BackendSession next = b.freeNext;
-                    if (now - b.openedAt > maxAge) {
-                        n.aged++;
-                        retire(n, b);
-                    }
-                    b = next;
+            long pingAfter = TimeUnit.MILLISECONDS.toNanos(n.settings.pingIntervalMs());
+            for (BackendSession b = n.head; b != null; ) {
+                BackendSession next = b.freeNext;
+                if (maxAge > 0 && now - b.openedAt > maxAge) {
+                    n.aged++;
+                    retire(n, b);
+                } else if (pingAfter > 0 && now - Math.max(b.freeSince, b.pingedAt) > pingAfter) {
+                    ping(n, b);
                 }
+                b = next;
             }
-            int keep = (int) Math.ceil(n.share * n.settings.freeConnectionsPct() / 100.0);
-            while (n.free > keep && n.tail != null && now - n.tail.freeSince > TRIM_AFTER_NANOS) {
+            while (n.free > keep(n) && n.tail != null && now - n.tail.freeSince > TRIM_AFTER_NANOS) {
                 BackendSession b = n.tail;
                 n.trimmed++;
                 retire(n, b);
             }
         }
+    }
+
+    /** How many connections {@code free_connections_pct} keeps open for the node (of this loop's share). */
+    private static int keep(Node n) {
+        return (int) Math.ceil(n.share * n.settings.freeConnectionsPct() / 100.0);
+    }
+
+    /**
+     * A free connection idle for {@code ping_interval_ms} gets a COM_PING (ProxySQL's way): one the node or the
+     * network dropped is closed before a session takes it, and one the node would end for its {@code wait_timeout}
+     * stays. It is not free while the ping is out; answered, it is free again where it was in line (its idle time
+     * for trimming unchanged).
+     */
+    private void ping(Node n, BackendSession b) {
+        unlink(n, b);
+        b.pinging = true;
+        n.pings++;
+        b.internal(PING, a -> {
+            b.pinging = false;
+            b.pingedAt = clock.getAsLong();
+            if (!a.ok()) {
+                n.pingFailures++;
+                b.retiredByPool = true;
+                b.close();
+                return;
+            }
+            link(n, b, false);
+            wakeOne(n);
+        });
+    }
+
+    private static final List<String> PING = List.of(BackendSession.PING);
+
+    /**
+     * {@code connection_warming}: the node has fewer connections open than {@code free_connections_pct} keeps, so a
+     * new one is opened rather than a free one reused (the pool fills to its warm size under the first load).
+     */
+    boolean warming(Node n) {
+        return n.settings.connectionWarming() && n.open < keep(n) && mayOpen(n);
     }
 
     /** What a free connection reports to: a failure closes it (counted down); nothing else is expected of it. */
@@ -375,12 +449,14 @@ final class BackendPool {
     /** A snapshot of one node's figures, for the admin API (read off the loop: approximate). */
     record NodeView(String cluster, String node, int open, int free, int waiting, int share, long created, long borrowed,
                     long reclaimed, long restored, long queued, long queueTimeouts, long queueFull,
-                    long waitedMicros, long maxOpen, long evicted, long aged, long trimmed, long closedInUse) {
+                    long waitedMicros, long maxOpen, long evicted, long aged, long trimmed, long closedInUse,
+                    long pings, long pingFailures) {
     }
 
     List<NodeView> view() {
         return allNodes().stream().map(n -> new NodeView(n.cluster, n.address, n.open, n.free, n.waiting.size(), n.share,
                 n.created, n.borrowed, n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull,
-                n.waitedNanos / 1000, n.maxOpen, n.evicted, n.aged, n.trimmed, n.closedInUse)).toList();
+                n.waitedNanos / 1000, n.maxOpen, n.evicted, n.aged, n.trimmed, n.closedInUse, n.pings,
+                n.pingFailures)).toList();
     }
 }

@@ -23,38 +23,42 @@ public final class BackendPools {
         this.only = null;
     }
 
-    private BackendPools(EventLoop loop) {
+    private BackendPools(EventLoop loop, java.util.function.LongSupplier clock) {
         this.loops = 1;
-        this.only = new BackendPool(loop, 0, 1);
+        this.only = new BackendPool(loop, 0, 1, clock);
         pools.put(loop, only);
     }
 
-    /** One pool on {@code loop} for every session, whatever its loop: for sessions on one thread (tests). */
-    static BackendPools single(EventLoop loop) {
-        return new BackendPools(loop);
+    /**
+     * One pool on {@code loop} for every session, whatever its loop, with its idle times read off {@code clock}
+     * (nanoseconds): for sessions on one thread (tests).
+     */
+    static BackendPools single(EventLoop loop, java.util.function.LongSupplier clock) {
+        return new BackendPools(loop, clock);
     }
 
     /** The pool of the loop (made on its first use, on that loop). */
     BackendPool of(EventLoop loop) {
         return only != null ? only : pools.computeIfAbsent(loop, l -> new BackendPool(l, made.getAndIncrement() % loops,
-                loops));
+                loops, System::nanoTime));
     }
 
     /**
      * Every node's figures over all loops: connections open, free and at most open, statements waiting, connections
      * created, borrowed (another session's), reclaimed (the session's own, still free), restored (given the session's
      * schema or state first), statements queued, timed out and turned away, the time waited, and why connections
-     * closed (evicted to make room for another kind, aged out, trimmed while idle, closed while in use); the peak is
+     * closed (evicted to make room for another kind, aged out, trimmed while idle, closed while in use), and the pings
+     * of idle connections with those that failed; the peak is
      * the sum of each loop's (at least the true peak).
      */
     public List<Map<String, Object>> view() {
         Map<String, long[]> sums = new LinkedHashMap<>();
         for (BackendPool p : pools.values()) {
             for (BackendPool.NodeView v : p.view()) {
-                long[] s = sums.computeIfAbsent(v.cluster() + "\n" + v.node(), k -> new long[17]);
+                long[] s = sums.computeIfAbsent(v.cluster() + "\n" + v.node(), k -> new long[19]);
                 long[] add = {v.open(), v.free(), v.waiting(), v.share(), v.created(), v.borrowed(), v.reclaimed(),
                         v.restored(), v.queued(), v.queueTimeouts(), v.queueFull(), v.waitedMicros(), v.maxOpen(),
-                        v.evicted(), v.aged(), v.trimmed(), v.closedInUse()};
+                        v.evicted(), v.aged(), v.trimmed(), v.closedInUse(), v.pings(), v.pingFailures()};
                 for (int i = 0; i < add.length; i++) {
                     s[i] += add[i];
                 }
@@ -63,7 +67,7 @@ public final class BackendPools {
         List<Map<String, Object>> out = new ArrayList<>();
         String[] names = {"open", "free", "waiting", "maxConnections", "created", "borrowed", "reclaimed", "restored",
                 "queued", "queueTimeouts", "queueFull", "waitedMicros", "peakOpen", "evicted", "aged", "trimmed",
-                "closedInUse"};
+                "closedInUse", "pings", "pingFailures"};
         sums.forEach((key, s) -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("cluster", key.substring(0, key.indexOf('\n')));

@@ -3,6 +3,8 @@ package io.mysqlha.gateway.session;
 import io.mysqlha.protocol.AuthMoreDataPacket;
 import io.mysqlha.protocol.AuthSwitchRequestPacket;
 import io.mysqlha.protocol.Capabilities;
+import io.mysqlha.protocol.ComChangeUserPacket;
+import io.mysqlha.protocol.Command;
 import io.mysqlha.protocol.ErrPacket;
 import io.mysqlha.protocol.Frames;
 import io.mysqlha.protocol.HandshakeResponse41Packet;
@@ -30,12 +32,16 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private enum Phase { GREETING, AUTH, SETUP, READY, CLOSED }
 
     private BackendListener listener;
-    private final HandshakeResponse41Packet client;
+    /** The login it was opened with, or the last COM_CHANGE_USER's (see {@link #logInAs}). */
+    private HandshakeResponse41Packet client;
     private int capabilities;
     /** The client's capabilities it was opened with (before the node's greeting added what the gateway forces). */
     private final int askedCapabilities;
     private final int forced;
-    private final BackendAuth auth;
+    private BackendAuth auth;
+    /** The greeting's plugin and nonce: a COM_CHANGE_USER answers them, as a client's does. */
+    private String greetingPlugin = "";
+    private byte[] greetingNonce = new byte[0];
     private final InetSocketAddress target;
     private final java.util.ArrayDeque<String> setup;
     private final String node;
@@ -82,6 +88,15 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     static final String TRACK_OWN_GTID = "SET session_track_gtids = OWN_GTID";
     /** Among {@link #internal} statements: COM_RESET_CONNECTION (told apart by identity). */
     static final String RESET = new String("COM_RESET_CONNECTION");
+    /**
+     * Among {@link #internal} statements: COM_CHANGE_USER as the login {@link #logInAs} gave (told apart by identity).
+     * The node checks the account again (a user dropped, locked or given another password since is refused as at a
+     * login), forgets the last session's state and prepared statements, and takes the login's schema and character
+     * set.
+     */
+    static final String CHANGE_USER = new String("COM_CHANGE_USER");
+    /** Among {@link #internal} statements: COM_PING (told apart by identity). */
+    static final String PING = new String("COM_PING");
 
     /**
      * What gives a connection the character set its login asked for ({@code id}, a collation), as the node did at
@@ -108,6 +123,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     /** The pool closed it while free (not a failure, not its session's doing). */
     boolean retiredByPool;
     long freeSince;
+    /** When the pool last pinged it while free (see BackendPool#ping), and whether a ping is out now. */
+    long pingedAt;
+    boolean pinging;
     final long openedAt = System.nanoTime();
     /** The statements prepared on it for the sessions that borrow it (null: not pooled; see StatementCache). */
     StatementCache stmtCache;
@@ -183,6 +201,19 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         state = java.util.List.of();
         if (stmtCache != null) {
             stmtCache.clear();
+        }
+    }
+
+    /**
+     * The connection is lent to a session that just logged in (or changed user): the next {@link #CHANGE_USER} among
+     * its internal statements logs it in as {@code login} (user, schema, character set, attributes), proving the
+     * password as the session's own connection would.
+     */
+    void logInAs(HandshakeResponse41Packet login, byte[] stage1, AppUsers.User user) {
+        client = login;
+        auth = new BackendAuth(login.username(), stage1, user.nativeHash(), user.password());
+        if (tls != null) {
+            auth.secured();
         }
     }
 
@@ -334,7 +365,9 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
             if (tls != null) {
                 caps |= Capabilities.SSL;
             }
-            BackendAuth.Answer opening = auth.first(greeting.authPluginName(), seed(greeting.authPluginData()));
+            greetingPlugin = greeting.authPluginName();
+            greetingNonce = seed(greeting.authPluginData());
+            BackendAuth.Answer opening = auth.first(greetingPlugin, greetingNonce);
             HandshakeResponse41Packet answer = client.withAuth(caps, opening.data(), opening.plugin())
                     .withMariaDbCapabilities(extended);
             phase = Phase.AUTH;
@@ -450,9 +483,13 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         for (String st : statements) {
             if (st == RESET) {
                 wasReset();
-                internal.addLast(new Cmd(io.mysqlha.protocol.Command.RESET_CONNECTION, ""));
+                internal.addLast(new Cmd(Command.RESET_CONNECTION, ""));
+            } else if (st == CHANGE_USER) {
+                internal.addLast(new Cmd(Command.CHANGE_USER, ""));
+            } else if (st == PING) {
+                internal.addLast(new Cmd(Command.PING, ""));
             } else {
-                internal.addLast(new Cmd(io.mysqlha.protocol.Command.QUERY, st));
+                internal.addLast(new Cmd(Command.QUERY, st));
             }
         }
         internalDone = done;
@@ -461,7 +498,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
 
     /** Prepares a statement on this connection for the gateway; {@code done} gets its id here as the value. */
     void internalPrepare(String sql, java.util.function.Consumer<Answer> done) {
-        internal.addLast(new Cmd(io.mysqlha.protocol.Command.STMT_PREPARE, sql));
+        internal.addLast(new Cmd(Command.STMT_PREPARE, sql));
         internalDone = done;
         nextInternal();
     }
@@ -469,6 +506,10 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
     private void nextInternal() {
         Cmd cmd = internal.pollFirst();
         internalCommand = cmd.command();
+        if (cmd.command() == Command.CHANGE_USER) {
+            changeUser();
+            return;
+        }
         internalTracker = new ResponseTracker(capabilities);
         internalTracker.begin(cmd.command());
         byte[] text = cmd.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -476,7 +517,62 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         channel.read();
     }
 
+    /** COM_CHANGE_USER as {@link #logInAs} said: answered as the greeting would be, in the greeting's plugin. */
+    private void changeUser() {
+        wasReset();
+        schema(client.database());
+        BackendAuth.Answer opening = auth.first(greetingPlugin, greetingNonce);
+        ComChangeUserPacket request = new ComChangeUserPacket(client.username(), opening.data(), schema,
+                client.characterSet(), opening.plugin(), client.attributes());
+        nextSeq = 1;
+        channel.writeAndFlush(Packets.frame(channel.alloc(), 0, b -> request.encode(b, capabilities)));
+        channel.read();
+    }
+
+    /** The node's answer to COM_CHANGE_USER: OK, its refusal, or the next step of the authentication. */
+    private void changeUserAnswered(ByteBuf frame) {
+        try {
+            ByteBuf payload = frame.slice(frame.readerIndex() + Frames.HEADER, Frames.payloadLength(frame));
+            nextSeq = Frames.sequenceId(frame) + 1;
+            switch (Frames.firstByte(frame)) {
+                case OkPacket.MARKER -> {
+                    statusFlags = OkPacket.decode(payload, capabilities).statusFlags();
+                    internalAnswered(new Answer(true, null, null));
+                }
+                case ErrPacket.MARKER -> internalAnswered(new Answer(false, null, ErrPacket.decode(payload).message()));
+                case AuthSwitchRequestPacket.MARKER -> {
+                    AuthSwitchRequestPacket request = AuthSwitchRequestPacket.decode(payload);
+                    changeUserStep(auth.switchTo(request.pluginName(), seed(request.pluginData())));
+                }
+                case AuthMoreDataPacket.MARKER ->
+                        changeUserStep(auth.moreData(AuthMoreDataPacket.decode(payload).data()));
+                default -> fail(String.format("it sent 0x%02x to COM_CHANGE_USER", Frames.firstByte(frame)));
+            }
+        } catch (ProtocolException | IndexOutOfBoundsException e) {
+            fail("its answer to COM_CHANGE_USER could not be read (" + e.getMessage() + ")");
+        } finally {
+            frame.release();
+        }
+    }
+
+    /**
+     * The next step of COM_CHANGE_USER's authentication; one the gateway cannot take (a plugin it does not speak, a
+     * password it does not have) is the command's failure, not the connection's: the session then opens a connection
+     * of its own, whose login says why to the client.
+     */
+    private void changeUserStep(BackendAuth.Step step) {
+        if (step instanceof BackendAuth.Fail f) {
+            internalAnswered(new Answer(false, null, f.reason()));
+        } else {
+            authStep(step);
+        }
+    }
+
     private void internalFrame(ByteBuf frame) {
+        if (internalCommand == Command.CHANGE_USER) {
+            changeUserAnswered(frame);
+            return;
+        }
         boolean done;
         try {
             done = internalTracker.onFrame(frame);
@@ -493,6 +589,11 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         Answer answer = decodeAnswer();
         internalFrames.forEach(ByteBuf::release);
         internalFrames.clear();
+        internalAnswered(answer);
+    }
+
+    /** One of the gateway's own commands was answered: the next goes, or the caller hears the last answer. */
+    private void internalAnswered(Answer answer) {
         if (answer.ok() && !internal.isEmpty()) {
             nextInternal();
             return;
@@ -510,7 +611,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         if (marker == ErrPacket.MARKER) {
             return new Answer(false, null, ErrPacket.decode(payload).message());
         }
-        if (marker == OkPacket.MARKER && internalCommand == io.mysqlha.protocol.Command.STMT_PREPARE) {
+        if (marker == OkPacket.MARKER && internalCommand == Command.STMT_PREPARE) {
             return new Answer(true, Integer.toString(payload.getIntLE(1)), null);
         }
         if (marker == OkPacket.MARKER) {
@@ -725,7 +826,7 @@ final class BackendSession extends ChannelInboundHandlerAdapter {
         java.util.List<Integer> ids = stmtCache.takeRetired();
         for (int id : ids) {
             channel.write(Packets.frame(channel.alloc(), 0,
-                    b -> b.writeByte(io.mysqlha.protocol.Command.STMT_CLOSE).writeIntLE(id)));
+                    b -> b.writeByte(Command.STMT_CLOSE).writeIntLE(id)));
         }
         if (!ids.isEmpty()) {
             channel.flush();

@@ -359,7 +359,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             node = shared.node(route.cluster(), address(target), settings);
             if (shared.fromPool(node, new SharedWriter.Like(handshake.username(), capabilities,
                     handshake.mariadbCapabilities(), handshake.characterSet(), causal()), schemaKey(),
-                    state.snapshot())) {
+                    state.snapshot(), phase == Phase.CONNECTING ? new SharedWriter.Login(handshake, stage1, user)
+                            : null)) {
                 return;
             }
             if (!shared.mayOpen(node)) {
@@ -881,6 +882,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         boolean continuation = clientContinues;
         if (killer != null) {
             held.addLast(frame); // after the kill's answer: answers go back in order
+            return;
+        }
+        if (backend == null && held.isEmpty() && !continuation && seq == 0 && Frames.firstByte(frame) == Command.QUIT) {
+            frame.release(); // nothing to take a connection for
+            close();
             return;
         }
         if (backend == null && shared.gaveBack() && held.isEmpty() && !continuation) {
@@ -1928,9 +1934,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         held.clear();
         releaseInFlight();
         prepared.close();
-        if (backend != null) {
-            backend.close();
-        }
+        leaveOrClose();
         closeReader();
     }
 
@@ -1967,9 +1971,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             writeAndFlush(Packets.err(client.alloc(), seq, code, sqlState, message))
                     .addListener(ChannelFutureListener.CLOSE);
         }
-        if (backend != null) {
-            backend.close();
-        }
+        leaveOrClose();
         closeReader();
     }
 
@@ -1986,10 +1988,31 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         } else if (client.isActive()) {
             writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
-        if (backend != null) {
-            backend.close();
-        }
+        leaveOrClose();
         closeReader();
+    }
+
+    /** The session ends: its writer connection goes back to the pool when nothing of the session is on it. */
+    private void leaveOrClose() {
+        BackendSession b = backend;
+        backend = null;
+        if (b != null && mayLeave(b)) {
+            shared.giveBack(b, routesChecked); // the next login can have it
+        } else if (b != null) {
+            b.close();
+        }
+    }
+
+    /**
+     * Whether the writer connection may outlive the session in the pool: it is idle, between transactions, and
+     * carries nothing that only this session could have ended (a pin, data of a statement sent in pieces).
+     */
+    private boolean mayLeave(BackendSession b) {
+        return route.pool() != null && b.poolNode != null && pinned == null && !prepared.longDataPending()
+                && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)
+                && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && b.ready() && !b.tracker().busy()
+                && !b.tracker().inTransaction() && !transactionLost && !clientContinues && killer == null
+                && prepared.settled();
     }
 
     private String host() {

@@ -70,21 +70,30 @@ final class SharedWriter {
 
     /**
      * A connection from the pool becomes the session's: the one it gave back if nobody took it, else a free one
-     * opened alike (user, capabilities, character set, GTID tracking), brought to the session's schema and state
-     * first when it is not in them. False when the pool has none for it.
+     * opened alike (capabilities, GTID tracking; user and character set too unless {@code login}), brought to the
+     * session's schema and state first when it is not in them. A session that just logged in ({@code login} not
+     * null) gets it logged in again as its user ({@link BackendPool#login}): the node has the last word on the
+     * account. False when the pool has none for it.
      */
-    boolean fromPool(BackendPool.Node node, Like like, String schema, List<String> state) {
+    boolean fromPool(BackendPool.Node node, Like like, String schema, List<String> state, Login login) {
         BackendSession b = givenBack != null && givenBack.poolNode == node && pool.reclaim(givenBack, givenBackLends)
                 ? givenBack
-                : skipPool ? null : pool.take(node, like.user(), like.capabilities(), like.mariadbCapabilities(),
-                        like.characterSet(), like.tracksGtids(), schema, state);
+                : skipPool || pool.warming(node) ? null : pool.take(node, login != null ? null : like.user(),
+                        like.capabilities(), like.mariadbCapabilities(), like.characterSet(), like.tracksGtids(),
+                        schema, state);
         givenBack = null;
         skipPool = false;
         if (b == null) {
             return false;
         }
         session.attach(b);
-        List<String> restore = BackendPool.restore(b, schema, state);
+        List<String> restore;
+        if (login != null) {
+            b.logInAs(login.handshake().withDatabase(schema), login.stage1(), login.user());
+            restore = BackendPool.login(b);
+        } else {
+            restore = BackendPool.restore(b, schema, state);
+        }
         if (restore.isEmpty()) {
             session.ready(b);
             return true;
@@ -100,6 +109,14 @@ final class SharedWriter {
             }
         });
         return true;
+    }
+
+    /** The client's login, proved to the gateway, for the node to check on a pooled connection (COM_CHANGE_USER). */
+    record Login(io.mysqlha.protocol.HandshakeResponse41Packet handshake, byte[] stage1, AppUsers.User user) {
+        @Override
+        public String toString() {
+            return "Login[" + handshake + "]"; // never the password's hash
+        }
     }
 
     /** What a pooled connection must have been opened with to serve the session. */

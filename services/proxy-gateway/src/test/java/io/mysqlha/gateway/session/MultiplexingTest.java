@@ -8,6 +8,8 @@ import io.mysqlha.protocol.ServerStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,12 +30,24 @@ class MultiplexingTest {
         s.route.pool = new RoutingPolicy.ConnectionPool(maxConnections, queueTimeoutMs, null, null, null);
     }
 
-    /** A second client logged in from the pool: no backend login of its own. */
-    private Client second() {
+    /** A second client logged in on {@code node}'s free connection: COM_CHANGE_USER there, no connection of its own. */
+    private Client second(Node node) {
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertEquals(SessionHarness.USER, node.acceptChangeUser(AUTOCOMMIT).user());
         b.loginOk();
         return b;
+    }
+
+    /** The first session logged in on a pool and set its time zone; its connection is free again, with it. */
+    private Node loggedInWithATimeZone() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        s.query("SET time_zone = '+01:00'");
+        assertEquals("SET time_zone = '+01:00'", node.query());
+        node.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        return node;
     }
 
     @Test
@@ -44,7 +58,7 @@ class MultiplexingTest {
         Node node = s.lastNode();
         node.acceptLogin(AUTOCOMMIT);
         a.loginOk();
-        Client b = second();
+        Client b = second(node);
         assertEquals(1, s.nodes.size(), "the second login took the connection the first gave back");
         for (int i = 0; i < 3; i++) {
             a.query("SELECT " + i);
@@ -81,31 +95,126 @@ class MultiplexingTest {
     }
 
     @Test
-    void aConnectionInAnotherSessionsStateIsResetBeforeItServesAnotherSession() {
+    void aLoginOnAFreeConnectionIsCheckedByTheNodeWithCOM_CHANGE_USER() {
+        Node node = loggedInWithATimeZone();
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD, "shop");
+        assertEquals(1, s.nodes.size(), "the free connection serves the new session: none is opened");
+        io.mysqlha.protocol.ComChangeUserPacket change = node.acceptChangeUser(AUTOCOMMIT);
+        assertEquals(List.of(SessionHarness.USER, "shop", 45), List.of(change.user(), change.database(),
+                change.characterSet()), "the login's user, schema and character set");
+        b.loginOk();
+        b.query("SELECT NOW()");
+        assertEquals("SELECT NOW()", node.query(), "COM_CHANGE_USER left none of the other session's time zone");
+        node.ok(AUTOCOMMIT);
+        b.allOutbound().release();
+    }
+
+    @Test
+    void aLoginTheNodeRefusesOnAFreeConnectionIsRefusedByANewConnectionsLoginAsWell() {
         pool(10, 1_000);
         Node node = s.loggedIn();
-        s.query("SET time_zone = '+01:00'");
-        assertEquals("SET time_zone = '+01:00'", node.query());
-        node.ok(AUTOCOMMIT);
-        s.allOutbound().release();
-        // the first session's connection is free, with its time zone: a session without it gets it reset first
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD);
-        assertEquals(1, s.nodes.size(), "the free connection serves the new session: none is opened");
+        node.command().release(); // COM_CHANGE_USER: the user was dropped on the node since the gateway read its users
+        node.reply(SessionHarness.frame(1, p -> new ErrPacket(1045, "28000", "Access denied for user 'app'")
+                .encode(p)));
+        assertEquals(io.mysqlha.protocol.Command.QUIT, command(node), "the connection the node refused goes");
+        assertEquals(2, s.nodes.size(), "the session tries a connection of its own, as without a pool");
+        Node fresh = s.lastNode();
+        fresh.greet();
+        fresh.command().release();
+        fresh.reply(SessionHarness.frame(2, p -> new ErrPacket(1045, "28000", "Access denied for user 'app'")
+                .encode(p)));
+        assertEquals(1045, b.error().errorCode(), "the client hears the node's refusal");
+    }
+
+    @Test
+    void aSessionThatQuitsLeavesItsIdleConnectionToTheNextLoginAndAQuitInATransactionClosesIt() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        s.query("INSERT INTO t VALUES (NULL)");
+        node.query();
+        node.ok(AUTOCOMMIT, 42, 0); // kept for LAST_INSERT_ID() as long as the session lives
+        s.allOutbound().release();
+        s.send(0, p -> p.writeByte(io.mysqlha.protocol.Command.QUIT));
+        s.runTasks();
+        assertTrue(node.sentNothing(), "no COM_QUIT: the connection outlives the session that quit");
+        Client b = second(node);
+        b.query("BEGIN");
+        node.query();
+        node.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
+        b.allOutbound().release();
+        b.send(0, p -> p.writeByte(io.mysqlha.protocol.Command.QUIT));
+        b.channel.runPendingTasks();
+        assertEquals(io.mysqlha.protocol.Command.QUIT, command(node), "the open transaction ends with the connection,"
+                + " as on the node");
+        assertEquals(1, s.nodes.size());
+    }
+
+    @Test
+    void aFreeConnectionIdleForThePingIntervalIsPingedAndServesTheNextLogin() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        s.advance(9_000);
+        assertTrue(node.sentNothing(), "not idle for ping_interval_ms (10 s) yet");
+        s.advance(2_000);
+        assertEquals(io.mysqlha.protocol.Command.PING, command(node));
+        node.ok(AUTOCOMMIT);
+        second(node);
+        assertEquals(1, s.nodes.size(), "the pinged connection is free again");
+        assertEquals(1L, s.context.pools().view().getFirst().get("pings"));
+    }
+
+    @Test
+    void aFreeConnectionThatDiesUnderItsPingIsNotLentAndTheNextLoginOpensAnother() {
+        pool(10, 1_000);
+        Node node = s.loggedIn();
+        s.advance(11_000);
+        assertEquals(io.mysqlha.protocol.Command.PING, command(node));
+        node.die();
+        s.runTasks();
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertEquals(2, s.nodes.size(), "a new connection: the pinged one went");
+        s.lastNode().acceptLogin(AUTOCOMMIT);
+        b.loginOk();
+        assertEquals(1L, s.context.pools().view().getFirst().get("pingFailures"));
+    }
+
+    @Test
+    void withConnectionWarmingALoginOpensAConnectionUntilTheFreeShareIsOpen() {
+        s.route.pool = new RoutingPolicy.ConnectionPool(10, 1_000L, null, null, 20, null, null, true);
+        Node first = s.loggedIn();
+        Client b = s.newClient();
+        b.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertEquals(2, s.nodes.size(), "warming: a new connection though one is free (20 % of 10: 2 kept)");
+        s.lastNode().acceptLogin(AUTOCOMMIT);
+        b.loginOk();
+        Client c = s.newClient();
+        c.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        assertEquals(2, s.nodes.size(), "warm: a free one is lent");
+        assertTrue(first.sentNothing() ^ s.lastNode().sentNothing(), "one of the two got the login");
+    }
+
+    @Test
+    void aConnectionInAnotherSessionsStateIsResetBeforeItServesAnotherSession() {
+        Node node = loggedInWithATimeZone();
+        Client b = second(node);
+        b.query("SET time_zone = '+02:00'");
+        assertEquals("SET time_zone = '+02:00'", node.query());
+        node.ok(AUTOCOMMIT);
+        b.allOutbound().release();
+        // the connection carries the second session's time zone: the first gets it reset, then its own again
+        s.query("SELECT NOW()");
         assertEquals(io.mysqlha.protocol.Command.RESET_CONNECTION, command(node));
         node.ok(AUTOCOMMIT);
         assertEquals(BackendSession.characterSetOf(45), node.query(), "then the login's character set, as at a login");
         node.ok(AUTOCOMMIT);
-        b.loginOk();
-        b.query("SELECT NOW()");
-        assertEquals("SELECT NOW()", node.query());
-        node.ok(AUTOCOMMIT);
-        b.allOutbound().release();
-        // the first session gets its time zone back before its statement
-        s.query("SELECT NOW()");
         assertEquals("SET time_zone = '+01:00'", node.query());
         node.ok(AUTOCOMMIT);
         assertEquals("SELECT NOW()", node.query());
+        assertEquals(1, s.nodes.size());
     }
 
     @Test
@@ -117,8 +226,8 @@ class MultiplexingTest {
         s.first().loginOk();
         Client b = s.newClient();
         b.login(SessionHarness.USER, SessionHarness.PASSWORD, "crm");
-        assertEquals("USE `crm`", node.query(), "the free connection is brought to the new session's schema");
-        node.ok(AUTOCOMMIT);
+        assertEquals("crm", node.acceptChangeUser(AUTOCOMMIT).database(), "the free connection logs in to the new"
+                + " session's schema");
         b.loginOk();
         s.query("SELECT DATABASE()");
         assertEquals("USE `shop`", node.query(), "the first session's connection came back in another schema");
@@ -167,6 +276,7 @@ class MultiplexingTest {
         assertEquals("COMMIT", node.query());
         node.ok(AUTOCOMMIT);
         s.allOutbound().release();
+        node.acceptChangeUser(AUTOCOMMIT);
         b.loginOk();
         b.query("SELECT 1");
         assertEquals("SELECT 1", node.query());
@@ -176,7 +286,7 @@ class MultiplexingTest {
     void aQueueTimeoutIsAClearErrorAndTheSessionStaysUsable() {
         pool(1, 3_000);
         Node node = s.loggedIn();
-        Client b = second();
+        Client b = second(node);
         s.query("BEGIN");
         node.query();
         node.ok(AUTOCOMMIT | ServerStatus.IN_TRANS);
@@ -233,6 +343,7 @@ class MultiplexingTest {
         Node first = s.loggedIn();
         Client victim = s.newClient();
         victim.login(SessionHarness.USER, SessionHarness.PASSWORD);
+        first.acceptChangeUser(AUTOCOMMIT);
         victim.loginOk();
         victim.query("SELECT CONNECTION_ID()");
         assertEquals("SELECT CONNECTION_ID()", first.query(), "the victim took the free connection");
@@ -308,7 +419,7 @@ class MultiplexingTest {
     void sessionsWithPreparedStatementsShareAConnectionAndTheStatementsPreparedOnIt() {
         pool(10, 1_000);
         Node node = s.loggedIn();
-        Client b = second();
+        Client b = second(node);
         int a1 = prepare(s.first(), node, "SELECT ?", 11);
         execute(s.first(), a1, 0, LONG);
         assertEquals(11, executed(node)[0]);

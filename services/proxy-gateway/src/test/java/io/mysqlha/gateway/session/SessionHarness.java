@@ -50,9 +50,11 @@ final class SessionHarness implements AutoCloseable {
     private final List<Runnable> waitingForRoutes = new ArrayList<>();
     /** Every session's event loop shares one pool, as sessions on one real loop do (they all run on this thread). */
     private final EmbeddedChannel poolLoop = new EmbeddedChannel();
+    /** The pool's clock (nanoseconds), moved by {@link #advance} as the channels' clocks are. */
+    private long nanos = System.nanoTime();
     final SessionContext context = new SessionContext(() -> AppUsers.parse(USER + ":" + PASSWORD + "\n", "test"),
             new AtomicLong(1_000_000_000L), 5_000, 1_000, HOLD_TIMEOUT_MS, waitingForRoutes::add,
-            new ConcurrentHashMap<>(), 0, null, this::connect, BackendPools.single(poolLoop.eventLoop()));
+            new ConcurrentHashMap<>(), 0, null, this::connect, BackendPools.single(poolLoop.eventLoop(), () -> nanos));
     private final List<Client> clients = new ArrayList<>();
     /** The first client (the one most tests need). */
     private final Client first;
@@ -98,6 +100,7 @@ final class SessionHarness implements AutoCloseable {
 
     /** Time moves on for every client and the pool; their due timers and tasks run. */
     void advance(long ms) {
+        nanos += TimeUnit.MILLISECONDS.toNanos(ms);
         for (EmbeddedChannel c : channels()) {
             c.advanceTimeBy(ms, TimeUnit.MILLISECONDS);
         }
@@ -350,6 +353,26 @@ final class SessionHarness implements AutoCloseable {
             int seq = Frames.sequenceId(frame) + 1;
             frame.release();
             reply(frame(seq, p -> OkPacket.of(statusFlags).encode(p, login.capabilities())));
+        }
+
+        /**
+         * Reads a COM_CHANGE_USER (a pooled connection lent to a session that just logged in), checks it proves the
+         * user's password against the greeting's scramble, and says OK; the packet, to check its user and schema.
+         */
+        io.mysqlha.protocol.ComChangeUserPacket acceptChangeUser(int statusFlags) {
+            ByteBuf frame = command();
+            io.mysqlha.protocol.ComChangeUserPacket request;
+            try {
+                request = io.mysqlha.protocol.ComChangeUserPacket.decode(payload(frame), login.capabilities());
+                assertEquals(0, Frames.sequenceId(frame));
+            } finally {
+                frame.release();
+            }
+            byte[] stored = NativePassword.storedHash(PASSWORD.getBytes(StandardCharsets.UTF_8));
+            assertNotNull(NativePassword.verify(request.authResponse(), SCRAMBLE, stored),
+                    "COM_CHANGE_USER proves the user's password");
+            ok(statusFlags);
+            return request;
         }
 
         void greet() {
