@@ -96,6 +96,7 @@ public class Gateway {
         this.tlsTasks = config.tlsHandshakeThreads() == 0 ? null : java.util.concurrent.Executors.newFixedThreadPool(
                 config.tlsHandshakeThreads(), Thread.ofPlatform().daemon().name("tls-handshake-", 0).factory());
         this.pools = new io.mysqlha.gateway.session.BackendPools(eventLoops());
+        pools.onNewNode((cluster, node) -> PoolMetrics.register(registry, pools, cluster, node));
         this.context = new SessionContext(users::users, SessionContext.newIds(), config.handshakeTimeoutMs(),
                 config.backendConnectTimeoutMs(), config.holdTimeoutMs(), waiting::add, new ConcurrentHashMap<>(),
                 config.idleBackendReleaseMs(), tlsTasks, pools);

@@ -217,6 +217,34 @@ class GatewayMultiplexingIT {
         }
     }
 
+    @Test
+    void thePoolsFiguresAreMetersPerClusterAndNode() throws Exception {
+        try (Connection c = mux()) {
+            assertEquals("1", Sql.value(c, "SELECT 1").orElseThrow());
+        }
+        Map<String, Object> pool = pool();
+        String tags = "{cluster=\"" + GatewayTestInfra.MULTIPLEXED + "\",node=\"" + pool.get("node") + "\"";
+        String metrics = given().get("/q/metrics").asString();
+        assertTrue(metric(metrics, "mysqlha_gateway_pool_connections" + tags + ",state=\"open\"}") >= 1, metrics);
+        assertEquals(GatewayTestInfra.MULTIPLEXED_MAX, metric(metrics, "mysqlha_gateway_pool_max_connections" + tags
+                + "}"));
+        String node = ",node=\"" + pool.get("node") + "\"}"; // tags in name order: kind before node
+        String cluster = "{cluster=\"" + GatewayTestInfra.MULTIPLEXED + "\"";
+        assertTrue(metric(metrics, "mysqlha_gateway_pool_borrows_total" + cluster + ",kind=\"other\"" + node)
+                + metric(metrics, "mysqlha_gateway_pool_borrows_total" + cluster + ",kind=\"own\"" + node) >= 1,
+                metrics);
+        assertTrue(metric(metrics, "mysqlha_gateway_pool_connections_created_total" + tags + "}") >= 1, metrics);
+        assertTrue(metrics.contains("mysqlha_gateway_pool_closes_total" + tags + ",reason=\"ping_failed\"}"),
+                "closes by reason");
+    }
+
+    /** The value of the sample {@code series} (name and tags as Prometheus prints them) in a scrape. */
+    private static double metric(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError("no " + series + " in the scrape"));
+    }
+
     /** A client with server-side prepared statements: MariaDB Connector/J (it pipelines prepare and execute) or MySQL's. */
     private static Connection preparing(boolean mysqlDriver) throws SQLException {
         java.util.Properties p = new java.util.Properties();

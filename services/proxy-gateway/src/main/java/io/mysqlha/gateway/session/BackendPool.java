@@ -7,7 +7,6 @@ import io.mysqlha.protocol.Capabilities;
 import io.mysqlha.protocol.ErrPacket;
 
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -30,14 +29,18 @@ final class BackendPool {
     private final EventLoop loop;
     private final int index;
     private final int loops;
-    /** By cluster, then by node address. */
-    private final Map<String, Map<String, Node>> nodes = new HashMap<>();
+    /** By cluster, then by node address (concurrent maps: the admin API and the meters read them off the loop). */
+    private final Map<String, Map<String, Node>> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Told of each cluster and node the first time this pool serves it. */
+    private final java.util.function.BiConsumer<String, String> seen;
 
     /** What idle times are measured with (nanoseconds). */
     private final java.util.function.LongSupplier clock;
 
-    BackendPool(EventLoop loop, int index, int loops, java.util.function.LongSupplier clock) {
+    BackendPool(EventLoop loop, int index, int loops, java.util.function.LongSupplier clock,
+                java.util.function.BiConsumer<String, String> seen) {
         this.loop = loop;
+        this.seen = seen;
         this.clock = clock;
         this.index = index;
         this.loops = loops;
@@ -98,8 +101,14 @@ final class BackendPool {
      * their own each).
      */
     Node node(String cluster, String address, RoutingPolicy.ConnectionPool settings) {
-        Node n = nodes.computeIfAbsent(cluster, c -> new HashMap<>()).computeIfAbsent(address,
-                a -> new Node(cluster, a));
+        Map<String, Node> ofCluster = nodes.computeIfAbsent(cluster,
+                c -> new java.util.concurrent.ConcurrentHashMap<>());
+        Node n = ofCluster.get(address);
+        if (n == null) { // only this loop adds to its maps
+            n = new Node(cluster, address);
+            ofCluster.put(address, n);
+            seen.accept(cluster, address);
+        }
         if (n.settings != settings) {
             n.settings = settings;
             int max = settings.maxConnections();
@@ -446,17 +455,32 @@ final class BackendPool {
         return nodes.values().stream().flatMap(m -> m.values().stream()).toList();
     }
 
-    /** A snapshot of one node's figures, for the admin API (read off the loop: approximate). */
+    /** A snapshot of one node's figures, for the admin API and the meters (read off the loop: approximate). */
     record NodeView(String cluster, String node, int open, int free, int waiting, int share, long created, long borrowed,
                     long reclaimed, long restored, long queued, long queueTimeouts, long queueFull,
                     long waitedMicros, long maxOpen, long evicted, long aged, long trimmed, long closedInUse,
                     long pings, long pingFailures) {
+        /** Its figures in the order BackendPools names them. */
+        long[] figures() {
+            return new long[] {open, free, waiting, share, created, borrowed, reclaimed, restored, queued, queueTimeouts,
+                    queueFull, waitedMicros, maxOpen, evicted, aged, trimmed, closedInUse, pings, pingFailures};
+        }
     }
 
     List<NodeView> view() {
-        return allNodes().stream().map(n -> new NodeView(n.cluster, n.address, n.open, n.free, n.waiting.size(), n.share,
-                n.created, n.borrowed, n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull,
-                n.waitedNanos / 1000, n.maxOpen, n.evicted, n.aged, n.trimmed, n.closedInUse, n.pings,
-                n.pingFailures)).toList();
+        return allNodes().stream().map(BackendPool::view).toList();
+    }
+
+    /** One node's figures, or null when this pool never served it. */
+    NodeView view(String cluster, String address) {
+        Map<String, Node> ofCluster = nodes.get(cluster);
+        Node n = ofCluster == null ? null : ofCluster.get(address);
+        return n == null ? null : view(n);
+    }
+
+    private static NodeView view(Node n) {
+        return new NodeView(n.cluster, n.address, n.open, n.free, n.waiting.size(), n.share, n.created, n.borrowed,
+                n.reclaimed, n.restored, n.queued, n.queueTimeouts, n.queueFull, n.waitedNanos / 1000, n.maxOpen,
+                n.evicted, n.aged, n.trimmed, n.closedInUse, n.pings, n.pingFailures);
     }
 }

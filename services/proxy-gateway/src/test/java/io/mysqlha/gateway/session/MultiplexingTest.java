@@ -164,6 +164,9 @@ class MultiplexingTest {
         second(node);
         assertEquals(1, s.nodes.size(), "the pinged connection is free again");
         assertEquals(1L, s.context.pools().view().getFirst().get("pings"));
+        assertEquals(1L, s.context.pools().figure("test", BackendSession.address(node.address), "pings"),
+                "the same figure, for its meter");
+        assertEquals(0L, s.context.pools().figure("test", "127.0.0.1:1", "pings"), "a node no pool served");
     }
 
     @Test
