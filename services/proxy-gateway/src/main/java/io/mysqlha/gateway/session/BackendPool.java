@@ -132,8 +132,9 @@ final class BackendPool {
 
     /**
      * A free connection of the same user and character set ({@code user} null: any, for a login, which logs in on it
-     * again: {@link #login}) and opening as the arguments ask, in the schema and with the state given (returned as it is), else one in no
-     * particular state, else one in another session's state (the caller brings it there: {@link #restore}), else null.
+     * again: {@link #login}) and opening as the arguments ask, in the schema and with the state given (returned as it
+     * is), else one in no particular state, else one in another session's state (the caller brings it there:
+     * {@link #restore}), else null.
      */
     BackendSession take(Node n, String user, int capabilities, int mariadb, int charset, boolean tracksGtids,
                         String schema, List<String> state) {

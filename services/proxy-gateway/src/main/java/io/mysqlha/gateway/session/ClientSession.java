@@ -449,8 +449,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private boolean mayGiveBack() {
         BackendSession b = backend;
-        return b != null && route.pool() != null && shared.free(b) && pinned == null && !prepared.longDataPending()
-                && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && releasable();
+        return b != null && mayLeave(b) && shared.free(b) && sessionIdle();
     }
 
     /** The writer connection goes back to the pool; the session takes it (or another) again at its next statement. */
@@ -1151,11 +1150,21 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** Nothing lives on the connections that the next one would not be given (state, statements by their text). */
     private boolean releasable() {
+        return idleBetweenTransactions(backend) && sessionIdle();
+    }
+
+    /** The writer connection {@code b} answered everything, outside a transaction, with nothing of it pending. */
+    private boolean idleBetweenTransactions(BackendSession b) {
+        return b.ready() && !b.tracker().busy() && !b.tracker().inTransaction()
+                && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && killer == null && prepared.settled()
+                && !transactionLost && !clientContinues;
+    }
+
+    /** Nothing of the session waits: no statement held, the reader idle, no SET or USE awaiting its answer. */
+    private boolean sessionIdle() {
         BackendSession r = reader;
-        return backend.ready() && !backend.tracker().busy() && !backend.tracker().inTransaction()
-                && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && held.isEmpty() && killer == null
-                && (r == null || r.ready() && !r.tracker().busy()) && pendingSet == null && pendingSchema == null
-                && prepared.settled() && !transactionLost && !clientContinues;
+        return held.isEmpty() && (r == null || r.ready() && !r.tracker().busy()) && pendingSet == null
+                && pendingSchema == null;
     }
 
     private void send(ByteBuf frame, int command, BackendSession to, Statement statement) {
@@ -2009,10 +2018,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private boolean mayLeave(BackendSession b) {
         return route.pool() != null && b.poolNode != null && pinned == null && !prepared.longDataPending()
-                && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)
-                && !ServerStatus.has(statusFlags, ServerStatus.IN_TRANS) && b.ready() && !b.tracker().busy()
-                && !b.tracker().inTransaction() && !transactionLost && !clientContinues && killer == null
-                && prepared.settled();
+                && ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT) && idleBetweenTransactions(b);
     }
 
     private String host() {
