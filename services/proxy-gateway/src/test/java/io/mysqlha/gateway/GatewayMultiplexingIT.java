@@ -6,7 +6,6 @@ import io.mysqlha.testsupport.servers.ReplicationTopology;
 import io.mysqlha.testsupport.servers.Sql;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +51,7 @@ class GatewayMultiplexingIT {
 
     /** The multiplexed cluster's pool towards the primary, as GET /gateway/pools shows it. */
     private static Map<String, Object> pool() {
-        JsonPath pools = given().get("/gateway/pools").then().statusCode(200).extract().jsonPath();
-        List<Map<String, Object>> all = pools.getList("");
-        return all.stream().filter(p -> GatewayTestInfra.MULTIPLEXED.equals(p.get("cluster"))).findFirst()
-                .orElseThrow(() -> new AssertionError("no pool for " + GatewayTestInfra.MULTIPLEXED + " in " + all));
+        return pool(GatewayTestInfra.MULTIPLEXED, "127.0.0.1:" + topology().primary().port());
     }
 
     private static long number(Map<String, Object> pool, String field) {
@@ -203,17 +199,23 @@ class GatewayMultiplexingIT {
 
     @Test
     void freeConnectionsArePingedAndTheNodeAnswersSoTheyStayToServe() throws Exception {
-        try (Connection c = mux()) {
-            assertEquals("1", Sql.value(c, "SELECT 1").orElseThrow()); // at least one free connection from now on
-        }
-        Map<String, Object> before = pool();
-        io.mysqlha.testsupport.Waits.until("two more COM_PINGs of idle connections (ping_interval_ms "
-                + GatewayTestInfra.MULTIPLEXED_PING_INTERVAL_MS + ")", java.time.Duration.ofSeconds(30),
-                () -> number(pool(), "pings") >= number(before, "pings") + 2);
-        Map<String, Object> after = pool();
-        assertEquals(number(before, "pingFailures"), number(after, "pingFailures"), "the node answered each: " + after);
-        try (Connection c = mux()) {
-            assertEquals("2", Sql.value(c, "SELECT 2").orElseThrow(), "a pinged connection serves");
+        try (Connection idle = mux()) {
+            try (Connection c = mux()) {
+                assertEquals("1", Sql.value(c, "SELECT 1").orElseThrow()); // at least one free connection from now on
+            }
+            assertEquals("1", Sql.value(idle, "SELECT 1").orElseThrow()); // it gave its connection back
+            Map<String, Object> before = pool();
+            io.mysqlha.testsupport.Waits.until("two more COM_PINGs of idle connections (ping_interval_ms "
+                    + GatewayTestInfra.MULTIPLEXED_PING_INTERVAL_MS + ")", java.time.Duration.ofSeconds(30),
+                    () -> number(pool(), "pings") >= number(before, "pings") + 2);
+            Map<String, Object> after = pool();
+            assertEquals(number(before, "pingFailures"), number(after, "pingFailures"), "the node answered each: "
+                    + after);
+            // the session takes back the connection it gave back, pinged meanwhile, as it is (nothing to restore)
+            assertEquals("2", Sql.value(idle, "SELECT 2").orElseThrow(), "a pinged connection answers");
+            try (Connection c = mux()) {
+                assertEquals("3", Sql.value(c, "SELECT 3").orElseThrow(), "a pinged connection serves a login");
+            }
         }
     }
 
@@ -308,6 +310,57 @@ class GatewayMultiplexingIT {
         assertTrue(borrowed >= (long) sessions * rounds, borrowed + " borrows; the pool: " + pool);
         // the statements stay on the pool's connections, bounded by max_stmts_per_connection each (20)
         assertTrue(prepared <= (long) GatewayTestInfra.MULTIPLEXED_MAX * 20, prepared + " prepared statements");
+    }
+
+    @Test
+    void readsOnTheSplittingListenerShareTheReadersPoolAndStillSeeTheirSessionsWrites() throws Exception {
+        int sessions = 200;
+        try (Connection admin = topology().primary().connect(topology().users().admin())) {
+            Sql.execute(admin, "CREATE TABLE IF NOT EXISTS app.mux_split (id INT PRIMARY KEY, v INT)");
+            Sql.execute(admin, "DELETE FROM app.mux_split");
+        }
+        String replica = "127.0.0.1:" + topology().replicas().getFirst().port();
+        Map<String, Object> before = pool(GatewayTestInfra.MULTIPLEXED_SPLIT, replica);
+        ConcurrentLinkedQueue<String> wrong = concurrently(sessions, 180, (n, w) -> {
+            try (Connection c = Sql.connect("127.0.0.1", GatewayTestInfra.multiplexedSplitPort, USERS.app(), 30_000)) {
+                for (int k = 0; k < 3; k++) {
+                    expectValue(w, n, Sql.value(c, "SELECT '" + n + "-" + k + "'").orElse(null), n + "-" + k);
+                }
+                Sql.execute(c, "INSERT INTO app.mux_split VALUES (" + n + ", " + n + ")");
+                // session causal reads: the reader waits for the write's GTID (or the writer answers)
+                expectValue(w, n, Sql.value(c, "SELECT v FROM app.mux_split WHERE id = " + n).orElse(null),
+                        Integer.toString(n));
+            }
+        });
+        assertTrue(wrong.isEmpty(), wrong.size() + " sessions went wrong, first: " + wrong.peek());
+        Map<String, Object> pool = pool(GatewayTestInfra.MULTIPLEXED_SPLIT, replica);
+        long created = number(pool, "created") - number(before, "created");
+        long lent = number(pool, "borrowed") + number(pool, "reclaimed") - number(before, "borrowed")
+                - number(before, "reclaimed");
+        System.out.printf("%d sessions x 4 reads through the splitting listener: %d connections opened to the"
+                + " reader, %d lent; the reader's pool: %s%n", sessions, created, lent, pool);
+        assertTrue(number(pool, "peakOpen") <= GatewayTestInfra.MULTIPLEXED_MAX, "the reader's pool: " + pool);
+        // each session's reads borrow a reader connection and give it back: not one held per session
+        assertTrue(created < sessions / 4, created + " reader connections opened for " + sessions + " sessions");
+        assertTrue(lent + created >= (long) sessions * 3, lent + " lent; the reader's pool: " + pool);
+    }
+
+    private static void expectValue(ConcurrentLinkedQueue<String> wrong, int n, String got, String expected) {
+        if (!expected.equals(got)) {
+            wrong.add("session " + n + " read " + got + " instead of " + expected);
+        }
+    }
+
+    /**
+     * The pool of {@code cluster} towards {@code node} (host:port), as GET /gateway/pools shows it: zeros before it
+     * served anything.
+     */
+    private static Map<String, Object> pool(String cluster, String node) {
+        List<Map<String, Object>> all = given().get("/gateway/pools").then().statusCode(200).extract().jsonPath()
+                .getList("");
+        return all.stream().filter(p -> cluster.equals(p.get("cluster")) && node.equals(p.get("node"))).findFirst()
+                .orElse(Map.of("created", 0, "borrowed", 0, "reclaimed", 0, "peakOpen", 0, "pings", 0,
+                        "queueTimeouts", 0));
     }
 
     /** What session {@code n} does; what it got wrong goes into {@code wrong}. */

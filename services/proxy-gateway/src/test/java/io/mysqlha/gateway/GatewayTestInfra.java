@@ -108,6 +108,9 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** Free connections idle this long get a COM_PING (the spec's ping_interval_ms: short, so that a test sees it). */
     static final int MULTIPLEXED_PING_INTERVAL_MS = 1_000;
     static int multiplexedPort;
+    /** The same pool settings on a splitting listener: reader connections are pooled too. */
+    static final String MULTIPLEXED_SPLIT = "muxsplit-" + UUID.randomUUID().toString().substring(0, 8);
+    static int multiplexedSplitPort;
     /** Listeners of the test cluster with TLS: offered, and required. */
     static int tlsPort;
     static int tlsRequiredPort;
@@ -135,6 +138,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
         mysqlSplitPort = FreePorts.next();
         mysqlGlobalSplitPort = FreePorts.next();
         multiplexedPort = FreePorts.next();
+        multiplexedSplitPort = FreePorts.next();
         MySqlTopology mysql = SharedInfra.mysqlTopology();
         Path secrets = SharedInfra.dir("gateway-secrets");
         secretsDir = secrets;
@@ -192,13 +196,20 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
                 applier.apply(spec, reader, producer, Duration.ofSeconds(30));
                 applier.apply(split, reader, producer, Duration.ofSeconds(30));
                 applier.apply(globalSplit, reader, producer, Duration.ofSeconds(30));
+                io.mysqlha.domain.RoutingPolicy.ConnectionPool muxPool = new io.mysqlha.domain.RoutingPolicy
+                        .ConnectionPool(MULTIPLEXED_MAX, (long) MULTIPLEXED_QUEUE_TIMEOUT_MS, null, null, null, null,
+                        (long) MULTIPLEXED_PING_INTERVAL_MS, null);
                 applier.apply(new ClusterSpec(MULTIPLEXED, base.kind(), base.nodes(),
                         new io.mysqlha.domain.RoutingPolicy(null, null, null, null, false, null, null, null, null,
-                                true, new io.mysqlha.domain.RoutingPolicy.ConnectionPool(MULTIPLEXED_MAX,
-                                (long) MULTIPLEXED_QUEUE_TIMEOUT_MS, null, null, null, null,
-                                (long) MULTIPLEXED_PING_INTERVAL_MS, null)), null,
+                                true, muxPool), null,
                         List.of(new ListenerSpec("mux", "127.0.0.1", multiplexedPort, ListenerRole.READ_WRITE, 4_000)),
                         null, null, null), reader, producer, Duration.ofSeconds(30));
+                applier.apply(new ClusterSpec(MULTIPLEXED_SPLIT, base.kind(), base.nodes(),
+                        new io.mysqlha.domain.RoutingPolicy(null, null, null, null, true, null, null, null, null,
+                                true, muxPool), null,
+                        List.of(new ListenerSpec("muxsplit", "127.0.0.1", multiplexedSplitPort,
+                                ListenerRole.READ_WRITE, 1_000)), null, null, null), reader, producer,
+                        Duration.ofSeconds(30));
                 applier.apply(new ClusterSpec(SERVER_USERS, base.kind(), base.nodes(), spec.routing(), null,
                         List.of(new ListenerSpec("users", "127.0.0.1", serverUsersPort, ListenerRole.READ_WRITE, 64)),
                         null, new io.mysqlha.domain.CredentialRefs(null, null, null, null, USERS_LOADER_SECRET), null),
@@ -227,6 +238,7 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
             routeSplit(t.primary(), t.replicas());
             publishRoute(GLOBAL_SPLIT, t.primary(), t.replicas());
             publishRoute(MULTIPLEXED, t.primary(), List.of());
+            publishRoute(MULTIPLEXED_SPLIT, t.primary(), List.of(t.replicas().getFirst()));
             publishRoute(SERVER_USERS, t.primary(), List.of());
             publishRoute(MYSQL_SERVER_USERS, mysql.primary(), List.of());
         } catch (IOException e) {
@@ -329,7 +341,8 @@ public class GatewayTestInfra implements QuarkusTestResourceLifecycleManager {
     /** Waits until both listeners accept connections (they open once the gateway read the spec). */
     static void awaitListening() {
         for (int port : new int[] {rwPort, roPort, splitPort, globalSplitPort, mysqlRwPort, mysqlSplitPort,
-                mysqlGlobalSplitPort, tlsPort, tlsRequiredPort, multiplexedPort}) {
+                mysqlGlobalSplitPort, tlsPort, tlsRequiredPort, multiplexedPort,
+                multiplexedSplitPort}) {
             Waits.until("gateway listening on " + port, Duration.ofSeconds(60), () -> {
                 try (Socket s = new Socket("127.0.0.1", port)) {
                     return true;

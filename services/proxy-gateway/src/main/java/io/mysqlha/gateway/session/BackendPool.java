@@ -127,7 +127,18 @@ final class BackendPool {
         }
         unlink(b.poolNode, b);
         b.poolNode.reclaimed++;
+        reading(b);
         return true;
+    }
+
+    /**
+     * A connection lent is read from: its answers must come (a free one reads only to notice its node closing it, and
+     * not after a ping was answered).
+     */
+    private static void reading(BackendSession b) {
+        if (b.channel() != null) {
+            b.channel().read();
+        }
     }
 
     /**
@@ -153,6 +164,7 @@ final class BackendPool {
                 unlink(n, b);
                 n.borrowed++;
                 b.lends++;
+                reading(b);
                 return b;
             }
             if (!sameSchema && schema.isEmpty()) {
@@ -172,6 +184,7 @@ final class BackendPool {
             chosen.lends++;
             n.borrowed++;
             n.restored++;
+            reading(chosen);
         }
         return chosen;
     }
@@ -414,6 +427,7 @@ final class BackendPool {
                 return;
             }
             link(n, b, false);
+            reading(b); // a node that closes it while free is noticed
             wakeOne(n);
         });
     }

@@ -153,7 +153,16 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private boolean counted;
     private ScheduledFuture<?> handshakeTimer;
     /** The writer connection's side of multiplexing: the event loop's pool, what was given back, what waits. */
-    private SharedWriter shared;
+    private SharedConnection shared;
+    /** The same for the reader connection (splitting): a reader goes back to the pool between reads. */
+    private SharedConnection sharedReader;
+    /**
+     * The node of the session's reader connection, also between reads once the connection went back to the pool:
+     * causal reads know what it applied while it stays that (null: none, or it was lost).
+     */
+    private volatile String readerNode;
+    /** A reader connection is being chosen (readerFor): one ready at once is used there, not drained to. */
+    private boolean choosingReader;
 
     public ClientSession(SessionContext context, SessionContext.Route route) {
         this.context = context;
@@ -167,7 +176,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        shared = new SharedWriter(context.pools().of(client.eventLoop()), client.eventLoop(), pooledWriter);
+        shared = new SharedConnection(context.pools().of(client.eventLoop()), client.eventLoop(), pooledWriter);
+        sharedReader = new SharedConnection(context.pools().of(client.eventLoop()), client.eventLoop(), pooledReader);
         counted = true;
         if (route.sessionMetrics().opened() > route.maxConnections()) {
             route.sessionMetrics().refusedTooMany();
@@ -357,9 +367,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         BackendPool.Node node = null;
         if (settings != null) {
             node = shared.node(route.cluster(), address(target), settings);
-            if (shared.fromPool(node, new SharedWriter.Like(handshake.username(), capabilities,
+            if (shared.fromPool(node, new SharedConnection.Like(handshake.username(), capabilities,
                     handshake.mariadbCapabilities(), handshake.characterSet(), causal()), schemaKey(),
-                    state.snapshot(), phase == Phase.CONNECTING ? new SharedWriter.Login(handshake, stage1, user)
+                    state.snapshot(), phase == Phase.CONNECTING ? new SharedConnection.Login(handshake, stage1, user)
                             : null)) {
                 return;
             }
@@ -386,8 +396,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     // --- multiplexing: the writer connection goes back to the loop's pool between statements (see BackendPool) ---
 
-    /** What the pool gives the session's writer connection (see SharedWriter). */
-    private final SharedWriter.Session pooledWriter = new SharedWriter.Session() {
+    /** What the pool gives the session's writer connection (see SharedConnection). */
+    private final SharedConnection.Session pooledWriter = new SharedConnection.Session() {
         @Override
         public void attach(BackendSession b) {
             b.listener(writerRole);
@@ -844,6 +854,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
      */
     private void readerLost(BackendSession b, String why) {
         reader = null;
+        readerNode = null;
         prepared.forget(b);
         readerChanged();
         readerUnreachable = b.target();
@@ -1129,6 +1140,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** One timer per session at most, moved on only when it fires: a statement costs a clock read. */
     private void idleCheck() {
         idleTimer = null;
+        if (phase == Phase.COMMANDS && backend == null && reader != null && mayGiveBackReader()) {
+            giveBackReader(); // the writer connection went back already; the reader stayed for the next statement
+        }
         if (phase != Phase.COMMANDS || backend == null || pinned != null) {
             return; // closed, already released, or pinned to its connection for good
         }
@@ -1143,7 +1157,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         active = null;
         prepared.forget(old);
         old.close();
-        closeReader();
+        leaveOrCloseReader();
         released = true;
         route.sessionMetrics().backendReleased();
     }
@@ -1183,12 +1197,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             sentWrite = statement != null ? statement.mayWrite() : command == Command.STMT_EXECUTE
                     && (executing == null || executing.statement == null || executing.statement.mayWrite());
         }
+        if (to != reader && reader != null) {
+            sharedReader.movedOn(); // SHOW WARNINGS is about this statement now
+            if (mayGiveBackReader()) {
+                giveBackReader();
+            }
+        }
         active = to;
+        if (statement != null && statement.has(Statement.F_PREVIOUS_STATEMENT)) {
+            (to == backend ? shared : sharedReader).aboutPrevious();
+        }
         if (statement != null && statement.has(Statement.F_CONNECTION_ID)) {
             announcedBy = to;
-            if (to == backend) {
-                shared.connectionIdAsked();
-            }
+            (to == backend ? shared : sharedReader).connectionIdAsked();
         }
         to.countStatement(route.sessionMetrics());
         ResponseTracker tracker = to.tracker();
@@ -1277,6 +1298,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** The reader connection, ready and caught up with the session; null while it gets there; the writer if none. */
     private BackendSession readerFor() {
         BackendSession r = reader;
+        if (r == null && sharedReader.gaveBack()) {
+            r = takeBackReader();
+        }
         if (r != null && readerRoutesChecked != route.routesVersion()) {
             if (route.readerServes(r.target())) {
                 readerRoutesChecked = route.routesVersion();
@@ -1291,14 +1315,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     || address(target).equals(backend.node())) {
                 return backend; // no reader now, or the writer is the reader chosen
             }
-            List<String> setup = stateStatements(false); // the login names the schema
-            r = new BackendSession(readerRole, handshake.withDatabase(schema), capabilities, stage1, user, target, setup,
-                    false, forcedCapabilities());
-            r.stateVersion(state.version());
-            reader = r;
-            connect(r, target);
-            readerDeadline(r, context.connectTimeoutMs() + context.holdTimeoutMs(), "logging in");
-            return null;
+            openReader(target);
+            r = reader;
+            if (r == null) {
+                return null; // in line for a connection to the reader
+            }
         }
         if (!r.ready()) {
             return null;
@@ -1310,6 +1331,8 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             r.internal(stateStatements(true), a -> {
                 if (a.ok()) {
                     resynced.stateVersion(version);
+                    resynced.schema(schema);
+                    resynced.state(state.snapshot()); // as a pool tells connections apart
                 } else {
                     readerLost(resynced, "bringing it to the session's state failed: " + a.error());
                     return;
@@ -1334,6 +1357,159 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             positionDue = true; // the next read arrives later: it needs the writer's position of its own
         }
         return chosen;
+    }
+
+    /**
+     * A reader connection to {@code target} becomes the session's: under multiplexing a free one from the node's pool
+     * (brought to the session's schema and state) or a new one while the node's limit allows, else the session waits
+     * in the node's line ({@link #reader} stays null, and the held reads go when woken); without, a new one.
+     */
+    private void openReader(InetSocketAddress target) {
+        io.mysqlha.domain.RoutingPolicy.ConnectionPool settings = route.pool();
+        BackendPool.Node node = null;
+        if (settings != null) {
+            node = sharedReader.node(route.cluster(), address(target), settings);
+            boolean pooled;
+            choosingReader = true;
+            try {
+                pooled = sharedReader.fromPool(node, new SharedConnection.Like(handshake.username(), capabilities,
+                        handshake.mariadbCapabilities(), handshake.characterSet(), false), schemaKey(),
+                        state.snapshot(), null);
+            } finally {
+                choosingReader = false;
+            }
+            if (pooled) {
+                BackendSession b = reader;
+                if (b != null && !b.ready()) {
+                    readerDeadline(b, context.holdTimeoutMs(), "restoring the session's state");
+                }
+                return;
+            }
+            if (!sharedReader.mayOpen(node)) {
+                sharedReader.queue(node);
+                return;
+            }
+        }
+        List<String> setup = stateStatements(false); // the login names the schema
+        BackendSession r = new BackendSession(readerRole, handshake.withDatabase(schema), capabilities, stage1, user,
+                target, setup, false, forcedCapabilities());
+        r.stateVersion(state.version());
+        reader = r;
+        readerOn(r);
+        if (node != null) {
+            sharedReader.counted(node, r);
+        }
+        connect(r, target);
+        readerDeadline(r, context.connectTimeoutMs() + context.holdTimeoutMs(), "logging in");
+    }
+
+    /** The session reads from {@code r} now: causal reads forget what another node applied. */
+    private void readerOn(BackendSession r) {
+        if (!r.node().equals(readerNode)) {
+            readerChanged();
+            readerNode = r.node();
+        }
+    }
+
+    /** What the pool gives the session's reader connection (see SharedConnection). */
+    private final SharedConnection.Session pooledReader = new SharedConnection.Session() {
+        @Override
+        public void attach(BackendSession b) {
+            b.listener(readerRole);
+            b.stateVersion(state.version());
+            reader = b;
+            readerOn(b);
+        }
+
+        @Override
+        public void ready(BackendSession b) {
+            if (b == reader) {
+                readerRoutesChecked = route.routesVersion();
+                if (!choosingReader) {
+                    drainHeld();
+                }
+            }
+        }
+
+        @Override
+        public void acquire() {
+            drainHeld(); // the held read asks for a reader again
+        }
+
+        @Override
+        public void restoreFailed(BackendSession b, String why) {
+            if (b != reader) {
+                return;
+            }
+            LOG.debugf("session %d: a pooled connection to reader %s could not be given the session's state (%s);"
+                    + " opening another", connectionId, b.node(), why);
+            reader = null;
+            if (active == b) {
+                active = null;
+            }
+            b.close();
+            drainHeld();
+        }
+
+        @Override
+        public void noConnection(String detail) {
+            route.sessionMetrics().error(SessionMetrics.Cause.QUEUE_TIMEOUT);
+            failHeld("mysqlha gateway: no free connection to reader " + detail);
+        }
+    };
+
+    /**
+     * Whether the reader connection can go back to the pool now: multiplexing, a counted connection that answered
+     * everything, nothing the next statement may need of it (warnings for SHOW WARNINGS, CONNECTION_ID()), nothing
+     * of the session waiting.
+     */
+    private boolean mayGiveBackReader() {
+        BackendSession r = reader;
+        return r != null && readerMayLeave(r) && sharedReader.free(r) && held.isEmpty() && !clientContinues;
+    }
+
+    /** Whether the reader connection is pooled and idle: it may outlive its use by this session in the pool. */
+    private boolean readerMayLeave(BackendSession r) {
+        return route.pool() != null && r.poolNode != null && r.ready() && !r.tracker().busy()
+                && !r.tracker().inTransaction();
+    }
+
+    /** The reader connection goes back to the pool; the session's next read takes it (or another) again. */
+    private void giveBackReader() {
+        BackendSession r = reader;
+        flushRun(); // what it handed on goes out before it changes hands
+        client.flush();
+        reader = null;
+        if (active == r) {
+            active = null;
+        }
+        sharedReader.giveBack(r, readerRoutesChecked);
+    }
+
+    /** The session's own reader connection back, when the routes stand and nobody took it meanwhile; else null. */
+    private BackendSession takeBackReader() {
+        long routes = route.routesVersion();
+        BackendSession b = sharedReader.takeBack(routes);
+        if (b != null) {
+            b.listener(readerRole);
+            reader = b;
+            readerRoutesChecked = routes;
+        }
+        return b;
+    }
+
+    /** The session ends or idles: its reader connection goes back to the pool when it may, else it is closed. */
+    private void leaveOrCloseReader() {
+        BackendSession r = reader;
+        if (r != null && readerMayLeave(r)) {
+            reader = null;
+            if (active == r) {
+                active = null;
+            }
+            sharedReader.giveBack(r, readerRoutesChecked);
+        } else {
+            closeReader();
+        }
     }
 
     /**
@@ -1488,6 +1664,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void closeReader() {
         BackendSession r = reader;
         reader = null;
+        readerNode = null;
         readerChanged();
         if (active == r) {
             active = backend;
@@ -1501,6 +1678,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     /** COM_RESET_CONNECTION: the node forgets the session's state; so does the gateway, and the reader goes. */
     private void resetSession() {
         shared.reset(false);
+        sharedReader.reset(true); // a reader given back keeps the old state: not taken back
         state.reset();
         prepared.clear();
         pinned = null;
@@ -1773,6 +1951,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (idle) {
             closeIfAnswered();
         }
+        if (idle && b == reader) {
+            sharedReader.answered(tracker.takeAftermath());
+            if (phase == Phase.COMMANDS && mayGiveBackReader()) {
+                giveBackReader();
+            }
+        }
         if (idle && phase == Phase.COMMANDS && mayGiveBack()) {
             giveBack(); // after the writer's answer, or the reader's (the writer connection waited idle meanwhile)
         }
@@ -1922,6 +2106,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             giveBack(); // nothing of the session is left on it: another session's next statement can use it
         }
         shared.close();
+        sharedReader.close();
         if (killer != null) {
             killer.close();
         }
@@ -1944,7 +2129,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         releaseInFlight();
         prepared.close();
         leaveOrClose();
-        closeReader();
+        leaveOrCloseReader();
     }
 
     @Override
@@ -1981,7 +2166,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
         }
         leaveOrClose();
-        closeReader();
+        leaveOrCloseReader();
     }
 
     /** Whether the client asked for TLS and its handshake has not finished (or failed). */
@@ -1998,7 +2183,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
         leaveOrClose();
-        closeReader();
+        leaveOrCloseReader();
     }
 
     /** The session ends: its writer connection goes back to the pool when nothing of the session is on it. */
@@ -2037,6 +2222,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         return new SessionView(connectionId, route.cluster(), route.role(), h == null ? null : h.username(),
                 client == null ? null : String.valueOf(client.remoteAddress()), b == null ? null : b.node(),
                 b == null ? null : b.threadId(), b != null && b.tracker().inTransaction(), held.size(),
-                r == null ? null : r.node(), pinned, route.pool() == null ? null : keptBecause());
+                r != null ? r.node() : readerNode, pinned, route.pool() == null ? null : keptBecause());
     }
 }

@@ -466,6 +466,85 @@ class MultiplexingTest {
         assertEquals(2, s.nodes.size(), "the cursor's connection is not lent");
     }
 
+    // --- the reader connection of the splitting listener, pooled as the writer's ---
+
+    private static final java.net.InetSocketAddress READER = new java.net.InetSocketAddress("127.0.0.1", 3307);
+
+    /** Reads go to READER (causal reads off: no GTID waits in these frames). */
+    private void splitting() {
+        s.route.split = new io.mysqlha.gateway.split.SplitSettings(RoutingPolicy.CausalReads.NONE, 50,
+                java.util.Set.of(), io.mysqlha.gateway.split.QueryRules.NONE);
+        s.route.reader = READER;
+    }
+
+    /** The first session's first read opens the reader connection, which answers it. */
+    private Node firstRead() {
+        s.query("SELECT 1");
+        Node reader = s.lastNode();
+        assertEquals(READER, reader.address, "a read opens a connection to the reader");
+        reader.acceptLogin(AUTOCOMMIT);
+        assertEquals("SELECT 1", reader.query());
+        reader.reply(SessionHarness.resultSet("1", List.of("1"), AUTOCOMMIT));
+        s.allOutbound().release();
+        return reader;
+    }
+
+    /** Client {@code c}'s read goes to {@code reader}, which answers it. */
+    private static void read(Client c, Node reader, String sql) {
+        c.query(sql);
+        assertEquals(sql, reader.query());
+        reader.reply(SessionHarness.resultSet("v", List.of("1"), AUTOCOMMIT));
+        c.allOutbound().release();
+    }
+
+    @Test
+    void sessionsTakingTurnsReadOnOneReaderConnection() {
+        pool(10, 1_000);
+        splitting();
+        Node writer = s.loggedIn();
+        Node reader = firstRead();
+        Client b = second(writer);
+        read(b, reader, "SELECT 2");
+        read(s.first(), reader, "SELECT 3");
+        read(b, reader, "SELECT 4");
+        assertEquals(2, s.nodes.size(), "one writer connection and one reader connection serve both sessions");
+    }
+
+    @Test
+    void aReadThatLeftAnErrorKeepsItsReaderConnectionForShowWarningsUntilAnotherStatement() {
+        pool(10, 1_000);
+        splitting();
+        Node writer = s.loggedIn();
+        Node reader = firstRead();
+        s.query("SELECT * FROM missing");
+        assertEquals("SELECT * FROM missing", reader.query());
+        reader.reply(SessionHarness.frame(1, p -> new ErrPacket(1146, "42S02", "Table 'missing' doesn't exist")
+                .encode(p)));
+        assertEquals(1146, s.error().errorCode());
+        Client b = second(writer);
+        b.query("SELECT 2");
+        Node other = s.lastNode();
+        assertTrue(other != reader && READER.equals(other.address),
+                "the reader connection stays with the session whose SHOW WARNINGS may follow: another one is opened");
+        other.acceptLogin(AUTOCOMMIT);
+        assertEquals("SELECT 2", other.query());
+        other.reply(SessionHarness.resultSet("2", List.of("2"), AUTOCOMMIT));
+        b.allOutbound().release();
+        for (int i = 0; i < 2; i++) { // SHOW WARNINGS leaves the warnings: the second is asked there too
+            s.query("SHOW WARNINGS");
+            assertEquals("SHOW WARNINGS", reader.query(), "SHOW WARNINGS is asked where the error was");
+            reader.reply(SessionHarness.resultSet("Message", List.of("Table 'missing' doesn't exist"), AUTOCOMMIT));
+            s.allOutbound().release();
+        }
+        s.query("DELETE FROM t");
+        assertEquals("DELETE FROM t", writer.query());
+        writer.ok(AUTOCOMMIT);
+        s.allOutbound().release();
+        read(b, other, "SELECT 3");
+        read(s.first(), reader, "SELECT 4"); // the statement after SHOW WARNINGS let it go; it takes it back
+        assertEquals(3, s.nodes.size());
+    }
+
     private static int okOf(SessionHarness h) {
         io.netty.buffer.ByteBuf f = h.outbound();
         try {

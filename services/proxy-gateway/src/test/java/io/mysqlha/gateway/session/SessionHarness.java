@@ -441,6 +441,10 @@ final class SessionHarness implements AutoCloseable {
         int maxConnections = 100;
         /** Multiplexing: null, each session keeps its connection. */
         io.mysqlha.domain.RoutingPolicy.ConnectionPool pool;
+        /** Splitting reads from writes: null, everything goes to the writer. */
+        io.mysqlha.gateway.split.SplitSettings split;
+        /** The reader the topology names (with splitting). */
+        InetSocketAddress reader;
         final TestMetrics metrics = new TestMetrics();
         private final AtomicReference<SessionContext.Flavour> flavour = new AtomicReference<>(
                 SessionContext.Flavour.configured("8.0.40-gateway"));
@@ -472,7 +476,7 @@ final class SessionHarness implements AutoCloseable {
 
         @Override
         public io.mysqlha.gateway.split.SplitSettings split() {
-            return null;
+            return split;
         }
 
         @Override
@@ -482,12 +486,12 @@ final class SessionHarness implements AutoCloseable {
 
         @Override
         public InetSocketAddress readerBackend() {
-            return null;
+            return reader;
         }
 
         @Override
-        public boolean readerServes(InetSocketAddress reader) {
-            return false;
+        public boolean readerServes(InetSocketAddress r) {
+            return r.equals(reader);
         }
 
         @Override

@@ -8,23 +8,24 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A session's writer connection under multiplexing (see {@link BackendPool}): given back to its event loop's pool
- * between statements that leave nothing on it, taken back (or another alike) for the next, waited for in line at
- * the node's limit, and kept while the next statement may need that very connection. One per session, on its loop.
+ * A session's writer or reader connection under multiplexing (see {@link BackendPool}): given back to its event
+ * loop's pool between statements that leave nothing on it, taken back (or another alike) for the next, waited for in
+ * line at the node's limit, and kept while the next statement may need that very connection. One per session and
+ * role, on its loop.
  */
-final class SharedWriter {
+final class SharedConnection {
     /** ProxySQL's mysql-auto_increment_delay_multiplex: statements kept on the connection after a last insert id. */
     static final int INSERT_ID_DELAY = 5;
 
     /** What the session does with what the pool gives it. */
     interface Session {
-        /** A pooled connection is the session's writer connection from now on (not ready yet when restored). */
+        /** A pooled connection is the session's connection of this role from now on (not ready yet when restored). */
         void attach(BackendSession b);
 
         /** The attached connection is ready for the session's statements. */
         void ready(BackendSession b);
 
-        /** Try again to get a writer connection (woken in line). */
+        /** Try again to get a connection (woken in line). */
         void acquire();
 
         /** The attached connection could not be brought to the session's state: it goes, and another is opened. */
@@ -49,6 +50,8 @@ final class SharedWriter {
      * SHOW WARNINGS).
      */
     private int stayFor;
+    /** The statement sent asks about the one before it (SHOW WARNINGS...): see {@link #aboutPrevious}. */
+    private boolean aboutPrevious;
     /** The last answer was to a COM_STMT_PREPARE (see {@link #prepared}). */
     private boolean justPrepared;
     /** The session asked CONNECTION_ID(): it keeps the connection that answered, so the id stays true. */
@@ -58,7 +61,7 @@ final class SharedWriter {
     private BackendPool.Waiter waiter;
     private ScheduledFuture<?> queueTimer;
 
-    SharedWriter(BackendPool pool, EventLoop loop, Session session) {
+    SharedConnection(BackendPool pool, EventLoop loop, Session session) {
         this.pool = pool;
         this.loop = loop;
         this.session = session;
@@ -174,13 +177,15 @@ final class SharedWriter {
         }
     }
 
-    /** The writer finished answering: what its answers left decides how long the connection stays. */
+    /** The connection finished answering: what its answers left decides how long the connection stays. */
     void answered(int aftermath) {
+        boolean previous = aboutPrevious;
+        aboutPrevious = false;
         if ((aftermath & ResponseTracker.INSERT_ID) != 0) {
             stayFor = INSERT_ID_DELAY;
         } else if ((aftermath & ResponseTracker.WARNINGS) != 0) {
             stayFor = Math.max(stayFor, 1);
-        } else if (stayFor > 0) {
+        } else if (stayFor > 0 && !previous) {
             stayFor--;
         }
         if (justPrepared) {
@@ -197,7 +202,16 @@ final class SharedWriter {
         justPrepared = true;
     }
 
-    /** A CONNECTION_ID() was answered on the writer connection: it stays the session's. */
+    /**
+     * The statement sent asks about the one before it (SHOW WARNINGS, SHOW COUNT(*) WARNINGS, @@warning_count, GET
+     * DIAGNOSTICS): it leaves the diagnostics as they were, so it does not count as one of the statements the
+     * connection stays for (a second SHOW WARNINGS is answered where the first was).
+     */
+    void aboutPrevious() {
+        aboutPrevious = true;
+    }
+
+    /** A CONNECTION_ID() was answered on the connection: it stays the session's. */
     void connectionIdAsked() {
         connectionIdAsked = true;
     }
@@ -238,9 +252,20 @@ final class SharedWriter {
         return givenBackRoutes == routesVersion && pool.reclaim(b, givenBackLends) ? b : null;
     }
 
+    /**
+     * The session's next statement went to its other connection: what the last answers here left (warnings for a
+     * SHOW WARNINGS) is no longer asked for.
+     */
+    void movedOn() {
+        stayFor = 0;
+        justPrepared = false;
+        aboutPrevious = false;
+    }
+
     /** COM_RESET_CONNECTION or COM_CHANGE_USER: the session starts afresh. */
     void reset(boolean otherUser) {
         stayFor = 0;
+        aboutPrevious = false;
         justPrepared = false;
         connectionIdAsked = false;
         if (otherUser) {
