@@ -869,6 +869,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 held.addFirst(inFlight.get(i)); // nobody answered it: the writer will
             }
             inFlight.clear();
+            if (backend == null) {
+                acquire(); // a read sent without a writer connection: the writer answers it
+            }
         } else if (tracker.busy()) {
             releaseInFlight();
             if (tracker.pending() > 1) {
@@ -897,6 +900,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (backend == null && held.isEmpty() && !continuation && seq == 0 && Frames.firstByte(frame) == Command.QUIT) {
             frame.release(); // nothing to take a connection for
             close();
+            return;
+        }
+        if (backend == null && held.isEmpty() && !continuation && seq == 0 && killer == null && route.split() != null
+                && Frames.firstByte(frame) == Command.QUERY && readWithoutWriter(frame, classify(frame))) {
             return;
         }
         if (backend == null && shared.gaveBack() && held.isEmpty() && !continuation) {
@@ -978,6 +985,9 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                 Statement statement = null;
                 if (command == Command.QUERY) {
                     statement = classify(frame);
+                    if (statement.kind() == StatementKind.UNKNOWN) {
+                        route.sessionMetrics().unclassified();
+                    }
                     if (route.split() != null) {
                         to = target(statement, on, frame);
                         if (to == null) {
@@ -1246,11 +1256,62 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             classifier = new Classifier();
         }
         int at = frame.readerIndex() + Frames.HEADER + 1;
-        Statement s = classifier.classify(frame, at, at + Frames.payloadLength(frame) - 1);
-        if (s.kind() == StatementKind.UNKNOWN) {
-            route.sessionMetrics().unclassified();
+        return classifier.classify(frame, at, at + Frames.payloadLength(frame) - 1);
+    }
+
+    /**
+     * A read while the session holds no writer connection goes to its reader connection without borrowing one
+     * (ProxySQL's way: a read costs the writer's pool nothing), when nothing would send it to the writer (no
+     * transaction, autocommit on, nothing pinned or about to be, no query rules to ask) and the reader can answer it as
+     * it is: ready, in the session's state, caught up with the session's writes. False: the usual path, a writer
+     * connection first (it sees to the rest: opening or restoring the reader, causal waits).
+     */
+    private boolean readWithoutWriter(ByteBuf frame, Statement s) {
+        SplitSettings split = route.split();
+        if (transactionLost || pinned != null || wroteUntracked || !split.rules().isEmpty()
+                || Frames.payloadLength(frame) == Frames.MAX_PAYLOAD
+                || ServerStatus.has(statusFlags, ServerStatus.IN_TRANS)
+                || !ServerStatus.has(statusFlags, ServerStatus.AUTOCOMMIT)
+                || SplitRouter.target(s, false, true, false, null) != SplitRouter.Target.READER
+                || SplitRouter.pinReason(s, split.carried()) != null) {
+            return false;
         }
-        return s;
+        BackendSession r = readyReader();
+        if (r == null) {
+            return false;
+        }
+        send(frame, Command.QUERY, r, s);
+        return true;
+    }
+
+    /**
+     * The session's own reader connection (kept, or taken back from the pool when nobody took it) when a read can go
+     * to it as it is; null when the usual path must see to it (a reader of the pool, state to restore, a causal wait).
+     * It never holds a reader connection it cannot use while the usual path waits for a writer connection: sessions
+     * waiting for a writer holding a reader, and for a reader holding a writer, would wait for each other.
+     */
+    private BackendSession readyReader() {
+        if (positionDue && globalReads() || causal != null && !causal.readsAtOnce()) {
+            return null;
+        }
+        BackendSession r = reader;
+        boolean takenBack = false;
+        if (r == null && sharedReader.gaveBack()) {
+            r = takeBackReader();
+            takenBack = r != null;
+        }
+        if (r == null) {
+            return null;
+        }
+        if (!r.ready() || r.stateVersion() != state.version() || readerRoutesChecked != route.routesVersion()
+                && !route.readerServes(r.target())) {
+            if (takenBack && mayGiveBackReader()) {
+                giveBackReader();
+            }
+            return null;
+        }
+        readerRoutesChecked = route.routesVersion();
+        return r;
     }
 
     /**
@@ -2026,12 +2087,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
         if (phase != Phase.COMMANDS) {
             return;
         }
-        if (backend == null || !backend.ready()) {
+        if (!held.isEmpty() || backend != null && !backend.ready()) {
             return; // held: read more once a backend takes them
         }
-        flushBackends();
+        flushBackends(); // a read may have gone to the reader while the session holds no writer connection
         BackendSession on = active == null ? backend : active;
-        if (on.channel() == null || on.channel().isWritable()) {
+        if (on == null || on.channel() == null || on.channel().isWritable()) {
             client.read();
         }
     }
@@ -2090,9 +2151,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable() && backend != null && backend.ready() && phase == Phase.COMMANDS) {
-            backend.channel().read();
-            BackendSession r = reader;
+        if (client.isWritable() && phase == Phase.COMMANDS) {
+            if (backend != null && backend.ready()) {
+                backend.channel().read();
+            }
+            BackendSession r = reader; // it may answer a read while the session holds no writer connection
             if (r != null && r.channel() != null) {
                 r.channel().read();
             }

@@ -61,6 +61,11 @@ public final class CausalReads {
         readerHas = null;
     }
 
+    /** Whether the next read may go to the reader as it is (no wait first, not to the writer); decides nothing. */
+    public boolean readsAtOnce() {
+        return !writerOnce && (lastWrite == null || lastWrite.equals(readerHas));
+    }
+
     public Next beforeRead(boolean mariaDb) {
         if (writerOnce) {
             writerOnce = false;

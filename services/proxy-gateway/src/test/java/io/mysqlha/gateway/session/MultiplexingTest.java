@@ -545,6 +545,23 @@ class MultiplexingTest {
         assertEquals(3, s.nodes.size());
     }
 
+    @Test
+    void aReadGoesToTheReaderWithoutBorrowingAWriterConnection() {
+        pool(1, 1_000); // one connection per node: a read that needed the writer's would wait for it
+        splitting();
+        Node writer = s.loggedIn();
+        Node reader = firstRead();
+        Client b = second(writer);
+        b.query("BEGIN");
+        assertEquals("BEGIN", writer.query());
+        writer.ok(AUTOCOMMIT | ServerStatus.IN_TRANS); // the writer's only connection stays with b's transaction
+        b.allOutbound().release();
+        read(s.first(), reader, "SELECT 2");
+        read(s.first(), reader, "SELECT 3");
+        assertEquals(2, s.nodes.size(), "no connection opened beyond the node's limit");
+        assertTrue(writer.sentNothing(), "nothing of the reads reached the writer");
+    }
+
     private static int okOf(SessionHarness h) {
         io.netty.buffer.ByteBuf f = h.outbound();
         try {

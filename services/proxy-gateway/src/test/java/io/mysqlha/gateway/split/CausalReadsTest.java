@@ -3,6 +3,8 @@ package io.mysqlha.gateway.split;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class CausalReadsTest {
@@ -39,6 +41,21 @@ class CausalReadsTest {
         maria.beforeRead(true);
         assertEquals("SELECT MASTER_GTID_WAIT('0-1-7', 0.000)", ((CausalReads.Wait) maria.beforeRead(true)).statement(),
                 "MariaDB's 0 returns at once");
+    }
+
+    @Test
+    void readsAtOnceSaysWhetherTheNextReadGoesStraightToTheReaderWithoutDecidingIt() {
+        CausalReads c = new CausalReads(50);
+        assertTrue(c.readsAtOnce(), "nothing written");
+        c.wrote("0-1-9");
+        assertFalse(c.readsAtOnce(), "a write the reader is not known to have");
+        assertFalse(c.readsAtOnce(), "asking changed nothing");
+        assertInstanceOf(CausalReads.Wait.class, c.beforeRead(true));
+        c.waited("0-1-9", true);
+        assertTrue(c.readsAtOnce());
+        c.writerOnce();
+        assertFalse(c.readsAtOnce(), "the writer answers the next read");
+        assertInstanceOf(CausalReads.Writer.class, c.beforeRead(true), "and still does after the question");
     }
 
     @Test
