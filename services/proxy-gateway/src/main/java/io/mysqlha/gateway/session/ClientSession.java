@@ -902,9 +902,13 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
             close();
             return;
         }
+        Statement classified = null; // classified once: a statement that cannot go without the writer is routed below
         if (backend == null && held.isEmpty() && !continuation && seq == 0 && killer == null && route.split() != null
-                && Frames.firstByte(frame) == Command.QUERY && readWithoutWriter(frame, classify(frame))) {
-            return;
+                && Frames.firstByte(frame) == Command.QUERY) {
+            classified = classify(frame);
+            if (readWithoutWriter(frame, classified)) {
+                return;
+            }
         }
         if (backend == null && shared.gaveBack() && held.isEmpty() && !continuation) {
             takeBack();
@@ -980,11 +984,12 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
                     if (frame == null) {
                         return;
                     }
+                    classified = null; // another statement now
                 }
                 BackendSession to = backend;
                 Statement statement = null;
                 if (command == Command.QUERY) {
-                    statement = classify(frame);
+                    statement = classified != null ? classified : classify(frame);
                     if (statement.kind() == StatementKind.UNKNOWN) {
                         route.sessionMetrics().unclassified();
                     }
@@ -1537,9 +1542,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
 
     /** The reader connection goes back to the pool; the session's next read takes it (or another) again. */
     private void giveBackReader() {
-        BackendSession r = reader;
         flushRun(); // what it handed on goes out before it changes hands
         client.flush();
+        leaveReader();
+    }
+
+    /** The reader connection leaves the session for the pool (its answers already went on). */
+    private void leaveReader() {
+        BackendSession r = reader;
         reader = null;
         if (active == r) {
             active = null;
@@ -1563,11 +1573,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter {
     private void leaveOrCloseReader() {
         BackendSession r = reader;
         if (r != null && readerMayLeave(r)) {
-            reader = null;
-            if (active == r) {
-                active = null;
-            }
-            sharedReader.giveBack(r, readerRoutesChecked);
+            leaveReader();
         } else {
             closeReader();
         }
